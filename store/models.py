@@ -1,0 +1,367 @@
+"""The store's tables.
+
+Money is integer cents (``*_cents``), dates are ``date``; a value the sources do
+not give stays ``None`` (NULL), never 0 or "today".  Every table lives in this one
+module, as SQLModel's documentation recommends, so relationships never need
+circular imports.
+
+The schema itself is owned by the Alembic migrations in ``store/migrations``; a
+test checks that these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+
+class ConventionKind(StrEnum):
+    CONVENTION = "convention"
+    AVENANT = "avenant"
+
+
+class PartyRole(StrEnum):
+    DELEGANT = "délégant"
+    DELEGATAIRE = "délégataire"
+    OTHER = "other"
+
+
+class Precision(StrEnum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+
+
+class LineKind(StrEnum):
+    ENGAGEMENT = "engagement"
+    PAYMENT = "payment"
+
+
+class DeadlineKind(StrEnum):
+    DELIVERABLE = "deliverable"
+    CONVENTION_END = "convention_end"
+    RENEWAL = "renewal"
+    COMMITTEE = "committee"
+    REPORTING = "reporting"
+    OTHER = "other"
+
+
+def _fk(target: str, *, nullable: bool = True, ondelete: str = "CASCADE") -> Column:
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
+
+
+# --- organisations, incubators, startups ---------------------------------------------
+
+
+class Organisation(SQLModel, table=True):
+    """A sponsor (administration porteuse) or any other public body."""
+
+    __tablename__ = "organisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    name: str
+    acronym: str | None = None
+    type: str | None = None
+    domaine_ministeriel: str | None = None
+    # Referenced (by a startup's sponsors, an incubator's owner) but never defined.
+    placeholder: bool = False
+    source: str | None = None
+
+
+class Incubator(SQLModel, table=True):
+    __tablename__ = "incubator"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    title: str
+    owner_id: int | None = Field(
+        default=None, sa_column=_fk("organisation.id", ondelete="SET NULL")
+    )
+    contact: str | None = None
+    address: str | None = None
+    website: str | None = None
+    github: str | None = None
+    short_description: str | None = None
+    placeholder: bool = False
+    source: str | None = None
+
+
+class Startup(SQLModel, table=True):
+    """A startup d'État; ``slug`` is beta.gouv.fr's file name (``classe-a-12``)."""
+
+    __tablename__ = "startup"
+
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str = Field(unique=True, index=True)
+    title: str
+    mission: str | None = None
+    description: str | None = None
+    incubator_id: int | None = Field(
+        default=None, sa_column=_fk("incubator.id", ondelete="SET NULL")
+    )
+    link: str | None = None
+    repository: str | None = None
+    contact: str | None = None
+    budget_url: str | None = None
+    dashlord_url: str | None = None
+    accessibility_status: str | None = None
+    # JSON arrays of strings, as beta.gouv.fr lists them.
+    thematiques: str | None = None
+    usertypes: str | None = None
+    # Free notes kept locally; never touched by an import.
+    notes: str | None = None
+    # Where the row came from ("demo", "betagouv", "manual") and whether the upstream
+    # file has since disappeared (kept, never deleted).
+    source: str | None = None
+    upstream_missing: bool = False
+
+
+class StartupSponsor(SQLModel, table=True):
+    __tablename__ = "startup_sponsor"
+
+    startup_id: int = Field(sa_column=Column(Integer, ForeignKey("startup.id", ondelete="CASCADE"), primary_key=True))
+    organisation_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = 0
+
+
+class Phase(SQLModel, table=True):
+    """One phase of a startup's life; ``name`` is kept exactly as the source wrote it."""
+
+    __tablename__ = "phase"
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
+    name: str
+    start: dt.date | None = None
+    end: dt.date | None = None
+    comment: str | None = None
+
+
+class Event(SQLModel, table=True):
+    """A dated event on a startup's page (committee, launch, FAST, end…)."""
+
+    __tablename__ = "event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
+    name: str
+    date: dt.date
+    comment: str | None = None
+
+
+class FastPromotion(SQLModel, table=True):
+    __tablename__ = "fast_promotion"
+
+    id: int | None = Field(default=None, primary_key=True)
+    number: int = Field(unique=True, index=True)
+    title: str | None = None
+    date: dt.date | None = None
+
+
+class FastAward(SQLModel, table=True):
+    """A FAST award; ``startup_id`` is NULL when the laureate's name matched no startup."""
+
+    __tablename__ = "fast_award"
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int | None = Field(default=None, sa_column=_fk("startup.id"))
+    promotion_id: int | None = Field(default=None, sa_column=_fk("fast_promotion.id"))
+    laureate_name: str | None = None
+    amount_cents: int | None = None
+    source: str | None = None
+
+
+# --- conventions -------------------------------------------------------------------------
+
+
+class Convention(SQLModel, table=True):
+    """A convention (de service, de délégation de gestion) or an avenant to one.
+
+    The convention is *concluded* on the latest signature date it bears: the
+    parties' own dates and ``signed_on`` (the single date of a signature page).
+    With none of them it is *pending*.
+    """
+
+    __tablename__ = "convention"
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
+    kind: str = ConventionKind.CONVENTION.value
+    number: int | None = None
+    parent_id: int | None = Field(default=None, sa_column=_fk("convention.id"))
+    title: str | None = None
+    object: str | None = None
+    signed_on: dt.date | None = None
+    starts_on: dt.date | None = None
+    starts_on_precision: str | None = None
+    ends_on: dt.date | None = None
+    ends_on_precision: str | None = None
+    ceiling_cents: int | None = None
+    # Imputation codes, as the text gives them.
+    programme: str | None = None
+    bop: str | None = None
+    uo: str | None = None
+    brique: str | None = None
+    activite: str | None = None
+    domaine_fonctionnel: str | None = None
+    centre_couts: str | None = None
+    service_executant: str | None = None
+    # A parent created from what an avenant says of it, not from its own text.
+    placeholder: bool = False
+    source: str | None = None
+    source_file: str | None = None
+    source_sha256: str | None = Field(default=None, index=True)
+    # JSON: {field: {"line": n, "text": "…"}} from the convention importer.
+    evidence: str | None = None
+    notes: str | None = None
+
+
+class ConventionParty(SQLModel, table=True):
+    __tablename__ = "convention_party"
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = Field(sa_column=_fk("convention.id", nullable=False))
+    position: int = 0
+    name: str
+    short_name: str | None = None
+    role: str | None = None
+    representative: str | None = None
+    representative_title: str | None = None
+    signed_on: dt.date | None = None
+
+
+class ScheduleLine(SQLModel, table=True):
+    """One year of a convention's AE/CP échéancier."""
+
+    __tablename__ = "schedule_line"
+    __table_args__ = (UniqueConstraint("convention_id", "year"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    convention_id: int = Field(sa_column=_fk("convention.id", nullable=False))
+    year: int
+    ae_cents: int | None = None
+    cp_cents: int | None = None
+
+
+# --- agenda, objectives, money, people ----------------------------------------------------
+
+
+class Deadline(SQLModel, table=True):
+    __tablename__ = "deadline"
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
+    convention_id: int | None = Field(default=None, sa_column=_fk("convention.id"))
+    date: dt.date
+    title: str
+    kind: str = DeadlineKind.OTHER.value
+    done: bool = False
+    done_on: dt.date | None = None
+    source: str | None = None
+
+
+class Objective(SQLModel, table=True):
+    """An objective or KPI: a metric with an optional target by a date."""
+
+    __tablename__ = "objective"
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
+    metric: str
+    unit: str | None = None
+    target: float | None = None
+    target_date: dt.date | None = None
+    # "at_least" (the default reading of a target) or "at_most".
+    direction: str = "at_least"
+    description: str | None = None
+    source: str | None = None
+
+
+class Measurement(SQLModel, table=True):
+    __tablename__ = "measurement"
+
+    id: int | None = Field(default=None, primary_key=True)
+    objective_id: int = Field(sa_column=_fk("objective.id", nullable=False))
+    date: dt.date
+    value: float
+    note: str | None = None
+    source: str | None = None
+
+
+class ConsumptionLine(SQLModel, table=True):
+    """Money spent (a payment) or committed (an engagement) by a startup.
+
+    ``convention_id`` is the convention the line names, if any; which convention it
+    actually counts against is a budget rule (``store.budget``).
+    ``dedup_key`` makes imports idempotent: the same line imported twice is stored once.
+    """
+
+    __tablename__ = "consumption_line"
+    __table_args__ = (
+        Index("ix_consumption_startup_date", "startup_id", "date"),
+        Index("ix_consumption_date_startup", "date", "startup_id", "amount_cents"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("startup.id", ondelete="CASCADE"), nullable=False)
+    )
+    convention_id: int | None = Field(default=None, sa_column=_fk("convention.id", ondelete="SET NULL"))
+    date: dt.date
+    amount_cents: int
+    kind: str = LineKind.PAYMENT.value
+    label: str = ""
+    category: str | None = None
+    source: str | None = None
+    dedup_key: str | None = Field(default=None, unique=True)
+
+
+class StaffingLine(SQLModel, table=True):
+    __tablename__ = "staffing_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
+    convention_id: int | None = Field(default=None, sa_column=_fk("convention.id", ondelete="SET NULL"))
+    role: str
+    headcount: float = 1.0
+    starts_on: dt.date | None = None
+    ends_on: dt.date | None = None
+    daily_rate_cents: int | None = None
+    source: str | None = None
+
+
+class Meta(SQLModel, table=True):
+    """Key/value facts about the store itself (created_at, last import…)."""
+
+    __tablename__ = "store_meta"
+
+    key: str = Field(primary_key=True)
+    value: str | None = None
+    updated_at: dt.datetime | None = None
+
+
+ALL_TABLES = [
+    Organisation,
+    Incubator,
+    Startup,
+    StartupSponsor,
+    Phase,
+    Event,
+    FastPromotion,
+    FastAward,
+    Convention,
+    ConventionParty,
+    ScheduleLine,
+    Deadline,
+    Objective,
+    Measurement,
+    ConsumptionLine,
+    StaffingLine,
+    Meta,
+]
