@@ -1,1 +1,364 @@
-def main(): pass
+"""The ``startups`` command: a thin shell over ``store``.
+
+Each command resolves the store, calls the store's API and renders plain data.
+Errors from the store (``store.errors``) become one line on stderr with exit
+status 2 (bad usage or input) or 1 (a failure of the work); never a traceback.
+
+Imports are deferred into the commands: ``startups report`` must answer quickly
+and never import Textual or (on a SQLite file) SQLAlchemy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from enum import StrEnum
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+if TYPE_CHECKING:
+    from store.report import PortfolioReport
+
+app = typer.Typer(
+    name="startups",
+    help="Portfolio manager for a startups d'État incubator: conventions, deadlines, budget.",
+    no_args_is_help=False,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+
+
+class ReportFormat(StrEnum):
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    table = "table"
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
+
+
+DbOption = Annotated[
+    str | None,
+    typer.Option(
+        "--db",
+        metavar="PATH|URL",
+        help="Store: a SQLite file or a SQLAlchemy URL (default: $STARTUPS_DB, "
+        "else startups.db in the user data directory).",
+        show_default=False,
+    ),
+]
+AsOfOption = Annotated[
+    dt.date | None,
+    typer.Option(
+        "--as-of",
+        parser=_parse_date,
+        metavar="YYYY-MM-DD",
+        help="View the portfolio as of this date (default: today).",
+        show_default=False,
+    ),
+]
+
+
+class _State:
+    db: str | None = None
+
+
+def _db(value: str | None) -> str | None:
+    return value if value is not None else _State.db
+
+
+def _today() -> dt.date:
+    return dt.date.today()
+
+
+@app.callback(invoke_without_command=True)
+def root(
+    ctx: typer.Context,
+    db: DbOption = None,
+) -> None:
+    """Without a command, open the portfolio on the configured store."""
+    _State.db = db
+    if ctx.invoked_subcommand is None:
+        _print_report(_db(None), as_of=_today(), fmt=ReportFormat.table)
+
+
+@app.command()
+def init(db: DbOption = None) -> None:
+    """Create the store, or upgrade it to the current schema (after a backup copy)."""
+    from store.db import open_store
+
+    store = open_store(_db(db), create=True)
+    where = store.location.display()
+    if store.backup_path is not None:
+        typer.echo(f"upgraded {where} (backup: {store.backup_path})")
+    elif store.upgraded_from is None and store.location.path is not None:
+        typer.echo(f"store ready: {where}")
+    else:
+        typer.echo(f"store ready: {where}")
+    store.dispose()
+
+
+@app.command()
+def demo(
+    db: DbOption = None,
+    no_tui: Annotated[
+        bool, typer.Option("--no-tui", help="Print the report instead of opening the app.")
+    ] = False,
+    as_of: AsOfOption = None,
+) -> None:
+    """Load the seed portfolio (Classe à 12, DossierSco) and show it; loading twice adds nothing."""
+    from store.db import open_store
+    from store.demo import load_demo
+
+    store = open_store(_db(db), create=True)
+    result = load_demo(store)
+    store.dispose()
+    what = f"{result.created} rows added" if result.changed else "already loaded, nothing added"
+    typer.echo(f"demo portfolio in {store.location.display()}: {what}", err=True)
+    _print_report(store.location.url, as_of=as_of or _today(), fmt=ReportFormat.table)
+
+
+@app.command()
+def report(
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[
+        ReportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ReportFormat.table,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=0, help="List at most N startups.")
+    ] = None,
+    phase: Annotated[
+        str | None, typer.Option(help="Only startups in this phase on the date.")
+    ] = None,
+    incubator: Annotated[str | None, typer.Option(help="Only this incubator (its slug).")] = None,
+    sponsor: Annotated[str | None, typer.Option(help="Only this sponsor (its slug).")] = None,
+) -> None:
+    """Summarise the portfolio: envelope, consumption, deadlines and alerts per startup."""
+    from store.report import Filters
+
+    _print_report(
+        _db(db),
+        as_of=as_of or _today(),
+        fmt=fmt,
+        filters=Filters(phase=phase, incubator=incubator, sponsor=sponsor, limit=limit),
+    )
+
+
+def _print_report(db: str | None, *, as_of: dt.date, fmt: ReportFormat, filters=None) -> None:
+    from store.read import open_reader
+    from store.report import build
+
+    with open_reader(db) as reader:
+        data = build(reader, as_of, filters)
+    render = {
+        ReportFormat.json: _render_json,
+        ReportFormat.csv: _render_csv,
+        ReportFormat.markdown: _render_markdown,
+        ReportFormat.table: _render_table,
+    }[fmt]
+    render(data)
+
+
+# --- rendering -------------------------------------------------------------------------
+
+CSV_COLUMNS = (
+    "slug",
+    "title",
+    "phase",
+    "incubator",
+    "sponsors",
+    "envelope_eur",
+    "pending_eur",
+    "consumed_eur",
+    "remaining_eur",
+    "unattributed_eur",
+    "burn_rate_eur_per_month",
+    "runway_months",
+    "conventions_in_force",
+    "next_deadline_date",
+    "next_deadline_title",
+    "alerts",
+)
+
+
+def _flat(row: dict) -> dict:
+    deadline = row["next_deadline"] or {}
+    flat = {k: row[k] for k in CSV_COLUMNS if k in row}
+    flat["sponsors"] = " ".join(row["sponsors"])
+    flat["alerts"] = " ".join(row["alerts"])
+    flat["next_deadline_date"] = deadline.get("date")
+    flat["next_deadline_title"] = deadline.get("title")
+    return flat
+
+
+def _render_json(data: PortfolioReport) -> None:
+    import json
+
+    sys.stdout.write(json.dumps(data.to_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+def _render_csv(data: PortfolioReport) -> None:
+    import csv
+
+    writer = csv.DictWriter(sys.stdout, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in data.to_dict()["startups"]:
+        writer.writerow({k: "" if v is None else v for k, v in _flat(row).items()})
+
+
+def _table_cells(data: PortfolioReport) -> tuple[list[str], list[list[str]], list[str]]:
+    from store.fmt import day, eur, months
+
+    header = [
+        "Startup",
+        "Phase",
+        "Enveloppe",
+        "Consommé",
+        "Reste",
+        "Autonomie",
+        "Échéance",
+        "Alertes",
+    ]
+    rows = []
+    for row in data.rows:
+        a = row.assessment
+        deadline = a.next_deadline
+        rows.append(
+            [
+                row.title,
+                a.phase or "—",
+                eur(a.envelope_cents),
+                eur(a.consumed_cents),
+                eur(a.remaining_cents),
+                months(a.runway_months),
+                day(deadline.date) if deadline else "—",
+                " ".join(a.alerts) or "—",
+            ]
+        )
+    t = data.totals
+    totals = [
+        f"Total ({t.startups})",
+        "",
+        eur(t.envelope_cents) + ("+?" if t.envelope_unknown else ""),
+        eur(t.consumed_cents),
+        eur(t.remaining_cents),
+        "",
+        "",
+        "",
+    ]
+    return header, rows, totals
+
+
+def _render_markdown(data: PortfolioReport) -> None:
+    header, rows, totals = _table_cells(data)
+
+    def line(cells: list[str]) -> str:
+        return "| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |"
+
+    out = [f"# Portefeuille au {data.as_of.isoformat()}", "", line(header)]
+    out.append("|" + "|".join("---" if i < 2 else "---:" for i in range(len(header))) + "|")
+    out += [line(r) for r in rows]
+    out.append(line([f"**{c}**" if c else "" for c in totals]))
+    sys.stdout.write("\n".join(out) + "\n")
+
+
+# Columns dropped first when the terminal is too narrow (indexes into the header).
+_DROP_ORDER = (1, 5, 3)
+
+
+def _render_table(data: PortfolioReport) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    header, rows, totals = _table_cells(data)
+    console = Console(no_color="NO_COLOR" in os.environ or None)
+    columns = list(range(len(header)))
+    # Amounts and dates never shrink; names and alerts take what is left (12 at least).
+    widths = [
+        max(len(c) for c in [name, total, *(r[i] for r in rows)])
+        for i, (name, total) in enumerate(zip(header, totals, strict=True))
+    ]
+    widths = [w if 2 <= i <= 6 else min(w, 12) for i, w in enumerate(widths)]
+    for drop in _DROP_ORDER:
+        if sum(widths[i] + 2 for i in columns) <= console.width:
+            break
+        columns.remove(drop)
+    t = data.totals
+    table = Table(
+        title=f"Portefeuille au {data.as_of.isoformat()}",
+        caption=f"{t.envelope_unknown} enveloppe(s) inconnue(s), non comptée(s) dans le total"
+        if t.envelope_unknown
+        else None,
+        show_footer=True,
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    for i in columns:
+        table.add_column(
+            header[i],
+            footer=totals[i],
+            justify="right" if 2 <= i <= 5 else "left",
+            no_wrap=True,
+            overflow="ellipsis",
+            min_width=widths[i],
+            max_width=28 if i == 0 else None,
+        )
+    for r in rows:
+        table.add_row(*(r[i] for i in columns))
+    console.print(table)
+
+
+# --- entry point -------------------------------------------------------------------------
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"startups: error: {message}\n")
+    return code
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line; every error is one line on stderr and an exit status."""
+    from typer.exceptions import TyperException
+
+    from store.errors import StartupsError
+
+    try:
+        result = app(args=argv, prog_name="startups", standalone_mode=False)
+    except StartupsError as exc:
+        return _fail(str(exc), exc.exit_code)
+    except TyperException as exc:  # usage errors: bad option, bad value
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        return _fail(" ".join(message.split()), getattr(exc, "exit_code", 2))
+    except typer.Abort:
+        return _fail("aborted", 1)
+    except KeyboardInterrupt:
+        return _fail("interrupted", 130)
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if os.environ.get("STARTUPS_DEBUG"):
+            raise
+        return _fail(
+            f"unexpected {type(exc).__name__}: {exc} (STARTUPS_DEBUG=1 shows the traceback)", 1
+        )
+    return result if isinstance(result, int) else 0
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()

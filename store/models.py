@@ -123,9 +123,13 @@ class Startup(SQLModel, table=True):
 class StartupSponsor(SQLModel, table=True):
     __tablename__ = "startup_sponsor"
 
-    startup_id: int = Field(sa_column=Column(Integer, ForeignKey("startup.id", ondelete="CASCADE"), primary_key=True))
+    startup_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("startup.id", ondelete="CASCADE"), primary_key=True)
+    )
     organisation_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
+        sa_column=Column(
+            Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
+        )
     )
     position: int = 0
 
@@ -306,13 +310,23 @@ class ConsumptionLine(SQLModel, table=True):
     __table_args__ = (
         Index("ix_consumption_startup_date", "startup_id", "date"),
         Index("ix_consumption_date_startup", "date", "startup_id", "amount_cents"),
+        Index("ix_consumption_counted", "counted_convention_id", "date", "amount_cents"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
     startup_id: int = Field(
         sa_column=Column(Integer, ForeignKey("startup.id", ondelete="CASCADE"), nullable=False)
     )
-    convention_id: int | None = Field(default=None, sa_column=_fk("convention.id", ondelete="SET NULL"))
+    convention_id: int | None = Field(
+        default=None, sa_column=_fk("convention.id", ondelete="SET NULL")
+    )
+    # The root convention the line counts against (derived by ``store.budget.attribute``
+    # and kept current by ``store.ledger`` whenever the startup's conventions or lines
+    # change), so that reports aggregate in SQL.  NULL: unattributed.
+    counted_convention_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("convention.id", ondelete="SET NULL"), nullable=True),
+    )
     date: dt.date
     amount_cents: int
     kind: str = LineKind.PAYMENT.value
@@ -327,7 +341,9 @@ class StaffingLine(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
-    convention_id: int | None = Field(default=None, sa_column=_fk("convention.id", ondelete="SET NULL"))
+    convention_id: int | None = Field(
+        default=None, sa_column=_fk("convention.id", ondelete="SET NULL")
+    )
     role: str
     headcount: float = 1.0
     starts_on: dt.date | None = None
@@ -343,7 +359,7 @@ class Meta(SQLModel, table=True):
 
     key: str = Field(primary_key=True)
     value: str | None = None
-    updated_at: dt.datetime | None = None
+    updated_at: str | None = None  # ISO 8601 timestamp
 
 
 ALL_TABLES = [

@@ -1,0 +1,27 @@
+"""The store's exceptions: every failure the CLI and the app show as one readable line."""
+
+from __future__ import annotations
+
+
+class StartupsError(Exception):
+    """A failure of the work (exit status 1)."""
+
+    exit_code = 1
+
+
+class BadInput(StartupsError):
+    """Bad usage or bad input: a wrong option, an unreadable file, a bad row (exit status 2)."""
+
+    exit_code = 2
+
+
+class NotAStore(BadInput):
+    """The file exists but is not a `startups` store (or not a database at all)."""
+
+
+class StoreMissing(BadInput):
+    """No store at the given location, and the command does not create one."""
+
+
+class NotFound(BadInput):
+    """A startup, convention or deadline named on the command line does not exist."""

@@ -1,0 +1,61 @@
+"""Where the store is: ``--db PATH-or-URL``, else ``STARTUPS_DB``, else the user data directory.
+
+Kept free of SQLAlchemy so that the read path (``startups report``) does not pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+ENV_VAR = "STARTUPS_DB"
+_URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
+_PASSWORD_RE = re.compile(r"^(?P<head>[^:/]+://[^:/@]*:)(?P<password>[^@]*)(?P<tail>@.*)$")
+
+
+@dataclass(frozen=True)
+class StoreLocation:
+    """A resolved store: a SQLite file (``path`` set) or any SQLAlchemy URL."""
+
+    url: str
+    path: Path | None = None
+
+    @property
+    def is_sqlite_file(self) -> bool:
+        return self.path is not None
+
+    def display(self) -> str:
+        """How to name the store in a message: a path, or the URL with its password masked."""
+        return str(self.path) if self.path is not None else mask_url(self.url)
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("startups", appauthor=False) / "startups.db"
+
+
+def resolve(db: str | None = None) -> StoreLocation:
+    """Resolve ``--db`` (a path or a URL), else ``$STARTUPS_DB``, else the default file."""
+    value = db or os.environ.get(ENV_VAR) or None
+    if value is None:
+        path = default_path()
+        return StoreLocation(url=f"sqlite:///{path}", path=path)
+    if _URL_RE.match(value):
+        if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
+            raw = value[len("sqlite:///") :].split("?", 1)[0]
+            path = Path(raw).expanduser().absolute()
+            return StoreLocation(url=f"sqlite:///{path}", path=path)
+        return StoreLocation(url=value, path=None)
+    path = Path(value).expanduser().absolute()
+    return StoreLocation(url=f"sqlite:///{path}", path=path)
+
+
+def mask_url(url: str) -> str:
+    """``postgresql://bob:secret@host/db`` → ``postgresql://bob:***@host/db``."""
+    m = _PASSWORD_RE.match(url)
+    if not m:
+        return url
+    return f"{m['head']}***{m['tail']}"

@@ -1,0 +1,92 @@
+"""The read path: one set of SQL statements, run without the ORM.
+
+Reports aggregate in SQL and read plain tuples.  A SQLite file is read through the
+standard ``sqlite3`` module, opened read-only (importing SQLAlchemy alone costs
+more than the whole report); any other URL goes through SQLAlchemy.  Statements
+use ``:name`` parameters, which both understand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Sequence
+from typing import Any
+
+from store.errors import NotAStore, StartupsError, StoreMissing
+from store.location import StoreLocation, resolve
+from store.schema import SchemaState, sqlite_state
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A date column's value, whichever engine returned it."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError as exc:
+        raise StartupsError(f"the store holds a malformed date: {value!r}") from exc
+
+
+class Reader:
+    """Runs read-only SQL against a store and returns rows as tuples."""
+
+    def __init__(self, location: StoreLocation):
+        self.location = location
+        self._sqlite: sqlite3.Connection | None = None
+        self._engine = None
+
+    def __enter__(self) -> Reader:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._sqlite is not None:
+            self._sqlite.close()
+            self._sqlite = None
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def rows(self, sql: str, **params: Any) -> Sequence[tuple]:
+        if self.location.path is not None:
+            if self._sqlite is None:
+                self._sqlite = sqlite3.connect(f"file:{self.location.path}?mode=ro", uri=True)
+                self._sqlite.execute("PRAGMA busy_timeout=5000")
+            sqlite_params = {
+                k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()
+            }
+            try:
+                return self._sqlite.execute(sql, sqlite_params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                raise NotAStore(f"{self.location.path}: cannot read the store ({exc})") from exc
+        if self._engine is None:
+            from store.db import make_engine
+
+            self._engine = make_engine(self.location)
+        from sqlalchemy import text
+
+        with self._engine.connect() as connection:
+            return [tuple(r) for r in connection.execute(text(sql), params)]
+
+
+def open_reader(db: str | None = None) -> Reader:
+    """A reader on an existing, current store (upgrading an older one first)."""
+    location = resolve(db)
+    if location.path is not None:
+        state, _ = sqlite_state(location.path)
+        if state is SchemaState.MISSING:
+            raise StoreMissing(
+                f"{location.path}: no store here (load the demo with `startups demo --db {location.path}`)"
+            )
+        if state is SchemaState.CURRENT:
+            return Reader(location)
+        if state is SchemaState.EMPTY:
+            raise StoreMissing(f"{location.path}: an empty store (load one with `startups demo`)")
+    # Older store (upgraded after a backup), newer store (refused), or a server URL.
+    from store.db import open_store
+
+    open_store(location.url, create=False).dispose()
+    return Reader(location)
