@@ -30,6 +30,12 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
+import_app = typer.Typer(
+    help="Import data from real sources (beta.gouv.fr, conventions, expense exports).",
+    no_args_is_help=True,
+)
+app.add_typer(import_app, name="import")
+
 
 class ReportFormat(StrEnum):
     json = "json"
