@@ -59,7 +59,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md", ""}
 
 
 def read_document(path: pathlib.Path) -> str:
-    """The text of a ``.txt`` (UTF-8, BOM ok, else Latin-1) or ``.pdf`` (its text layer)."""
+    """The text of a ``.txt`` (UTF-8, BOM ok, else Latin-1/cp1252) or ``.pdf`` (its text layer)."""
     path = pathlib.Path(path)
     try:
         data = path.read_bytes()
@@ -76,7 +76,12 @@ def read_document(path: pathlib.Path) -> str:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        text = data.decode("latin-1")
+        # Not UTF-8: Latin-1, read as its Windows superset cp1252 when possible (the bytes
+        # 0x80-0x9f are then "€", "’", "œ"… rather than invisible C1 control characters).
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            text = data.decode("latin-1")
     if _mostly_unprintable(text):
         raise UnreadableDocument(f"{path}: mostly non-printable characters, not a text file")
     return text
@@ -469,7 +474,7 @@ def _parties(doc: _Doc) -> tuple[list[dict], list[Evidence]]:
     for start, end in _party_segments(doc):
         short = _SHORT_NAME.search(doc.flat, start, end)
         rep = _REPRESENTED.search(doc.flat, start, end)
-        name = short[1].strip() if short else _designation(doc.flat[start:end])
+        name = re.sub(r"\s+", " ", short[1]).strip() if short else _designation(doc.flat[start:end])
         representative = None
         if rep:
             representative = re.sub(r"\s+", " ", rep[1]).strip(" .")
@@ -709,7 +714,7 @@ _IMPUTATION = {
         rf"\bUO\s+{_NUM}({_CODE})\b",
         r"(?i:unit[ée]\s+op[ée]rationnelle\s+d[ée]nomm[ée]e)\s+«\s*([A-Z0-9][A-Z0-9-]*)\s*»",
     ],
-    "brique": [rf"(?i:\bbrique\b)[^\n.;]{{0,60}}?{_NUM}\b(\d[0-9A-Z]{{5,}})\b"],
+    "brique": [rf"(?i:\bbrique\b)[^.;]{{0,60}}?{_NUM}\b(\d[0-9A-Z]{{5,}})\b"],
     "activite": [rf"(?i:\bcode\s+activit[ée]s?)\s*:?\s*{_NUM}(\d[0-9A-Z]*(?:-[0-9A-Z]+)*)\b"],
     "domaine_fonctionnel": [
         rf"(?i:\bdomaine\s+fonctionnel)\s*:?\s*{_NUM}(\d{{4}}-\d{{2}}(?:-\d{{2}})?)\b"
