@@ -314,6 +314,54 @@ def test_premier_avenant() -> None:
     assert r["signed_on"] is None and r["ceiling_eur"] is None
 
 
+def test_amount_then_words_with_cents() -> None:
+    text = (
+        "CONVENTION DE SERVICE\n"
+        "Le montant maximum de 200 000,50 € (deux cent mille euros et cinquante centimes).\n"
+    )
+    r = extract(text, file="x.txt", sha256="0" * 64)
+    assert r["ceiling_eur"] == 200000.5 and r["ceiling_words_match"] is True
+
+
+def test_signature_blocks_and_period_range() -> None:
+    text = (
+        "CONVENTION DE SERVICE\n"
+        "Entre :\n"
+        "la DINUM, représentée par Jean Dupont, délégataire, d'une part,\n"
+        "et\n"
+        "la DGESCO, représentée par Marie Curie, délégant, d'autre part.\n"
+        "Article 1\n"
+        "La présente convention couvre la période du 1er janvier 2020 au 31 décembre 2020.\n"
+        "Le produit devra être livré au plus tard le 15 juin 2020.\n"
+        "Paris, le\n"
+        "Fait en deux exemplaires à Paris, le 3 mars 2019\n"
+        "Pour la DINUM, Jean Dupont\n"
+        "A Paris, le 4 mars 2019\n"
+        "Pour la DGESCO\n"
+    )
+    r = extract(text, file="x.txt", sha256="0" * 64)
+    assert r["parties"] == [
+        {"name": "DINUM", "role": "délégataire", "representative": "Jean Dupont",
+         "signed_on": "2019-03-03"},
+        {"name": "DGESCO", "role": "délégant", "representative": "Marie Curie",
+         "signed_on": "2019-03-04"},
+    ]  # fmt: skip
+    assert r["signed_on"] == "2019-03-04"
+    assert (r["starts_on"], r["ends_on"], r["ends_on_precision"]) == (
+        "2020-01-01",
+        "2020-12-31",
+        "day",
+    )
+    assert r["deadlines"] == [{"date": "2020-06-15", "title": "Produit livré"}]
+    assert r["evidence"]["deadlines[0]"]["line"] == 8
+
+
+def test_body_sentence_is_not_a_signature() -> None:
+    text = "CONVENTION DE SERVICE\nLa convention prend fin le 31 décembre 2019.\n"
+    r = extract(text, file="x.txt", sha256="0" * 64)
+    assert r["signed_on"] is None and r["ends_on"] == "2019-12-31"
+
+
 # --------------------------------------------------------------------------------------------
 # PDF
 

@@ -158,6 +158,7 @@ class _Doc:
     lines: list[str]  # normalised, same count as raw_lines
     flat: str = ""  # normalised lines joined with "\n"
     starts: list[int] = field(default_factory=list)
+    used_dates: set[int] = field(default_factory=set)  # offsets of dates already read as facts
 
     @classmethod
     def from_text(cls, text: str) -> _Doc:
@@ -369,6 +370,7 @@ def _parent(doc: _Doc, kind: str | None) -> tuple[dict | None, Evidence | None]:
         found = _date_right_after(doc, m.end())
         if found and found[0][1] == "day":
             (date, _), at = found
+            doc.used_dates.add(at)
             return {"kind": "convention", "date": date.isoformat()}, doc.evidence(at)
     return None, None
 
@@ -499,8 +501,10 @@ def _parties(doc: _Doc) -> tuple[list[dict], list[Evidence]]:
 # Signatures ---------------------------------------------------------------------------------
 
 _SIGNATURE_LINE = re.compile(
-    r"(?:fait\s+(?:[àa]\s+(?-i:[A-ZÀ-Ý])[^,\d]{1,40}?)?|[àa]\s+(?-i:[A-ZÀ-Ý])[^,\d]{1,40}?)"
-    r"\s*,?\s*le\b\s*(?P<rest>.*)",
+    r"(?:(?:fait\s+(?:en\s+\S+\s+exemplaires?\s*,?\s*)?(?:[àa]\s+[^,\d]{1,40}?)?"
+    r"|[àa]\s+(?-i:[A-ZÀ-Ý])[^,\d]{1,40}?)\s*,?"
+    r"|(?P<place>(?-i:[A-ZÀ-Ý])[^,\d]{1,30}?)\s*,)"
+    r"\s*le\b\s*(?P<rest>.*)",
     re.IGNORECASE,
 )
 
@@ -528,8 +532,8 @@ def _signatures(doc: _Doc, parties: list[dict]) -> tuple[Any, Evidence | None, l
             continue
         dates = find_french_dates(m["rest"])
         date = dates[0][2] if dates and dates[0][3] == "day" and dates[0][0] <= 3 else None
-        if date is None and m["rest"].strip(" .,_"):
-            continue  # "à Paris le lendemain": not a signature line
+        if date is None and (m["place"] or m["rest"].strip(" .,_")):
+            continue  # "à Paris le lendemain", "Paris, le" alone: not a signature line
         lines.append((i, date))
     dated = [(i, d) for i, d in lines if d is not None]
     if not dated:
@@ -569,7 +573,8 @@ def _tie_to_party(doc: _Doc, i: int, sig_indices: set[int], parties: list[dict])
 
 _END_ANCHOR = re.compile(
     r"jusqu'(?:au|à)|prend(?:ra)?\s+fin|se\s+termine(?:ra)?|expire(?:ra)?"
-    r"|arrive(?:ra)?\s+à\s+(?:son\s+)?(?:terme|échéance)|date\s+de\s+fin",
+    r"|arrive(?:ra)?\s+à\s+(?:son\s+)?(?:terme|échéance)|date\s+de\s+fin"
+    r"|(?:port[ée]e?|prorog[ée]e?|prolong[ée]e?|report[ée]e?)(?:\s+jusqu'au|\s+au)",
     re.IGNORECASE,
 )
 _START_ANCHOR = re.compile(
@@ -591,13 +596,17 @@ def _anchored_date(doc: _Doc, anchor: re.Pattern) -> tuple[Any, Evidence | None]
             continue
         context = doc.flat[max(0, m.start() - 150) : m.start()]
         if _PERIOD_CONTEXT.search(context):
+            doc.used_dates.add(found[1])
             return found[0], doc.evidence(found[1])
         if fallback is None:
-            fallback = (found[0], doc.evidence(found[1]))
-    return fallback if fallback else (None, None)
+            fallback = found
+    if fallback is None:
+        return None, None
+    doc.used_dates.add(fallback[1])
+    return fallback[0], doc.evidence(fallback[1])
 
 
-def _period_range(doc: _Doc) -> tuple[Any, Any, Evidence | None]:
+def _period_range(doc: _Doc) -> tuple[Any, Evidence | None, Any, Evidence | None]:
     """'du 1er janvier 2020 au 31 décembre 2020' in a sentence about the period."""
     dates = find_french_dates(doc.flat)
     for (s1, e1, d1, p1), (s2, _e2, d2, p2) in itertools.pairwise(dates):
@@ -607,16 +616,16 @@ def _period_range(doc: _Doc) -> tuple[Any, Any, Evidence | None]:
             continue
         if _PERIOD_CONTEXT.search(doc.flat[max(0, s1 - 150) : s1]) and d1 <= d2:
             start = d1.replace(day=1) if p1 == "month" else d1
-            return (start, p1), (d2, p2), doc.evidence(s1)
-    return None, None, None
+            doc.used_dates |= {s1, s2}
+            return (start, p1), doc.evidence(s1), (d2, p2), doc.evidence(s2)
+    return None, None, None, None
 
 
 def _period(doc: _Doc) -> tuple[Any, Evidence | None, Any, Evidence | None]:
     start, start_ev = _anchored_date(doc, _START_ANCHOR)
     end, end_ev = _anchored_date(doc, _END_ANCHOR)
     if start is None and end is None:
-        start, end, ev = _period_range(doc)
-        start_ev = end_ev = ev
+        start, start_ev, end, end_ev = _period_range(doc)
     if start is not None and start[1] == "month":
         start = (start[0].replace(day=1), "month")
     return start, start_ev, end, end_ev
@@ -769,10 +778,10 @@ def _deadline_title(clause: str) -> str:
 
 
 def _deadlines(doc: _Doc, taken: set[int]) -> tuple[list[dict], list[Evidence]]:
-    """Dated commitments; ``taken`` = line indices already read as period/signature/parent."""
+    """Dated commitments; ``taken`` = signature line indices (dates read elsewhere are skipped)."""
     deadlines, evidence = [], []
     for start, _end, date, _precision in find_french_dates(doc.flat):
-        if doc.index_at(start) in taken:
+        if start in doc.used_dates or doc.index_at(start) in taken:
             continue
         before = doc.flat[max(0, start - 300) : start]
         cue = _DEADLINE_CUE.search(before)
@@ -870,8 +879,7 @@ def extract(text: str, *, file: str, sha256: str) -> dict:
     for key, ev in imputation_ev.items():
         note(f"imputation.{key}", ev)
 
-    taken = {ev["line"] - 1 for ev in (start_ev, end_ev, signed_ev, parent_ev) if ev}
-    taken |= {ev["line"] - 1 for _, _, ev in tied}
+    taken = {ev["line"] - 1 for ev in (signed_ev, *(ev for _, _, ev in tied)) if ev}
     deadlines, deadlines_ev = _deadlines(doc, taken)
     for k, ev in enumerate(deadlines_ev):
         note(f"deadlines[{k}]", ev)
