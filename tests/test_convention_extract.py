@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import pathlib
+import tempfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -356,6 +357,24 @@ def test_signature_blocks_and_period_range() -> None:
     assert r["evidence"]["deadlines[0]"]["line"] == 8
 
 
+def test_markdown_schedule_table() -> None:
+    text = (
+        "CONVENTION DE SERVICE\n\n"
+        "| Année | CP | AE |\n"
+        "|------|----|----|\n"
+        "| 2020 | 30 000 € | 50 000 € |\n"
+        "| 2021 | 20 000,00 € | 0 € |\n"
+        "| Total | 50 000 € | 50 000 € |\n"
+        "\nSuite du texte.\n"
+    )
+    r = extract(text, file="x.txt", sha256="0" * 64)
+    assert r["schedule"] == [
+        {"year": 2020, "ae_eur": 50000.0, "cp_eur": 30000.0},
+        {"year": 2021, "ae_eur": 0.0, "cp_eur": 20000.0},
+    ]
+    assert r["evidence"]["schedule[1]"]["line"] == 6
+
+
 def test_body_sentence_is_not_a_signature() -> None:
     text = "CONVENTION DE SERVICE\nLa convention prend fin le 31 décembre 2019.\n"
     r = extract(text, file="x.txt", sha256="0" * 64)
@@ -588,6 +607,18 @@ def test_mutated_seeds_only_raise_not_a_convention(data: st.DataObject) -> None:
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for ev in result["evidence"].values():
         assert raw[ev["line"] - 1].strip() == ev["text"]
+
+
+@ROBUST
+@given(st.binary(max_size=2000), st.sampled_from([".txt", ".pdf"]))
+def test_random_files_raise_only_documented_errors(data: bytes, suffix: str) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = pathlib.Path(tmp) / f"doc{suffix}"
+        path.write_bytes(b"%PDF-1.4\n" + data if suffix == ".pdf" else data)
+        try:
+            extract_file(path)
+        except (UnreadableDocument, NotAConvention) as exc:
+            assert "\n" not in str(exc)
 
 
 @ROBUST

@@ -687,7 +687,7 @@ def _schedule(doc: _Doc) -> tuple[list[dict], list[Evidence]]:
         rows, evidence, blanks = [], [], 0
         for j in range(i + 1, len(doc.lines)):
             row_line = doc.lines[j]
-            if not row_line or not row_line.strip("| "):
+            if not row_line.strip("|-:+ "):  # blank, or a markdown table rule
                 blanks += 1
                 if blanks > 3:
                     break
