@@ -205,42 +205,12 @@ def _amount_value(m: re.Match) -> float | None:
     return float(round(value, 2))
 
 
-_NUMBER_WORDS = frozenset(
-    [
-        "zero",
-        "un",
-        "une",
-        "deux",
-        "trois",
-        "quatre",
-        "cinq",
-        "six",
-        "sept",
-        "huit",
-        "neuf",
-        "dix",
-        "onze",
-        "douze",
-        "treize",
-        "quatorze",
-        "quinze",
-        "seize",
-        "vingt",
-        "vingts",
-        "trente",
-        "quarante",
-        "cinquante",
-        "soixante",
-        "cent",
-        "cents",
-        "mille",
-        "million",
-        "millions",
-        "milliard",
-        "milliards",
-        "et",
-    ]
-)
+_NUMBER_WORDS = frozenset({
+    "zero", "un", "une", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
+    "onze", "douze", "treize", "quatorze", "quinze", "seize", "vingt", "vingts", "trente",
+    "quarante", "cinquante", "soixante", "cent", "cents", "mille", "million", "millions",
+    "milliard", "milliards", "et",
+})  # fmt: skip
 _NOISE_WORDS = re.compile(
     r"\b(?:d'euros|euros?|hors\s+taxes?|toutes\s+taxes\s+comprises|ht|ttc|de|d')\b|€",
     re.IGNORECASE,
@@ -310,25 +280,10 @@ def _kind(doc: _Doc) -> tuple[str | None, Evidence | None]:
 
 
 _ORDINALS = {
-    "premier": 1,
-    "1er": 1,
-    "deuxieme": 2,
-    "second": 2,
-    "2eme": 2,
-    "2e": 2,
-    "troisieme": 3,
-    "3eme": 3,
-    "3e": 3,
-    "quatrieme": 4,
-    "4eme": 4,
-    "4e": 4,
-    "cinquieme": 5,
-    "5eme": 5,
-    "5e": 5,
-    "sixieme": 6,
-    "6eme": 6,
-    "6e": 6,
-}
+    "premier": 1, "1er": 1, "deuxieme": 2, "second": 2, "2eme": 2, "2e": 2, "troisieme": 3,
+    "3eme": 3, "3e": 3, "quatrieme": 4, "4eme": 4, "4e": 4, "cinquieme": 5, "5eme": 5, "5e": 5,
+    "sixieme": 6, "6eme": 6, "6e": 6,
+}  # fmt: skip
 
 
 def _avenant_number(doc: _Doc, kind: str | None) -> tuple[int | None, Evidence | None]:
