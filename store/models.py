@@ -123,13 +123,9 @@ class Startup(SQLModel, table=True):
 class StartupSponsor(SQLModel, table=True):
     __tablename__ = "startup_sponsor"
 
-    startup_id: int = Field(
-        sa_column=Column(Integer, ForeignKey("startup.id", ondelete="CASCADE"), primary_key=True)
-    )
+    startup_id: int = Field(sa_column=Column(Integer, ForeignKey("startup.id", ondelete="CASCADE"), primary_key=True))
     organisation_id: int = Field(
-        sa_column=Column(
-            Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True
-        )
+        sa_column=Column(Integer, ForeignKey("organisation.id", ondelete="CASCADE"), primary_key=True)
     )
     position: int = 0
 
@@ -316,9 +312,7 @@ class ConsumptionLine(SQLModel, table=True):
     startup_id: int = Field(
         sa_column=Column(Integer, ForeignKey("startup.id", ondelete="CASCADE"), nullable=False)
     )
-    convention_id: int | None = Field(
-        default=None, sa_column=_fk("convention.id", ondelete="SET NULL")
-    )
+    convention_id: int | None = Field(default=None, sa_column=_fk("convention.id", ondelete="SET NULL"))
     date: dt.date
     amount_cents: int
     kind: str = LineKind.PAYMENT.value
@@ -333,9 +327,7 @@ class StaffingLine(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
-    convention_id: int | None = Field(
-        default=None, sa_column=_fk("convention.id", ondelete="SET NULL")
-    )
+    convention_id: int | None = Field(default=None, sa_column=_fk("convention.id", ondelete="SET NULL"))
     role: str
     headcount: float = 1.0
     starts_on: dt.date | None = None
