@@ -28,6 +28,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from store.budget import Budget, ConventionFacts, attribute, budgets
+from store.rollup import COLUMNS as ROLLUP_COLUMNS
+from store.rollup import month_rows
 
 D = dt.date
 FIRST_DAY = D(2015, 1, 1)
@@ -77,6 +79,7 @@ class Generator:
                 "deadline",
                 "staffing_line",
                 "consumption_line",
+                "consumption_month",
             )
         }
 
@@ -206,6 +209,7 @@ class Generator:
         span = max(1, (last - first).days)
         mean = max(1, int(total_ceiling * 0.85 / max(lines, 1)))
         named_ids = [c.id for c in facts if c.kind == "convention"]
+        own_lines = []
         for _ in range(lines):
             day = first + _days(rng.random() * span)
             amount = max(100, int(mean * (0.3 + 1.4 * rng.random())))
@@ -217,6 +221,11 @@ class Generator:
                 counted = answers[bisect.bisect_right(edges, day) - 1]
             rows["consumption_line"].append(
                 (sid, named, counted, day.isoformat(), amount, kind, "Prestation", "bench")
+            )
+            own_lines.append((counted, day, amount, kind))
+        for r in month_rows(sid, own_lines):
+            rows["consumption_month"].append(
+                tuple(v.isoformat() if isinstance(v, dt.date) else v for v in r.values())
             )
 
     def _cid(self) -> int:
@@ -295,6 +304,9 @@ INSERTS = {
     "consumption_line": "INSERT INTO consumption_line (startup_id, convention_id, "
     "counted_convention_id, date, amount_cents, kind, label, source) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    # The rollup the write path keeps (store.rollup), from the same function.
+    "consumption_month": f"INSERT INTO consumption_month ({', '.join(ROLLUP_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(ROLLUP_COLUMNS))})",
 }
 
 
@@ -312,8 +324,18 @@ def generate(path: Path, startups: int, expenses: int, seed: int = 1) -> dict[st
         con.execute("PRAGMA synchronous=OFF")
         con.execute("PRAGMA foreign_keys=OFF")
         con.execute("BEGIN")
+        # Building an index once from sorted rows is much faster than growing it row by
+        # row: the big tables' indexes are dropped during the load and made again after.
+        indexes = con.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN ('consumption_line', 'consumption_month')"
+        ).fetchall()
+        for name, _sql in indexes:
+            con.execute(f'DROP INDEX "{name}"')
         for table, sql in INSERTS.items():
             con.executemany(sql, gen.rows[table])
+        for _name, sql in indexes:
+            con.execute(sql)
         con.execute("COMMIT")
         con.execute("ANALYZE")
     finally:
