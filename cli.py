@@ -37,6 +37,17 @@ import_app = typer.Typer(
 app.add_typer(import_app, name="import")
 
 
+class SortKey(StrEnum):
+    slug = "slug"
+    title = "title"
+    envelope = "envelope"
+    consumed = "consumed"
+    remaining = "remaining"
+    runway = "runway"
+    deadline = "deadline"
+    alerts = "alerts"
+
+
 class ReportFormat(StrEnum):
     json = "json"
     csv = "csv"
@@ -149,6 +160,17 @@ def report(
     ] = None,
     incubator: Annotated[str | None, typer.Option(help="Only this incubator (its slug).")] = None,
     sponsor: Annotated[str | None, typer.Option(help="Only this sponsor (its slug).")] = None,
+    alerts: Annotated[
+        bool, typer.Option("--alerts", help="Only the startups with at least one alert.")
+    ] = False,
+    sort: Annotated[
+        SortKey,
+        typer.Option(
+            "--sort",
+            help="Order: slug, title (A→Z); envelope, consumed, alerts (largest first); "
+            "remaining, runway, deadline (smallest or soonest first); unknowns last.",
+        ),
+    ] = SortKey.slug,
 ) -> None:
     """Summarise the portfolio: envelope, consumption, deadlines and alerts per startup."""
     from store.report import Filters
@@ -157,8 +179,91 @@ def report(
         _db(db),
         as_of=as_of or _today(),
         fmt=fmt,
-        filters=Filters(phase=phase, incubator=incubator, sponsor=sponsor, limit=limit),
+        filters=Filters(
+            phase=phase,
+            incubator=incubator,
+            sponsor=sponsor,
+            limit=limit,
+            alerts=alerts,
+            sort=sort.value,
+        ),
     )
+
+
+class BurnFormat(StrEnum):
+    chart = "chart"
+    json = "json"
+
+
+@app.command()
+def burn(
+    slug: Annotated[str, typer.Argument(help="The startup (its slug, e.g. classe-a-12).")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    all_history: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="The whole history: every ceiling concluded so far, all consumption."
+        ),
+    ] = False,
+    fmt: Annotated[BurnFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        BurnFormat.chart
+    ),
+) -> None:
+    """Monthly burn-down of a startup: envelope, consumption, remaining and projection."""
+    from store.burn import load
+    from store.read import open_reader
+
+    day = as_of or _today()
+    with open_reader(_db(db)) as reader:
+        points = load(reader, slug, day, whole_history=all_history)
+    if fmt is BurnFormat.json:
+        import json
+
+        data = {"series": [p.to_dict() for p in points]}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    _draw_burn(slug, day, points, whole_history=all_history)
+
+
+def _draw_burn(slug: str, day: dt.date, points, *, whole_history: bool) -> None:
+    if not points:
+        typer.echo(f"{slug}: no convention to draw as of {day.isoformat()}")
+        return
+    import plotext as plt  # ~40 ms: only this command pays for it
+
+    months = [p.month for p in points]
+    x = list(range(len(points)))
+
+    def line(values, label, color):
+        pts = [(i, v / 100) for i, v in zip(x, values, strict=True) if v is not None]
+        if pts:
+            plt.plot([i for i, _ in pts], [v for _, v in pts], label=label, color=color)
+
+    plt.clear_figure()
+    line([p.envelope_cents for p in points], "enveloppe", "blue")
+    line([p.consumed_cents for p in points], "consommé", "red")
+    line([p.remaining_cents for p in points], "reste", "green")
+    line([p.projected_cents for p in points], "projection", "orange")
+    step = max(1, len(points) // 8)
+    plt.xticks(x[::step], months[::step])
+    scope = "tout l'historique" if whole_history else "période de financement en cours"
+    plt.title(f"{slug} au {day.isoformat()} ({scope}), en euros")
+    width, height = _terminal_size()
+    plt.plotsize(width, height)
+    chart = plt.build()
+    if not sys.stdout.isatty() or "NO_COLOR" in os.environ:
+        import re
+
+        chart = re.sub(r"\x1b\[[0-9;]*m", "", chart)
+    sys.stdout.write(chart + "\n")
+
+
+def _terminal_size() -> tuple[int, int]:
+    import shutil
+
+    size = shutil.get_terminal_size((100, 30))
+    return min(size.columns, 120), max(15, min(size.lines - 2, 30))
 
 
 def _print_report(db: str | None, *, as_of: dt.date, fmt: ReportFormat, filters=None) -> None:

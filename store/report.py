@@ -179,14 +179,48 @@ class Totals:
         }
 
 
+# Sort keys of ``--sort``: (value of a row, descending?).  Amounts that matter most come
+# first (the biggest envelope, the least money left, the shortest runway, the soonest
+# deadline, the most alerts); an unknown value always sorts last; ties by slug.
+SORT_KEYS: dict[str, tuple[Any, bool]] = {
+    "slug": (lambda r: r.slug, False),
+    "title": (lambda r: r.title.casefold(), False),
+    "envelope": (lambda r: r.assessment.envelope_cents, True),
+    "consumed": (lambda r: r.assessment.consumed_cents, True),
+    "remaining": (lambda r: r.assessment.remaining_cents, False),
+    "runway": (lambda r: r.assessment.runway_months, False),
+    "deadline": (
+        lambda r: r.assessment.next_deadline.date if r.assessment.next_deadline else None,
+        False,
+    ),
+    "alerts": (lambda r: len(r.assessment.alerts) or None, True),
+}
+
+
+def sort_rows(rows: list[StartupRow], key: str) -> list[StartupRow]:
+    """Rows sorted by one of SORT_KEYS, unknown values last, ties by slug."""
+    value, descending = SORT_KEYS[key]
+    known = [(value(r), r) for r in rows]
+    unknown = sorted((r for v, r in known if v is None), key=lambda r: r.slug)
+    known = [(v, r) for v, r in known if v is not None]
+    known.sort(key=lambda vr: vr[1].slug)
+    known.sort(key=lambda vr: vr[0], reverse=descending)
+    return [r for _v, r in known] + unknown
+
+
 @dataclass
 class Filters:
     phase: str | None = None
     incubator: str | None = None
     sponsor: str | None = None
     limit: int | None = None
+    # Only the startups with at least one alert.
+    alerts: bool = False
+    sort: str = "slug"
 
     def keep(self, row: StartupRow) -> bool:
+        if self.alerts and not row.assessment.alerts:
+            return False
         if self.phase is not None and row.phase != self.phase:
             return False
         if self.incubator is not None and row.incubator != self.incubator:
@@ -209,21 +243,27 @@ class PortfolioReport:
         }
 
 
-def load_facts(reader: Reader, as_of: dt.date) -> dict[int, StartupFacts]:
-    """Everything the budget rules need, for every startup, in a few aggregate queries.
-
-    Consumption comes from the rollup (``store.rollup``): never a scan of every line.
-    """
+def conventions_from_rows(convention_rows, schedule_rows):
+    """``(startup id, ConventionFacts)`` from the rows of SQL_CONVENTIONS and SQL_SCHEDULE."""
     schedules: dict[int, list[tuple[int, int | None, int | None]]] = defaultdict(list)
-    for convention_id, year, ae, cp in reader.rows(SQL_SCHEDULE):
+    for convention_id, year, ae, cp in schedule_rows:
         schedules[convention_id].append((int(year), ae, cp))
-
-    conventions: dict[int, list[ConventionFacts]] = defaultdict(list)
-    for cid, sid, kind, parent, number, title, signed, starts, ends, ceiling, party in reader.rows(
-        SQL_CONVENTIONS
-    ):
+    for (
+        cid,
+        sid,
+        kind,
+        parent,
+        number,
+        title,
+        signed,
+        starts,
+        ends,
+        ceiling,
+        party,
+    ) in convention_rows:
         schedule = tuple(sorted(schedules.get(cid, ())))
-        conventions[sid].append(
+        yield (
+            sid,
             ConventionFacts(
                 id=cid,
                 kind=kind,
@@ -237,8 +277,20 @@ def load_facts(reader: Reader, as_of: dt.date) -> dict[int, StartupFacts]:
                 ceiling_cents=ceiling,
                 schedule_years=tuple(y for y, _ae, _cp in schedule),
                 schedule=schedule,
-            )
+            ),
         )
+
+
+def load_facts(reader: Reader, as_of: dt.date) -> dict[int, StartupFacts]:
+    """Everything the budget rules need, for every startup, in a few aggregate queries.
+
+    Consumption comes from the rollup (``store.rollup``): never a scan of every line.
+    """
+    conventions: dict[int, list[ConventionFacts]] = defaultdict(list)
+    for sid, convention in conventions_from_rows(
+        reader.rows(SQL_CONVENTIONS), reader.rows(SQL_SCHEDULE)
+    ):
+        conventions[sid].append(convention)
     phases: dict[int, list[PhaseFacts]] = defaultdict(list)
     for sid, name, start, end in reader.rows(SQL_PHASES):
         phases[sid].append(PhaseFacts(name=name, start=as_date(start), end=as_date(end)))
@@ -351,6 +403,8 @@ def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> Por
             continue
         report.totals.add(row.assessment)
         report.rows.append(row)
+    if filters.sort != "slug":
+        report.rows = sort_rows(report.rows, filters.sort)
     if filters.limit is not None:
         report.rows = report.rows[: filters.limit]
     return report
