@@ -29,7 +29,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlmodel import Session, func, select
+from sqlmodel import Session, select
 
 from store.budget import concluded_on
 from store.errors import BadInput, StartupsError
@@ -892,11 +892,3 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
     session.flush()
     reattribute(session, startup.id)
     return result
-
-
-def count_rows(session: Session) -> dict[str, int]:
-    """Row counts of the tables an import writes (for tests and the app's confirmation)."""
-    return {
-        model.__tablename__: session.exec(select(func.count()).select_from(model)).one()
-        for model in (Startup, Convention, ConventionParty, ScheduleLine, Deadline)
-    }
