@@ -351,6 +351,18 @@ def test_no_terminal_and_no_yes_is_refused(run, demo_db):
     assert counts(demo_db) == before
 
 
+def test_an_avenant_that_does_not_date_its_parent_is_asked_about(run, demo_db, tmp_path):
+    _demo_without_its_avenant(demo_db)
+    text = DOSSIERSCO.read_text(encoding="utf-8").replace(" conclue le 12 avril 2018", "")
+    undated = tmp_path / "avenant_sans_date.txt"
+    undated.write_text(text, encoding="utf-8")
+    assert extract_file(undated)["parent"] is None
+    before = counts(demo_db)
+    result = imp(run, demo_db, undated, "--yes")
+    assert result.code == 2 and "does not date the convention it amends" in result.err
+    assert counts(demo_db) == before
+
+
 def test_a_placeholder_parent_is_completed_by_its_own_text(run, db_path, tmp_path):
     assert imp(run, db_path, DOSSIERSCO, "--startup", "dossiersco", "--yes").code == 0
     # A doctored copy of the Classe à 12 text, for DossierSco: the same date as the placeholder.

@@ -343,7 +343,10 @@ class ImportPlan:
         if self.startup is not None:
             out.append(f"startup: {self.startup.slug} ({self.startup.title}), {self.startup.how}")
         if self.existing is not None:
-            out.append(f"recognised as {self.existing.label()}: completed, not duplicated")
+            if self.nothing_to_do:
+                out.append(f"recognised as {self.existing.label()}: already complete")
+            else:
+                out.append(f"recognised as {self.existing.label()}: completed, not duplicated")
             if self.convention_values:
                 out.append("fills: " + ", ".join(sorted(self.convention_values)))
         else:
