@@ -201,35 +201,38 @@ def import_betagouv(
     from pathlib import Path
 
     from store.db import open_store
-    from store.importers.betagouv import content_dir, import_betagouv, snapshot_files
+    from store.errors import BadInput
+    from store.importers.betagouv import (
+        content_dir,
+        load_snapshot,
+        snapshot_files,
+        write_snapshot,
+    )
 
-    root = Path(directory)
-    content = content_dir(root)  # bad DIR: one line, exit 2, before the store is touched
+    content = content_dir(Path(directory))  # not a checkout: one line, exit 2
+    # Read everything first: with --strict and an unreadable file, the store is not even
+    # opened (nothing is written, not even a new empty store).
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        total = sum(len(v) for v in snapshot_files(content).values())
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("beta.gouv.fr", total=total)
+            snap = load_snapshot(
+                content, progress=lambda done, _total: bar.update(task, completed=done)
+            )
+    else:
+        snap = load_snapshot(content)
+    for bad in snap.bad:
+        sys.stderr.write(f"startups: {bad}\n")
+    if strict and snap.bad:
+        raise BadInput(
+            f"{len(snap.bad)} unreadable file(s) in {content}; nothing imported (--strict)"
+        )
     store = open_store(_db(db), create=True)
     try:
-        if sys.stderr.isatty():
-            from rich.console import Console
-            from rich.progress import Progress
-
-            total = sum(len(v) for v in snapshot_files(content).values())
-            with Progress(console=Console(stderr=True), transient=True) as bar:
-                task = bar.add_task("beta.gouv.fr", total=total)
-                result = import_betagouv(
-                    store,
-                    content,
-                    strict=strict,
-                    progress=lambda done, _total: bar.update(task, completed=done),
-                    on_bad=lambda bad: bar.console.print(
-                        f"startups: {bad}", markup=False, highlight=False
-                    ),
-                )
-        else:
-            result = import_betagouv(
-                store,
-                content,
-                strict=strict,
-                on_bad=lambda bad: sys.stderr.write(f"startups: {bad}\n"),
-            )
+        result = write_snapshot(store, snap)
     finally:
         store.dispose()
     unmatched: dict[int, list[str]] = {}

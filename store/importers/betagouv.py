@@ -259,7 +259,7 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
         meta = yaml.load(fm, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 2}: " if mark is not None else ""
+        where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = " ".join(str(exc.problem or exc.context or "").split())
         raise FileError(f"broken YAML front matter ({where}{problem})") from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
