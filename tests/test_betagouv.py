@@ -305,8 +305,7 @@ def test_report_reads_the_imported_phases(run, imported):
     assert report(run, imported, "2019-09-14")["dossiersco"]["phase"] == "construction"
     sco = report(run, imported, "2019-09-15")["dossiersco"]
     assert (sco["phase"], sco["sponsors"], sco["incubator"]) == ("abandon", ["menjs"], "dinum")
-    # An unknown phase ties with construction: construction is the known, ordered one and
-    # an unknown name ranks as an end state.
+    # An unknown phase name ranks as an end state: on a tie it wins over construction.
     assert report(run, imported, "2021-06-01")["phases-et-fast-multiples"]["phase"] == (
         "pause-hivernale"
     )
