@@ -282,6 +282,75 @@ def _print_report(db: str | None, *, as_of: dt.date, fmt: ReportFormat, filters=
     render(data)
 
 
+@import_app.command("betagouv")
+def import_betagouv(
+    directory: Annotated[
+        str,
+        typer.Argument(
+            metavar="DIR",
+            help="A beta.gouv.fr checkout, or its content/ folder.",
+            show_default=False,
+        ),
+    ],
+    db: DbOption = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Any unreadable file: import nothing (exit status 2)."),
+    ] = False,
+) -> None:
+    """Import beta.gouv.fr's startups, phases, sponsors, incubators and FAST promotions.
+
+    Importing again updates in place: local data (conventions, spending, deadlines,
+    notes) is never touched, and a startup gone upstream is marked, not deleted.
+    Unreadable files are named on stderr and skipped (exit status 1).
+    """
+    from pathlib import Path
+
+    from store.db import open_store
+    from store.errors import BadInput
+    from store.importers.betagouv import (
+        content_dir,
+        load_snapshot,
+        snapshot_files,
+        write_snapshot,
+    )
+
+    content = content_dir(Path(directory))  # not a checkout: one line, exit 2
+    # Read everything first: with --strict and an unreadable file, the store is not even
+    # opened (nothing is written, not even a new empty store).
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        total = sum(len(v) for v in snapshot_files(content).values())
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("beta.gouv.fr", total=total)
+            snap = load_snapshot(
+                content, progress=lambda done, _total: bar.update(task, completed=done)
+            )
+    else:
+        snap = load_snapshot(content)
+    for bad in snap.bad:
+        sys.stderr.write(f"startups: {bad}\n")
+    if strict and snap.bad:
+        raise BadInput(
+            f"{len(snap.bad)} unreadable file(s) in {content}; nothing imported (--strict)"
+        )
+    store = open_store(_db(db), create=True)
+    try:
+        result = write_snapshot(store, snap)
+    finally:
+        store.dispose()
+    unmatched: dict[int, list[str]] = {}
+    for number, name in result.unmatched_laureates:
+        unmatched.setdefault(number, []).append(name)
+    for number, names in sorted(unmatched.items()):
+        typer.echo(f"FAST {number}: kept by name, no startup matches: {'; '.join(names)}", err=True)
+    typer.echo(f"{result.summary()} in {store.location.display()}")
+    if result.skipped:
+        raise typer.Exit(code=1)
+
+
 # --- import convention -----------------------------------------------------------------
 
 
