@@ -14,6 +14,7 @@ import datetime as dt
 import os
 import sys
 from enum import StrEnum
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -324,6 +325,226 @@ def _render_table(data: PortfolioReport) -> None:
     for r in rows:
         table.add_row(*(r[i] for i in columns))
     console.print(table)
+
+
+# --- consumption lines: expense add, import expenses --------------------------------------
+
+expense_app = typer.Typer(
+    help="Record consumption lines (payments, engagements).", no_args_is_help=True
+)
+app.add_typer(expense_app, name="expense")
+
+
+def _input(option: str, value: str, parse):
+    """Parse a typed value with a ``store.inputs`` parser; a bad one is one line, exit 2."""
+    from store.errors import BadInput
+
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise BadInput(f"{option} {value!r} {exc}") from None
+
+
+@expense_app.command("add")
+def expense_add(
+    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The startup (its slug).")],
+    date: Annotated[str, typer.Option("--date", metavar="DATE", help="YYYY-MM-DD or dd/mm/yyyy.")],
+    amount: Annotated[
+        str,
+        typer.Option(
+            "--amount", metavar="EUR", help="Euros, up to 2 decimals: 1234.56 or 1 234,56."
+        ),
+    ],
+    label: Annotated[str, typer.Option("--label", metavar="TEXT", help="What it pays for.")],
+    kind: Annotated[
+        str,
+        typer.Option("--kind", metavar="engagement|payment", help="engagement or payment."),
+    ] = "payment",
+    convention: Annotated[
+        int | None,
+        typer.Option(
+            "--convention",
+            metavar="ID",
+            help="The convention it counts against (default: the one in force on its date).",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Record one consumption line for a startup."""
+    from store.db import open_store
+    from store.fmt import eur
+    from store.inputs import parse_amount_cents, parse_day, parse_kind
+    from store.ledger import add_expense
+
+    day = _input("--date", date, parse_day)
+    cents = _input("--amount", amount, parse_amount_cents)
+    kind_value = _input("--kind", kind, parse_kind)
+    store = open_store(_db(db), create=False)
+    try:
+        with store.session() as session:
+            line = add_expense(
+                session,
+                slug,
+                date=day,
+                amount_cents=cents,
+                label=label,
+                kind=kind_value,
+                convention_id=convention,
+            )
+            counted = line.counted_convention_id
+    finally:
+        store.dispose()
+    where = f"counts against convention {counted}" if counted else "UNATTRIBUTED: no convention"
+    typer.echo(
+        f"{slug}: {kind_value} of {eur(cents, decimals=True)} on {day.isoformat()} "
+        f"recorded as line {line.id} ({where})"
+    )
+
+
+@import_app.command("expenses")
+def import_expenses(
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="The CSV export.")],
+    startup: Annotated[
+        str, typer.Option("--startup", metavar="SLUG", help="The startup the lines belong to.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Import consumption lines from a CSV export (French `;` or plain `,`); twice adds nothing."""
+    from store.db import open_store
+    from store.importers.expenses import BadRows, read_expense_file, store_expenses
+
+    try:
+        rows = read_expense_file(file)
+    except BadRows as exc:
+        # The one place where several lines on stderr are right: one per bad row.
+        for problem in exc.lines():
+            sys.stderr.write(f"startups: error: {problem}\n")
+        raise typer.Exit(2) from None
+    store = open_store(_db(db), create=False)
+    try:
+        with store.session() as session:
+            result = store_expenses(session, startup, rows, source=f"csv:{file.name}")
+    finally:
+        store.dispose()
+    typer.echo(f"{result.slug}: {file.name}: added {result.added}, already there {result.already}")
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+class DeadlinesFormat(StrEnum):
+    table = "table"
+    json = "json"
+    ics = "ics"
+
+
+@app.command()
+def deadlines(
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    within: Annotated[
+        int | None,
+        typer.Option(
+            "--within",
+            min=0,
+            metavar="DAYS",
+            help="Only deadlines from the date to DAYS after it (overdue ones always listed).",
+        ),
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only the overdue deadlines.")] = False,
+    startup: Annotated[
+        str | None, typer.Option("--startup", metavar="SLUG", help="Only this startup.")
+    ] = None,
+    fmt: Annotated[
+        DeadlinesFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DeadlinesFormat.table,
+) -> None:
+    """List deadlines, convention ends and renewal reminders included (table, JSON or iCalendar)."""
+    from store.agenda import Selection, select_items, to_ics, to_json
+    from store.read import open_reader
+
+    on = as_of or _today()
+    selection = Selection(within=within, overdue_only=overdue, slug=startup)
+    with open_reader(_db(db)) as reader:
+        items = select_items(reader, on, selection)
+    if fmt is DeadlinesFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(to_json(items), ensure_ascii=False, indent=2) + "\n")
+    elif fmt is DeadlinesFormat.ics:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_ics(items))
+        sys.stdout.buffer.flush()
+    else:
+        _render_deadlines(items, on)
+
+
+def _render_deadlines(items, on: dt.date) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(no_color="NO_COLOR" in os.environ or None)
+    table = Table(
+        title=f"Échéances au {on.isoformat()}",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        caption=None if items else "aucune échéance",
+    )
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Dans", justify="right", no_wrap=True)
+    table.add_column("Startup", no_wrap=True, max_width=24, overflow="ellipsis")
+    table.add_column("Échéance")
+    table.add_column("Nature", no_wrap=True)
+    table.add_column("Id", justify="right", no_wrap=True)
+    for item in items:
+        days = (item.date - on).days
+        when = "EN RETARD" if item.overdue else f"{days} j"
+        table.add_row(
+            item.date.isoformat(),
+            when,
+            item.slug,
+            item.title,
+            item.kind,
+            str(item.id) if item.id is not None else "—",
+            style="bold red" if item.overdue else None,
+        )
+    console.print(table)
+
+
+deadline_app = typer.Typer(help="Act on one deadline.", no_args_is_help=True)
+app.add_typer(deadline_app, name="deadline")
+
+
+@deadline_app.command("done")
+def deadline_done(
+    ref: Annotated[
+        str, typer.Argument(metavar="ID", help="The deadline's id, as `startups deadlines` lists.")
+    ],
+    on: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--on",
+            parser=_parse_date,
+            metavar="YYYY-MM-DD",
+            help="The day it was done (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Mark an explicit deadline done (convention ends and renewal reminders cannot be)."""
+    from store.db import open_store
+    from store.ledger import mark_deadline_done
+
+    store = open_store(_db(db), create=False)
+    try:
+        with store.session() as session:
+            deadline, changed = mark_deadline_done(session, ref, on or _today())
+    finally:
+        store.dispose()
+    state = "done on" if changed else "already done on"
+    typer.echo(f"deadline {deadline.id} ({deadline.title}): {state} {deadline.done_on}")
 
 
 # --- entry point -------------------------------------------------------------------------
