@@ -547,6 +547,267 @@ def deadline_done(
     typer.echo(f"deadline {deadline.id} ({deadline.title}): {state} {deadline.done_on}")
 
 
+# --- show: one startup's card --------------------------------------------------------------
+
+
+class ShowFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def show(
+    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The startup (its slug).")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ShowFormat.table
+    ),
+) -> None:
+    """Print one startup's full card: phases, conventions and avenants, budget, deadlines, KPIs."""
+    from store.card import build_card
+    from store.read import open_reader
+
+    with open_reader(_db(db)) as reader:
+        card = build_card(reader, slug, as_of or _today())
+    if fmt is ShowFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(card.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _render_card(card)
+
+
+_STATUS = {
+    "in_force": ("en vigueur", "green"),
+    "pending": ("en attente : aucune date de signature", "yellow"),
+    "upcoming": ("pas encore en vigueur", "cyan"),
+    "ended": ("terminée", "dim"),
+}
+_KINDS = {
+    "deliverable": "livrable",
+    "convention_end": "fin de convention",
+    "renewal": "renouvellement",
+    "committee": "comité",
+    "reporting": "compte rendu",
+    "other": "autre",
+}
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale="fr_FR")
+
+
+def _convention_label(c) -> str:
+    from rich.markup import escape
+
+    from store.fmt import day, eur
+
+    text, colour = _STATUS.get(c.status, (c.status, ""))
+    name = escape(c.title or ("Avenant" if c.kind == "avenant" else "Convention"))
+    head = f"[bold]#{c.id} {name}[/bold] — [{colour}]{text}[/{colour}]" if colour else name
+    if c.placeholder:
+        head += " [dim](connue par un autre texte)[/dim]"
+    lines = [head]
+    if c.object:
+        lines.append(f"[italic]{escape(c.object)}[/italic]")
+    end = day(c.ends_on)
+    if c.ends_on is not None and c.ends_on_precision == "month":
+        end += " (au mois près)"
+    facts = []
+    if c.kind != "avenant" or c.ends_on:
+        facts.append(f"période {day(c.starts_on)} → {end}")
+    if c.kind != "avenant" or c.ceiling_cents is not None:
+        facts.append(f"plafond {eur(c.ceiling_cents)}")
+    if c.kind != "avenant":
+        if c.ceiling_on_cents != c.ceiling_cents or c.ends_on_effective != c.ends_on:
+            facts.append(
+                f"avec avenants : {eur(c.ceiling_on_cents)} jusqu'au {day(c.ends_on_effective)}"
+            )
+        facts.append(f"consommé {eur(c.consumed_cents)}")
+    if facts:
+        lines.append(" · ".join(facts))
+    signatures = [
+        f"{escape(p.short_name or p.name)}"
+        + (f" ({escape(p.role)})" if p.role else "")
+        + f" : {day(p.signed_on) if p.signed_on else 'non datée'}"
+        for p in c.parties
+    ]
+    if c.signed_on is not None:
+        signatures.append(f"signée le {day(c.signed_on)}")
+    lines.append(
+        "signatures : "
+        + ("; ".join(signatures) if signatures else "aucune connue")
+        + (f" → conclue le {day(c.concluded_on)}" if c.concluded_on else "")
+    )
+    if c.schedule:
+        lines.append(
+            "échéancier : "
+            + "; ".join(f"{y.year} AE {eur(y.ae_cents)}, CP {eur(y.cp_cents)}" for y in c.schedule)
+        )
+    if c.imputation:
+        lines.append(
+            "[dim]imputation : "
+            + ", ".join(f"{k} {escape(v)}" for k, v in c.imputation.items())
+            + "[/dim]"
+        )
+    return "\n".join(lines)
+
+
+def _render_card(card) -> None:
+    from rich import box
+    from rich.console import Console, Group
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.tree import Tree
+
+    from store.fmt import day, eur, months
+
+    console = Console(no_color="NO_COLOR" in os.environ or None, highlight=False)
+    a = card.assessment
+
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column()
+    if card.mission:
+        head.add_row("Mission", escape(card.mission))
+    history = " → ".join(
+        f"{'[bold]' if p.current else ''}{escape(p.name)} ({day(p.start)})"
+        f"{'[/bold]' if p.current else ''}"
+        for p in card.phases
+    )
+    head.add_row(
+        "Phase", f"{escape(a.phase or '—')}" + (f"   [dim]{history}[/dim]" if history else "")
+    )
+    if card.incubator:
+        head.add_row("Incubateur", f"{escape(card.incubator_title or '')} ({card.incubator})")
+    if card.sponsors:
+        head.add_row(
+            "Sponsors",
+            ", ".join(f"{escape(s['acronym'] or s['name'])} ({s['slug']})" for s in card.sponsors),
+        )
+    for name, url in card.links.items():
+        head.add_row(name.capitalize(), escape(url))
+    console.print(
+        Panel(
+            head,
+            title=f"[bold]{escape(card.title)}[/bold] ({card.slug})",
+            subtitle=f"au {card.as_of.isoformat()}",
+            box=box.ROUNDED,
+        )
+    )
+
+    tree = Tree("[bold]Conventions[/bold]", guide_style="dim")
+    for c in card.conventions:
+        branch = tree.add(_convention_label(c))
+        for avenant in c.avenants:
+            branch.add(_convention_label(avenant))
+    if not card.conventions:
+        tree.add("[yellow]aucune convention[/yellow]")
+    console.print(tree)
+
+    money = Table.grid(padding=(0, 2))
+    money.add_column(style="bold", no_wrap=True)
+    money.add_column(justify="right", no_wrap=True)
+    next_deadline = a.next_deadline
+    rows = [
+        ("Enveloppe", eur(a.envelope_cents)),
+        ("En attente de signature", eur(a.pending_cents)),
+        ("Consommé", eur(a.consumed_cents)),
+        ("Reste", eur(a.remaining_cents)),
+        ("Hors convention", eur(a.unattributed_cents)),
+        ("Rythme (90 j)", eur(a.burn_rate_cents_per_month) + "/mois"),
+        ("Autonomie", months(a.runway_months)),
+        ("Conventions en vigueur", str(a.conventions_in_force)),
+        ("Lignes de consommation", str(card.lines)),
+        (
+            "Prochaine échéance",
+            f"{day(next_deadline.date)} {escape(next_deadline.title)}" if next_deadline else "—",
+        ),
+    ]
+    for label, value in rows:
+        money.add_row(label, value)
+    alerts = " ".join(a.alerts)
+    money.add_row("Alertes", f"[bold red]{alerts}[/bold red]" if alerts else "aucune")
+    console.print(Panel(money, title="Budget", box=box.ROUNDED, expand=False))
+
+    if card.deadlines:
+        table = Table(title="Échéances", box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+        for name in ("Date", "Échéance", "Nature", "État", "Id"):
+            table.add_column(name, no_wrap=name != "Échéance")
+        for d in card.deadlines:
+            if d.overdue:
+                state = "[bold red]EN RETARD[/bold red]"
+            elif d.done:
+                state = f"faite {day(d.done_on)}"
+            elif d.date < card.as_of:
+                state = "[dim]passée[/dim]"
+            else:
+                state = f"dans {(d.date - card.as_of).days} j"
+            table.add_row(
+                day(d.date),
+                escape(d.title),
+                _KINDS.get(d.kind, d.kind),
+                state,
+                str(d.id) if d.id is not None else "—",
+            )
+        console.print(table)
+
+    if card.kpis:
+        table = Table(
+            title="Indicateurs", box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left"
+        )
+        for name in ("Indicateur", "Cible", "Dernière mesure", ""):
+            table.add_column(name)
+        for k in card.kpis:
+            unit = f" {k.unit}" if k.unit else ""
+            sign = "≤ " if k.direction == "at_most" else "≥ "
+            target = (
+                f"{sign}{_number(k.target)}{unit}"
+                + (f" au {day(k.target_date)}" if k.target_date else "")
+                if k.target is not None
+                else "—"
+            )
+            latest = (
+                f"{_number(k.latest_value)}{unit} ({day(k.latest_date)})"
+                if k.latest_value is not None
+                else "aucune"
+            )
+            met = {True: "[green]atteint[/green]", False: "[yellow]pas encore[/yellow]"}.get(
+                k.met, ""
+            )
+            table.add_row(escape(k.metric), escape(target), escape(latest), met)
+        console.print(table)
+
+    parts = []
+    for f in card.fast:
+        parts.append(
+            f"FAST {f.number or '?'}"
+            + (f" — {escape(f.title)}" if f.title else "")
+            + (f" : {eur(f.amount_cents)}" if f.amount_cents is not None else "")
+        )
+    if parts:
+        console.print(Group("[bold]FAST[/bold]", *(f"  {p}" for p in parts)))
+    if card.staffing:
+        table = Table(title="Équipe", box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+        for name in ("Rôle", "Effectif", "Période", "TJM", "Convention"):
+            table.add_column(name)
+        for st in card.staffing:
+            table.add_row(
+                escape(st.role),
+                _number(st.headcount),
+                f"{day(st.starts_on)} → {day(st.ends_on)}",
+                eur(st.daily_rate_cents),
+                f"#{st.convention_id}" if st.convention_id else "—",
+            )
+        console.print(table)
+
+
 # --- entry point -------------------------------------------------------------------------
 
 
