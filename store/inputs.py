@@ -23,15 +23,17 @@ _MINUS = "-\u2212\u2013"
 # digits after the first) so that "12,3,4" or "1 23,4" are refused rather than guessed.
 _AMOUNT_FORMS = (
     # 12345 / 12345,67 / 12345.67
-    re.compile(r"(?P<int>\d+)(?:[.,](?P<dec>\d{1,2}))?"),
+    re.compile(r"(?P<int>[0-9]+)(?:[.,](?P<dec>[0-9]{1,2}))?"),
     # 12 345,67 (spaces of any kind between thousands), decimal comma or point
-    re.compile(rf"(?P<int>\d{{1,3}}(?:{_SPACE_CLASS}\d{{3}})+)(?:[.,](?P<dec>\d{{1,2}}))?"),
+    re.compile(
+        rf"(?P<int>\d{{1,3}}(?:{_SPACE_CLASS}\d{{3}})+)(?:[.,](?P<dec>\d{{1,2}}))?", re.ASCII
+    ),
     # 12.345,67 / 1.234.567 (dots between thousands, decimal comma)
-    re.compile(r"(?P<int>\d{1,3}(?:\.\d{3})+),(?P<dec>\d{1,2})"),
-    re.compile(r"(?P<int>\d{1,3}(?:\.\d{3}){2,})"),
+    re.compile(r"(?P<int>\d{1,3}(?:\.\d{3})+),(?P<dec>\d{1,2})", re.ASCII),
+    re.compile(r"(?P<int>\d{1,3}(?:\.\d{3}){2,})", re.ASCII),
     # 12,345.67 / 1,234,567 (commas between thousands, decimal point)
-    re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+)\.(?P<dec>\d{1,2})"),
-    re.compile(r"(?P<int>\d{1,3}(?:,\d{3}){2,})"),
+    re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+)\.(?P<dec>\d{1,2})", re.ASCII),
+    re.compile(r"(?P<int>\d{1,3}(?:,\d{3}){2,})", re.ASCII),
 )
 _CURRENCY = re.compile(r"(?:€|eur|euros?)$", re.IGNORECASE)
 
@@ -55,7 +57,7 @@ def parse_amount_cents(text: str) -> int:
         raise ValueError("is empty")
     value = _CURRENCY.sub("", raw).strip(THOUSANDS_SPACES)
     negative = False
-    if value[:1] in _MINUS or value[-1:] in _MINUS:
+    if value and (value[0] in _MINUS or value[-1] in _MINUS):
         negative = True
         value = value.strip(_MINUS).strip(THOUSANDS_SPACES)
     elif value.startswith("(") and value.endswith(")"):  # accounting negative: (120,00)
@@ -69,8 +71,8 @@ def parse_amount_cents(text: str) -> int:
             break
     else:
         raise ValueError("is not an amount")
-    digits = re.sub(r"\D", "", match["int"])
-    cents = int(Decimal(f"{digits}.{match['dec'] or '0'}") * 100)
+    digits = re.sub(r"[^0-9]", "", match["int"])
+    cents = int(Decimal(f"{digits}.{match.groupdict().get('dec') or '0'}") * 100)
     if negative and cents:
         raise ValueError("is negative (a consumption line is money spent or committed)")
     if cents == 0:
@@ -78,8 +80,8 @@ def parse_amount_cents(text: str) -> int:
     return cents
 
 
-_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-_FRENCH = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
+_ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})", re.ASCII)
+_FRENCH = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})", re.ASCII)
 
 
 def parse_day(text: str) -> dt.date:
