@@ -432,6 +432,16 @@ def import_expenses(
 # --- deadlines ------------------------------------------------------------------------------
 
 
+_KINDS = {
+    "deliverable": "livrable",
+    "convention_end": "fin de conv.",
+    "renewal": "renouv.",
+    "committee": "comité",
+    "reporting": "compte rendu",
+    "other": "autre",
+}
+
+
 class DeadlinesFormat(StrEnum):
     table = "table"
     json = "json"
@@ -479,12 +489,19 @@ def deadlines(
         _render_deadlines(items, on)
 
 
+def _console():
+    """A rich console writing no escape code at all when NO_COLOR is set or stdout is no terminal."""
+    from rich.console import Console
+
+    plain = "NO_COLOR" in os.environ
+    return Console(color_system=None if plain else "auto", no_color=plain or None, highlight=False)
+
+
 def _render_deadlines(items, on: dt.date) -> None:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
 
-    console = Console(no_color="NO_COLOR" in os.environ or None)
+    console = _console()
     table = Table(
         title=f"Échéances au {on.isoformat()}",
         box=box.SIMPLE_HEAD,
@@ -492,20 +509,16 @@ def _render_deadlines(items, on: dt.date) -> None:
         caption=None if items else "aucune échéance",
     )
     table.add_column("Date", no_wrap=True)
-    table.add_column("Dans", justify="right", no_wrap=True)
-    table.add_column("Startup", no_wrap=True, max_width=24, overflow="ellipsis")
-    table.add_column("Échéance")
+    table.add_column("Startup", no_wrap=True, max_width=20, overflow="ellipsis")
+    table.add_column("Échéance", min_width=28, ratio=1)
     table.add_column("Nature", no_wrap=True)
     table.add_column("Id", justify="right", no_wrap=True)
     for item in items:
-        days = (item.date - on).days
-        when = "EN RETARD" if item.overdue else f"{days} j"
         table.add_row(
             item.date.isoformat(),
-            when,
             item.slug,
-            item.title,
-            item.kind,
+            f"EN RETARD · {item.title}" if item.overdue else item.title,
+            _KINDS.get(item.kind, item.kind),
             str(item.id) if item.id is not None else "—",
             style="bold red" if item.overdue else None,
         )
@@ -584,14 +597,6 @@ _STATUS = {
     "upcoming": ("pas encore en vigueur", "cyan"),
     "ended": ("terminée", "dim"),
 }
-_KINDS = {
-    "deliverable": "livrable",
-    "convention_end": "fin de convention",
-    "renewal": "renouvellement",
-    "committee": "comité",
-    "reporting": "compte rendu",
-    "other": "autre",
-}
 
 
 def _number(value: float | None) -> str:
@@ -660,7 +665,7 @@ def _convention_label(c) -> str:
 
 def _render_card(card) -> None:
     from rich import box
-    from rich.console import Console, Group
+    from rich.console import Group
     from rich.markup import escape
     from rich.panel import Panel
     from rich.table import Table
@@ -668,7 +673,7 @@ def _render_card(card) -> None:
 
     from store.fmt import day, eur, months
 
-    console = Console(no_color="NO_COLOR" in os.environ or None, highlight=False)
+    console = _console()
     a = card.assessment
 
     head = Table.grid(padding=(0, 2))
