@@ -281,10 +281,10 @@ def track_writes(session: Session) -> None:
 
     @event.listens_for(session, "before_commit")
     def _before_commit(session):
+        session.flush()  # the last writes are flushed only now: they may touch startups
         touched = session.info.get(TOUCHED)
         if not touched:
             return
-        session.flush()
         ids = session.exec(select(Startup.id)).all() if ALL in touched else sorted(touched)
         for startup_id in ids:
             refresh(session, startup_id)
