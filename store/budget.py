@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 AVENANT = "avenant"
 
@@ -482,7 +482,7 @@ class StartupFacts:
     staffing: tuple[StaffingFacts, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Projection:
     """One convention in force on D, projected to its end.
 
@@ -508,7 +508,7 @@ class Projection:
         return None if self.ceiling_cents is None else self.ceiling_cents - self.consumed_cents
 
 
-@dataclass
+@dataclass(slots=True)
 class Assessment:
     """A startup's budget figures and alerts on D."""
 
@@ -725,7 +725,7 @@ def finish(
     other startups' conventions too."""
     window = window_cents_by_root or {}
     paid = paid_this_year_cents or {}
-    alerts = set(s.alerts)
+    alerts = set(s.alerts) if s.roots or unattributed_cents else s.alerts
     consumed = 0
     projections = []
     for r in s.roots:
@@ -756,9 +756,14 @@ def finish(
         burn_rate_cents_per_month=burn_rate(burn_window_cents),
         conventions_in_force=len(s.roots),
         next_deadline=s.next_deadline,
-        alerts=[code for code in ALERT_CODES if code in alerts],
+        alerts=list(_in_order(frozenset(alerts))),
         projections=projections,
     )
+
+
+@lru_cache(maxsize=1024)
+def _in_order(codes: frozenset[str]) -> tuple[str, ...]:
+    return tuple(code for code in ALERT_CODES if code in codes)
 
 
 def assess(facts: StartupFacts, on: dt.date) -> Assessment:

@@ -115,10 +115,12 @@ def euros(cents: int | float | None) -> float | None:
     """Cents to euros, exact to the cent in JSON (269700.0, 0.5…)."""
     if cents is None:
         return None
+    if type(cents) is int:
+        return cents / 100  # already the closest float to a whole number of cents
     return round(cents / 100, 2)
 
 
-@dataclass
+@dataclass(slots=True)
 class StartupRow:
     id: int
     slug: str
@@ -166,14 +168,17 @@ class Totals:
     remaining_cents: int = 0
 
     def add(self, a: Assessment) -> None:
+        self.add_figures(a.envelope_cents, a.pending_cents, a.consumed_cents)
+
+    def add_figures(self, envelope: int | None, pending: int, consumed: int) -> None:
         self.startups += 1
-        if a.envelope_cents is None:
+        if envelope is None:
             self.envelope_unknown += 1
         else:
-            self.envelope_cents += a.envelope_cents
-            self.remaining_cents += a.remaining_cents or 0
-        self.pending_cents += a.pending_cents
-        self.consumed_cents += a.consumed_cents
+            self.envelope_cents += envelope
+            self.remaining_cents += envelope - consumed
+        self.pending_cents += pending
+        self.consumed_cents += consumed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -448,11 +453,17 @@ SQL_FILTER_SPONSOR = """EXISTS (SELECT 1 FROM startup_sponsor ss
 # (the ids are integers read back from startup_state, written into the statement in
 # chunks so that no engine's limit on parameters applies).
 SQL_ROOTS_CUMULATED = """
-SELECT r.convention_id, r.cum_cents FROM consumption_month r
-WHERE r.convention_id IN ({ids})
-  AND r.month = (SELECT MAX(r2.month) FROM consumption_month r2
-                 WHERE r2.convention_id = r.convention_id AND r2.startup_id = r.startup_id
-                   AND r2.month < :month)
+SELECT c.id, (SELECT r.cum_cents FROM consumption_month r
+              WHERE r.convention_id = c.id AND r.startup_id = c.startup_id AND r.month < :month
+              ORDER BY r.month DESC LIMIT 1)
+FROM convention c WHERE c.id IN ({ids})
+"""
+# Payments of D's year before D's month, for the conventions in force with a CP planned
+# for D's year (the only ones the CP rule looks at).
+SQL_ROOTS_PAID_THIS_YEAR = """
+SELECT r.convention_id, SUM(r.paid_cents) FROM consumption_month r
+WHERE r.convention_id IN ({ids}) AND r.month >= :year_start AND r.month < :month
+GROUP BY r.convention_id
 """
 SQL_PARTIAL_MONTH_SUMS = """
 SELECT startup_id, counted_convention_id, kind, SUM(amount_cents)
@@ -463,25 +474,33 @@ GROUP BY startup_id, counted_convention_id, kind
 ID_CHUNK = 2000
 
 
-def _consumption_on(reader: Reader, as_of: dt.date, root_ids: list[int]):
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), ID_CHUNK):
+        yield ",".join(str(int(x)) for x in ids[i : i + ID_CHUNK])
+
+
+def _consumption_on(reader: Reader, as_of: dt.date, root_ids: list[int], scheduled_ids: list[int]):
     """The consumption figures of the fast path, as dicts keyed by convention (consumed,
     window, paid this year) and by startup (unattributed in D's month, burn window)."""
     month = month_of(as_of)
     window_start = as_of - dt.timedelta(days=BURN_WINDOW_DAYS)
     first_month = month_of(window_start)
     consumed: dict[int, int] = {}
-    for i in range(0, len(root_ids), ID_CHUNK):
-        ids = ",".join(str(int(x)) for x in root_ids[i : i + ID_CHUNK])
+    for ids in _chunks(root_ids):
         for cid, cum in reader.rows(SQL_ROOTS_CUMULATED.format(ids=ids), month=month):
-            consumed[cid] = int(cum)
+            if cum is not None:
+                consumed[cid] = int(cum)
     unattributed: dict[int, int] = defaultdict(int)
     burn: dict[int, int] = defaultdict(int)
     window: dict[int, int] = defaultdict(int)
     paid: dict[int, int] = defaultdict(int)
-    for cid, total in reader.rows(
-        SQL_PAID_THIS_YEAR, year_start=dt.date(as_of.year, 1, 1), month=month
-    ):
-        paid[cid] = int(total)
+    for ids in _chunks(scheduled_ids):
+        for cid, total in reader.rows(
+            SQL_ROOTS_PAID_THIS_YEAR.format(ids=ids),
+            year_start=dt.date(as_of.year, 1, 1),
+            month=month,
+        ):
+            paid[cid] = int(total)
     for sid, cid, kind, total in reader.rows(SQL_PARTIAL_MONTH_SUMS, month=month, as_of=as_of):
         total = int(total)
         burn[sid] += total
@@ -512,7 +531,9 @@ def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> Por
     Equal to ``build_reference`` (a property test checks it); the phase, incubator and
     sponsor filters are applied in SQL.
     """
-    from store.timeline import decode_roots
+    import json
+
+    from store.timeline import roots_from_json
 
     filters = filters or Filters()
     where, params = [], {"as_of": as_of, "month": month_of(as_of)}
@@ -530,35 +551,60 @@ def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> Por
     for sid, slug in reader.rows(SQL_SPONSORS):
         sponsors[sid].append(slug)
 
-    structures: list[Structure] = []
     root_ids: list[int] = []
-    empty = Structure()
+    scheduled_ids: list[int] = []
+    roots_of: list[list] = []
     for row in states:
+        raw = json.loads(row[7]) if row[7] else ()
+        roots_of.append(raw)
+        for r in raw:  # [id, ceiling, start, end, cp of D's year]
+            root_ids.append(r[0])
+            if r[4] is not None:
+                scheduled_ids.append(r[0])
+    consumed, unattributed, burn, window, paid = _consumption_on(
+        reader, as_of, root_ids, scheduled_ids
+    )
+
+    # Listed by slug with a limit and no --alerts: the rows past the limit only count in
+    # the totals, which need no rule but sums (no assessment made for them).
+    cut = (
+        filters.limit
+        if filters.limit is not None and filters.sort == "slug" and not filters.alerts
+        else None
+    )
+    report = PortfolioReport(as_of=as_of, rows=[])
+    empty = Structure()
+    alert_sets: dict[str, frozenset[str]] = {}
+    for i in range(len(states)):
+        # Each row's SQL tuple is let go as soon as it is assessed.
+        row, raw = states[i], roots_of[i]
+        states[i] = roots_of[i] = None
+        sid = row[0]
         alerts = row[8]
-        if alerts is None:  # no state row: nothing known of the startup but its name
-            structures.append(empty)
+        if cut is not None and i >= cut:
+            if alerts is None:
+                report.totals.add_figures(0, 0, 0)
+            else:
+                used = sum(consumed.get(r[0], 0) for r in raw)
+                report.totals.add_figures(row[5], row[6], used)
             continue
-        roots = decode_roots(row[7])
-        root_ids.extend(r.id for r in roots)
-        day = row[9]
-        structures.append(
-            Structure(
+        if alerts is None:  # no state row: nothing known of the startup but its name
+            structure = empty
+        else:
+            codes = alert_sets.get(alerts)
+            if codes is None:
+                codes = alert_sets[alerts] = frozenset(alerts.split())
+            day = row[9]
+            structure = Structure(
                 phase=row[4],
                 envelope_cents=row[5],
                 pending_cents=row[6],
-                roots=roots,
+                roots=roots_from_json(raw),
                 next_deadline=None
                 if day is None
                 else DeadlineFacts(date=as_date(day), title=row[10]),
-                alerts=frozenset(alerts.split()),
+                alerts=codes,
             )
-        )
-    consumed, unattributed, burn, window, paid = _consumption_on(reader, as_of, root_ids)
-
-    report = PortfolioReport(as_of=as_of, rows=[])
-    keep_alerted = filters.alerts
-    for row, structure in zip(states, structures, strict=True):
-        sid = row[0]
         assessment = finish(
             structure,
             as_of,
@@ -568,7 +614,7 @@ def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> Por
             window_cents_by_root=window,
             paid_this_year_cents=paid,
         )
-        if keep_alerted and not assessment.alerts:
+        if filters.alerts and not assessment.alerts:
             continue
         report.totals.add(assessment)
         report.rows.append(

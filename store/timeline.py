@@ -159,8 +159,11 @@ def encode_roots(roots: Sequence[RootState]) -> str | None:
 
 
 def decode_roots(text: str | None) -> tuple[RootState, ...]:
-    if not text:
-        return ()
+    return roots_from_json(json.loads(text)) if text else ()
+
+
+def roots_from_json(items) -> tuple[RootState, ...]:
+    """``RootState`` records from the decoded ``roots`` column."""
     fromiso = dt.date.fromisoformat
     return tuple(
         RootState(
@@ -170,7 +173,7 @@ def decode_roots(text: str | None) -> tuple[RootState, ...]:
             ends_on=fromiso(end) if end else None,
             cp_cents=cp,
         )
-        for i, ceiling, start, end, cp in json.loads(text)
+        for i, ceiling, start, end, cp in items
     )
 
 

@@ -158,6 +158,8 @@ def test_the_fast_report_equals_the_reference_rules(store, db_path, p, on):
     for day in sorted({*on, *events, *(d + dt.timedelta(days=1) for d in events)}):
         _same_report(db_path, day)
     _same_report(db_path, on[0], Filters(alerts=True, sort="runway"))
+    _same_report(db_path, on[1], Filters(limit=2))  # totals of the rows past the limit
+    _same_report(db_path, on[2], Filters(phase="construction", limit=1, sort="remaining"))
 
 
 def test_every_date_of_the_demo_is_the_same(demo_db):
