@@ -188,7 +188,8 @@ class PartyInput:
     representative_title: Any = None
 
     def is_blank(self) -> bool:
-        return all(_blank(v) for v in vars(self).values())
+        """Nothing typed but (perhaps) the role a form preselects: no party."""
+        return all(_blank(v) for k, v in vars(self).items() if k != "role")
 
 
 @dataclass

@@ -102,7 +102,13 @@ class StartupsApp(App[None]):
         self.sub_title = f"au {as_of.isoformat()} · {self.store_name}"
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A failing worker shows a notification, never a traceback."""
+        self.report_failure(event)
+
+    def report_failure(self, event: Worker.StateChanged) -> None:
+        """A failing worker shows a notification, never a traceback.
+
+        ``Worker.StateChanged`` does not bubble: each screen passes its own here.
+        """
         if event.state is WorkerState.ERROR:
             error = event.worker.error
             self.notify(

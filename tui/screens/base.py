@@ -44,4 +44,4 @@ class DataScreen(Screen[None]):
             w.is_running and w.node is self and w.group == "load" for w in self.app.workers
         ):
             self.set_loading(False)
-        # The app turns the error into a notification (the event bubbles up to it).
+        self.app.report_failure(event)

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
 
 from store.errors import InvalidField
 from tui.messages import FieldRejected, Saved
@@ -172,6 +173,11 @@ class FormScreen(ModalScreen[bool]):
             self.post_message(FieldRejected(exc.field, exc.message))
             return
         self.post_message(Saved(type(record).__name__, saved_id))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self.query_one(".dialog").loading = False
+        self.app.report_failure(event)
 
     def on_field_rejected(self, message: FieldRejected) -> None:
         self.show_error(message.field, message.message)
