@@ -76,7 +76,24 @@ def reattribute(session: Session, startup_id: int) -> int:
             session.add(line)
             changed += 1
     session.flush()
+    refresh_rollup(
+        session,
+        startup_id,
+        ((x.counted_convention_id, x.date, x.amount_cents, x.kind) for x in lines),
+    )
     return changed
+
+
+def refresh_rollup(session: Session, startup_id: int, lines) -> None:
+    """Rebuild the startup's rows of the consumption rollup (``store.rollup``) from its lines."""
+    from sqlalchemy import text
+
+    from store.rollup import SQL_DELETE, SQL_INSERT, month_rows
+
+    rows = month_rows(startup_id, lines)
+    session.execute(text(SQL_DELETE), {"startup_id": startup_id})
+    if rows:
+        session.execute(text(SQL_INSERT), rows)
 
 
 def reattribute_all(session: Session) -> int:
