@@ -270,82 +270,22 @@ def _status(concluded: dt.date | None, root: Budget | None, on: dt.date) -> str:
     return "future"
 
 
-def _month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _next_month(day: dt.date) -> dt.date:
-    return dt.date(day.year + (day.month == 12), day.month % 12 + 1, 1)
-
-
-def _month_end(month: dt.date) -> dt.date:
-    return _next_month(month) - dt.timedelta(days=1)
-
-
-def burn_series(
-    all_budgets: list[Budget],
-    lines: list[tuple[dt.date, int, int | None]],
-    as_of: dt.date,
-    burn_rate_cents_per_month: float,
+def burn_points(
+    conventions, lines: list[tuple[int | None, dt.date, int]], as_of: dt.date
 ) -> list[BurnPoint]:
-    """Month by month over the current funding period (DESIGN.md, burn-down series).
+    """The burn-down series of ``store.burn`` (lines are (counted root, date, cents))."""
+    from store.burn import series
 
-    The period runs from the start of the conventions in force on D (or of the last one
-    to have ended) to the latest of their ends; ``lines`` are (date, cents, counted root).
-    """
-    current = [b for b in all_budgets if b.in_force(as_of)]
-    if not current:
-        ended = [
-            b
-            for b in all_budgets
-            if not b.pending and (e := b.ends_on(as_of)) is not None and e < as_of
-        ]
-        if ended:
-            last = max(ended, key=lambda b: b.ends_on(as_of))
-            current = [last]
-    if not current:
-        return []
-    starts = [b.start for b in current if b.start is not None]
-    ends = [b.ends_on(as_of) for b in current]
-    if not starts:
-        return []
-    start = min(starts)
-    known_ends = [e for e in ends if e is not None]
-    if known_ends and None not in ends:
-        end = max(known_ends)
-    else:  # an open end: draw six months past D
-        end = max([as_of + dt.timedelta(days=183), *known_ends])
-    ids = {b.id for b in current}
-    counted = sorted((d, cents) for d, cents, root in lines if root in ids)
-    series: list[BurnPoint] = []
-    month = _month(start)
-    remaining_at_d: int | None = None
-    while month <= _month(end):
-        last_day = _month_end(month)
-        on = min(last_day, as_of) if month <= as_of else last_day
-        envelope_total: int | None = 0
-        for b in current:
-            ceiling = b.ceiling_cents(max(on, b.concluded_on or on))
-            if ceiling is None:
-                envelope_total = None
-                break
-            envelope_total += ceiling
-        if month <= as_of:
-            consumed = sum(c for d, c in counted if d <= on)
-            remaining = None if envelope_total is None else envelope_total - consumed
-            projected = None
-            if month == _month(as_of):
-                remaining_at_d = remaining
-                projected = remaining
-            series.append(BurnPoint(month, envelope_total, consumed, remaining, projected))
-        else:
-            projected = None
-            if remaining_at_d is not None:
-                months_ahead = (last_day - as_of).days / 30.4375
-                projected = round(remaining_at_d - burn_rate_cents_per_month * months_ahead)
-            series.append(BurnPoint(month, envelope_total, None, None, projected))
-        month = _next_month(month)
-    return series
+    return [
+        BurnPoint(
+            month=dt.date.fromisoformat(p.month + "-01"),
+            envelope_cents=p.envelope_cents,
+            consumed_cents=p.consumed_cents,
+            remaining_cents=p.remaining_cents,
+            projected_cents=None if p.projected_cents is None else round(p.projected_cents),
+        )
+        for p in series(conventions, lines, as_of)
+    ]
 
 
 def startup_card(session, slug: str, as_of: dt.date) -> StartupCard:
@@ -587,11 +527,10 @@ def startup_card(session, slug: str, as_of: dt.date) -> StartupCard:
         conventions=views,
         deadlines=deadlines,
         lines=line_views,
-        burn=burn_series(
-            all_budgets,
-            [(line.date, line.amount_cents, line.counted_convention_id) for line in lines],
+        burn=burn_points(
+            facts_conventions,
+            [(line.counted_convention_id, line.date, line.amount_cents) for line in lines],
             as_of,
-            assessment.burn_rate_cents_per_month,
         ),
     )
 
