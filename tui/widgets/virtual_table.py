@@ -315,9 +315,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
             if i < len(layout) - 1:
                 line.append(" ")
         segments = list(line.render(self.app.console))
-        meta = Style(meta={"row": position})
-        strip = Strip(segments).adjust_cell_length(width)
-        return strip.apply_style(base + meta)
+        return Strip(segments).adjust_cell_length(width).apply_style(base)
 
     # --- cursor and scrolling -----------------------------------------------------------
 
@@ -363,18 +361,32 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         self._cache.clear()
         self.refresh()
 
+    def column_at(self, x: int) -> Column[Row] | None:
+        """The column drawn at ``x`` (content coordinates)."""
+        left = 0
+        for column, width in self._visible_layout():
+            if left <= x < left + width:
+                return column
+            left += width + 1
+        return None
+
     async def _on_click(self, event: events.Click) -> None:
-        meta = event.style.meta
-        if "header" in meta:
-            key = meta["header"]
-            column = next((c for c in self.columns if c.key == key), None)
+        # Coordinates rather than style meta: meta carries a random id into the
+        # output, which would make snapshots differ from run to run.
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            column = self.column_at(offset.x)
             if column is not None and column.sort_key is not None:
+                key = column.key
                 reverse = not self.sort_reverse if self.sort_column == key else False
                 self.sort_by(key, reverse)
             event.stop()
             return
-        if "row" in meta:
-            self.cursor = meta["row"]
+        position = int(self.scroll_offset.y) + offset.y - 1
+        if 0 <= position < len(self._view):
+            self.cursor = position
             if event.chain >= 2:
                 self.action_select()
             event.stop()
