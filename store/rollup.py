@@ -29,6 +29,9 @@ COLUMNS = (
     "cum_cents",
     "engaged_last_on",
 )
+SQL_CURRENT = (
+    "SELECT " + ", ".join(COLUMNS) + " FROM consumption_month WHERE startup_id = :startup_id"
+)
 SQL_DELETE = "DELETE FROM consumption_month WHERE startup_id = :startup_id"
 SQL_INSERT = (
     "INSERT INTO consumption_month ("
