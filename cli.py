@@ -107,7 +107,31 @@ def root(
     """Without a command, open the portfolio on the configured store."""
     _State.db = db
     if ctx.invoked_subcommand is None:
-        _print_report(_db(None), as_of=_today(), fmt=ReportFormat.table)
+        if _interactive():
+            _run_app(_db(None), as_of=None)
+        else:
+            _print_report(_db(None), as_of=_today(), fmt=ReportFormat.table)
+
+
+def _interactive() -> bool:
+    """Open the app only on a terminal; piped output gets the report instead."""
+    return sys.stdout.isatty() and sys.stdin.isatty()
+
+
+def _run_app(db: str | None, *, as_of: dt.date | None) -> None:
+    """Open the Textual app on the store (checked first, so a bad store is one line on stderr)."""
+    from store.read import open_reader
+
+    open_reader(db).close()
+    from tui.app import StartupsApp
+
+    StartupsApp(db, as_of).run()
+
+
+@app.command()
+def tui(db: DbOption = None, as_of: AsOfOption = None) -> None:
+    """Open the app (portfolio, startups, conventions, budget, deadlines) on the store."""
+    _run_app(_db(db), as_of=as_of)
 
 
 @app.command()
@@ -134,7 +158,9 @@ def demo(
     ] = False,
     as_of: AsOfOption = None,
 ) -> None:
-    """Load the seed portfolio (Classe à 12, DossierSco) and show it; loading twice adds nothing."""
+    """Load the seed portfolio (Classe à 12, DossierSco) and open the app on it; loading twice adds nothing.
+
+    With --no-tui, or when stdout is not a terminal, print the report instead."""
     from store.db import open_store
     from store.demo import load_demo
 
@@ -143,6 +169,9 @@ def demo(
     store.dispose()
     what = f"{result.created} rows added" if result.changed else "already loaded, nothing added"
     typer.echo(f"demo portfolio in {store.location.display()}: {what}", err=True)
+    if not no_tui and _interactive():
+        _run_app(store.location.url, as_of=as_of)
+        return
     _print_report(store.location.url, as_of=as_of or _today(), fmt=ReportFormat.table)
 
 

@@ -4,8 +4,9 @@ Derived deadlines are nobody's to type in: each convention's end (as known on D,
 avenants applied; ``store.budget.derived_deadlines``) and a *renewal* reminder 90
 days before it, the time a new convention or an avenant takes to be signed.  The
 reminder is left out when another convention, concluded on or before D, already
-covers the day after that end (the renewal is done).  Derived deadlines are never
-*overdue* and cannot be marked done; an explicit one is overdue on D when it is
+covers the day after that end (the renewal is done).  Committees recorded on a startup's
+beta.gouv.fr page are listed too (kind ``committee``): funding is decided there.
+Derived deadlines and committees are never *overdue* and cannot be marked done; an explicit one is overdue on D when it is
 dated before D and not done.
 
 Read through ``store.read.Reader`` with plain SQL: ``startups deadlines`` imports
@@ -41,6 +42,9 @@ SQL_DEADLINES = """
 SELECT id, startup_id, convention_id, date, title, kind, done, done_on
 FROM deadline
 """
+# Committees are when funding is decided: they belong in the agenda (as events, never
+# overdue, never "done").
+SQL_COMMITTEES = "SELECT id, startup_id, date, comment FROM event WHERE name = 'committee'"
 
 
 def _where_startup(sql: str, column: str, startup_id: int | None) -> str:
@@ -208,6 +212,20 @@ def all_items(reader: Reader, on: dt.date, *, startup_id: int | None = None) -> 
                 convention_id=cid,
                 done=bool(done),
                 done_on=as_date(done_on),
+            )
+        )
+    committees = SQL_COMMITTEES + ("" if startup_id is None else " AND startup_id = :startup_id")
+    for eid, sid, day, comment in reader.rows(committees, **params):
+        slug, startup_title = startups[sid]
+        items.append(
+            AgendaItem(
+                slug=slug,
+                startup_title=startup_title,
+                date=as_date(day),
+                title="Comité d'investissement" + (f" ({comment})" if comment else ""),
+                kind="committee",
+                overdue=False,
+                ref=f"event-{eid}",
             )
         )
     for sid, conventions in load_conventions(reader, startup_id).items():

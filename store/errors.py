@@ -25,3 +25,12 @@ class StoreMissing(BadInput):
 
 class NotFound(BadInput):
     """A startup, convention or deadline named on the command line does not exist."""
+
+
+class InvalidField(BadInput):
+    """A value the user typed is not acceptable; ``field`` names it (for a form to show it there)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message

@@ -393,6 +393,10 @@ def mark_deadline_done(session: Session, ref: str, on: dt.date) -> tuple[Deadlin
             f"{text} is derived from convention {derived[1]}'s {what}: it cannot be marked "
             "done (record an avenant or a new convention instead)"
         )
+    if re.fullmatch(r"event-\d+", text):
+        raise BadInput(
+            f"{text} is a committee from beta.gouv.fr: an event, not a task to mark done"
+        )
     match = re.fullmatch(r"(?:deadline-)?(\d+)", text)
     if match is None:
         raise BadInput(f"{text!r} is not a deadline id (a number, as `startups deadlines` lists)")

@@ -269,3 +269,39 @@ def test_the_deadlines_path_imports_neither_textual_nor_sqlalchemy(demo_db):
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY []" in proc.stderr
     assert '"kind": "renewal"' in proc.stdout
+
+
+def test_committees_are_in_the_agenda_never_overdue(run, demo_db):
+    from sqlmodel import select
+
+    from store.models import Event, Startup
+
+    store = open_store(str(demo_db))
+    with store.session() as s:
+        sco = s.exec(select(Startup).where(Startup.slug == "dossiersco")).one()
+        committee = Event(
+            startup_id=sco.id, name="committee", date=dt.date(2018, 7, 10), comment="Poursuite"
+        )
+        s.add(committee)
+        s.flush()
+        committee_id = committee.id
+        s.add(Event(startup_id=sco.id, name="committee", date=dt.date(2018, 5, 2)))
+        s.add(Event(startup_id=sco.id, name="product_launch", date=dt.date(2018, 7, 1)))
+    store.dispose()
+    items = deadlines(run, demo_db, "--as-of", "2018-06-01", "--startup", "dossiersco")
+    committees = [d for d in items if d["kind"] == "committee"]
+    # The past committee (2 May) is not listed, and never overdue; launches are not deadlines.
+    assert committees == [
+        {
+            "slug": "dossiersco",
+            "date": "2018-07-10",
+            "title": "Comité d'investissement (Poursuite)",
+            "kind": "committee",
+            "overdue": False,
+            "id": None,
+        }
+    ]
+    ics = run("deadlines", "--db", demo_db, "--as-of", "2018-06-01", "--format", "ics").out
+    assert f"UID:event-{committee_id}@" in ics
+    ref = f"event-{committee_id}"
+    assert_one_line_error(run("deadline", "done", ref, "--db", demo_db), ref, "committee")
