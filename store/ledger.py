@@ -151,14 +151,14 @@ def state_rows_of(session: Session, startup_id: int) -> list[dict]:
 
     from store.budget import DeadlineFacts, PhaseFacts
     from store.read import as_date
-    from store.report import SQL_CONVENTIONS, SQL_SCHEDULE_OF, conventions_from_rows
+    from store.report import SQL_CONVENTIONS_OF, SQL_SCHEDULE_OF, conventions_from_rows
     from store.timeline import state_rows
 
     params = {"startup_id": startup_id}
     conventions = [
         c
         for _sid, c in conventions_from_rows(
-            session.execute(text(SQL_CONVENTIONS + " WHERE c.startup_id = :startup_id"), params),
+            session.execute(text(SQL_CONVENTIONS_OF), params),
             session.execute(text(SQL_SCHEDULE_OF), params),
         )
     ]

@@ -47,6 +47,14 @@ FROM convention c
 LEFT JOIN (SELECT convention_id, MAX(signed_on) AS signed_last
            FROM convention_party GROUP BY convention_id) p ON p.convention_id = c.id
 """
+# One startup's conventions (the burn-down, the timeline's refresh): index seeks only,
+# never the aggregate of every signature in the store.
+SQL_CONVENTIONS_OF = """
+SELECT c.id, c.startup_id, c.kind, c.parent_id, c.number, c.title, c.signed_on, c.starts_on,
+       c.ends_on, c.ceiling_cents,
+       (SELECT MAX(p.signed_on) FROM convention_party p WHERE p.convention_id = c.id)
+FROM convention c WHERE c.startup_id = :startup_id
+"""
 SQL_SCHEDULE = "SELECT convention_id, year, ae_cents, cp_cents FROM schedule_line"
 SQL_SCHEDULE_OF = """
 SELECT l.convention_id, l.year, l.ae_cents, l.cp_cents
