@@ -267,9 +267,18 @@ def track_writes(session: Session) -> None:
         rows = params if isinstance(params, list) else [params or {}]
         of_convention = model in (ConventionParty, ScheduleLine)
         key = "convention_id" if of_convention else "startup_id"
-        values = [row.get(key) for row in rows]
-        if not values or None in values or state.is_update or state.is_delete:
-            # A statement whose startups cannot be told from its parameters.
+        if state.is_update or state.is_delete:
+            if isinstance(params, list):  # one statement, many parameter sets
+                session.info[TOUCHED].add(ALL)
+                return
+            # The rows it is about to change, asked with the statement's own condition.
+            where = state.statement.whereclause
+            query = select(table.c[key]) if where is None else select(table.c[key]).where(where)
+            values = [v for (v,) in session.execute(query, params or {}).all()]
+        else:
+            values = [row.get(key) for row in rows]
+        if None in values:
+            # A statement whose startups cannot be told: all of them.
             session.info[TOUCHED].add(ALL)
             return
         if of_convention:

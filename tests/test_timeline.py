@@ -270,3 +270,36 @@ def test_an_engagement_after_the_end_turns_the_alert_on_that_day(store, db_path)
     assert "ENGAGED_AFTER_END" in on
     for day in (D(2020, 7, 31), D(2020, 8, 1), D(2020, 8, 2)):
         _same_report(db_path, day)
+
+
+def test_a_bulk_delete_refreshes_only_the_startups_it_touches(store, db_path):
+    from sqlmodel import delete
+
+    from store.ledger import ALL, TOUCHED
+
+    with store.session() as s:
+        one, two = m.Startup(slug="one", title="One"), m.Startup(slug="two", title="Two")
+        s.add_all([one, two])
+        s.flush()
+        c = m.Convention(
+            startup_id=one.id,
+            starts_on=D(2020, 1, 1),
+            ends_on=D(2021, 12, 31),
+            ceiling_cents=100_000,
+        )
+        s.add(c)
+        s.flush()
+        s.add(m.ConventionParty(convention_id=c.id, name="MEN", signed_on=D(2020, 1, 10)))
+    with open_reader(str(db_path)) as reader:
+        (row, _) = build(reader, D(2020, 6, 1)).rows
+    assert (row.slug, row.assessment.conventions_in_force) == ("one", 1)
+    with store.session() as s:
+        s.exec(delete(m.ConventionParty).where(m.ConventionParty.convention_id == c.id))
+        assert s.info[TOUCHED] == {one.id}
+        assert ALL not in s.info[TOUCHED]
+    with open_reader(str(db_path)) as reader:
+        (row, _) = build(reader, D(2020, 6, 1)).rows
+    # No signature left: pending, shown, never counted.
+    assert row.assessment.conventions_in_force == 0
+    assert row.assessment.alerts == ["UNSIGNED"]
+    _same_report(db_path, D(2020, 6, 1))
