@@ -77,6 +77,7 @@ AsOfOption = Annotated[
 
 class _State:
     db: str | None = None
+    argv: tuple[str, ...] = ()
 
 
 def _db(value: str | None) -> str | None:
@@ -330,8 +331,17 @@ def _render_table(data: PortfolioReport) -> None:
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"startups: error: {message}\n")
+    sys.stderr.write(f"startups: error: {_scrub(message)}\n")
     return code
+
+
+def _scrub(message: str) -> str:
+    """Never print a database password, whatever message embeds the URL."""
+    from store.location import StoreLocation, scrub
+
+    candidates = [*_State.argv, os.environ.get("STARTUPS_DB") or ""]
+    passwords = [StoreLocation(url=c).password for c in candidates if "://" in c]
+    return scrub(message, *passwords)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -340,6 +350,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from store.errors import StartupsError
 
+    _State.argv = tuple(sys.argv[1:] if argv is None else argv)
     try:
         result = app(args=argv, prog_name="startups", standalone_mode=False)
     except StartupsError as exc:

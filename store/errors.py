@@ -25,3 +25,14 @@ class StoreMissing(BadInput):
 
 class NotFound(BadInput):
     """A startup, convention or deadline named on the command line does not exist."""
+
+
+class Conflict(StartupsError):
+    """A row was changed by someone else since it was read: nothing saved, reload (exit 1).
+
+    Not bad input: the same edit succeeds once made on the current row.
+    """
+
+
+class ReadOnlyStore(StartupsError):
+    """A write on a store opened read-only (``--read-only``, or a read-only file)."""
