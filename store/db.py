@@ -19,6 +19,7 @@ from sqlalchemy import create_engine, event, inspect
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlmodel import Session
 
+import store.audit  # noqa: F401  (installs the audit log and read-only session listeners)
 from store.errors import (
     BadInput,
     Conflict,
@@ -164,8 +165,6 @@ class Store:
         """
         from sqlalchemy.orm.exc import StaleDataError
 
-        import store.audit  # noqa: F401  (installs the audit and read-only listeners)
-
         with Session(self.engine, expire_on_commit=False) as session:
             session.info["store"] = self
             try:
@@ -188,6 +187,17 @@ class Store:
     def dispose(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+@contextmanager
+def begin_write(store: Store) -> Iterator[Connection]:
+    """A Core connection in one write transaction (SQLite: the write lock taken up front)."""
+    if store.read_only:
+        raise ReadOnlyStore(f"{store.location.display()}: opened read-only, changes are refused")
+    with store.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        yield connection
 
 
 def _conflict_message(exc: Exception) -> str:

@@ -6,6 +6,7 @@ import os
 import shutil
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -97,6 +98,19 @@ def _pg_server_url() -> str:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for this test (dropped after it)."""
+    with _pg_database() as url:
+        yield url
+
+
+@pytest.fixture
+def other_pg_url() -> Iterator[str]:
+    """A second fresh PostgreSQL database, for tests that need two stores."""
+    with _pg_database() as url:
+        yield url
+
+
+@contextmanager
+def _pg_database() -> Iterator[str]:
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -112,8 +126,19 @@ def pg_url() -> Iterator[str]:
     try:
         yield server.set(database=name).render_as_string(hide_password=False)
     finally:
-        with psycopg.connect(admin, autocommit=True) as connection:
-            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        import gc
+        import time
+
+        gc.collect()  # close the connections of engines the test let go
+        for attempt in range(20):
+            try:
+                with psycopg.connect(admin, autocommit=True) as connection:
+                    connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                break
+            except psycopg.Error:  # a server process (autovacuum) still attached: retry
+                if attempt == 19:
+                    raise
+                time.sleep(0.1)
 
 
 ENGINES = [
@@ -149,3 +174,11 @@ def demo_url(request, _demo_template: Path, tmp_path: Path) -> str:
     load_demo(s)
     s.dispose()
     return url
+
+
+@pytest.fixture(params=ENGINES)
+def other_engine_url(request, tmp_path: Path) -> str:
+    """A second empty store on each engine (a restore's target, say)."""
+    if request.param == "sqlite":
+        return str(tmp_path / "other.db")
+    return request.getfixturevalue("other_pg_url")
