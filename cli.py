@@ -38,6 +38,17 @@ import_app = typer.Typer(
 app.add_typer(import_app, name="import")
 
 
+class SortKey(StrEnum):
+    slug = "slug"
+    title = "title"
+    envelope = "envelope"
+    consumed = "consumed"
+    remaining = "remaining"
+    runway = "runway"
+    deadline = "deadline"
+    alerts = "alerts"
+
+
 class ReportFormat(StrEnum):
     json = "json"
     csv = "csv"
@@ -162,6 +173,17 @@ def report(
     ] = None,
     incubator: Annotated[str | None, typer.Option(help="Only this incubator (its slug).")] = None,
     sponsor: Annotated[str | None, typer.Option(help="Only this sponsor (its slug).")] = None,
+    alerts: Annotated[
+        bool, typer.Option("--alerts", help="Only the startups with at least one alert.")
+    ] = False,
+    sort: Annotated[
+        SortKey,
+        typer.Option(
+            "--sort",
+            help="Order: slug, title (A→Z); envelope, consumed, alerts (largest first); "
+            "remaining, runway, deadline (smallest or soonest first); unknowns last.",
+        ),
+    ] = SortKey.slug,
 ) -> None:
     """Summarise the portfolio: envelope, consumption, deadlines and alerts per startup."""
     from store.report import Filters
@@ -170,8 +192,91 @@ def report(
         _db(db),
         as_of=as_of or _today(),
         fmt=fmt,
-        filters=Filters(phase=phase, incubator=incubator, sponsor=sponsor, limit=limit),
+        filters=Filters(
+            phase=phase,
+            incubator=incubator,
+            sponsor=sponsor,
+            limit=limit,
+            alerts=alerts,
+            sort=sort.value,
+        ),
     )
+
+
+class BurnFormat(StrEnum):
+    chart = "chart"
+    json = "json"
+
+
+@app.command()
+def burn(
+    slug: Annotated[str, typer.Argument(help="The startup (its slug, e.g. classe-a-12).")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    all_history: Annotated[
+        bool,
+        typer.Option(
+            "--all", help="The whole history: every ceiling concluded so far, all consumption."
+        ),
+    ] = False,
+    fmt: Annotated[BurnFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        BurnFormat.chart
+    ),
+) -> None:
+    """Monthly burn-down of a startup: envelope, consumption, remaining and projection."""
+    from store.burn import load
+    from store.read import open_reader
+
+    day = as_of or _today()
+    with open_reader(_db(db)) as reader:
+        points = load(reader, slug, day, whole_history=all_history)
+    if fmt is BurnFormat.json:
+        import json
+
+        data = {"series": [p.to_dict() for p in points]}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    _draw_burn(slug, day, points, whole_history=all_history)
+
+
+def _draw_burn(slug: str, day: dt.date, points, *, whole_history: bool) -> None:
+    if not points:
+        typer.echo(f"{slug}: no convention to draw as of {day.isoformat()}")
+        return
+    import plotext as plt  # ~40 ms: only this command pays for it
+
+    months = [p.month for p in points]
+    x = list(range(len(points)))
+
+    def line(values, label, color):
+        pts = [(i, v / 100) for i, v in zip(x, values, strict=True) if v is not None]
+        if pts:
+            plt.plot([i for i, _ in pts], [v for _, v in pts], label=label, color=color)
+
+    plt.clear_figure()
+    line([p.envelope_cents for p in points], "enveloppe", "blue")
+    line([p.consumed_cents for p in points], "consommé", "red")
+    line([p.remaining_cents for p in points], "reste", "green")
+    line([p.projected_cents for p in points], "projection", "orange")
+    step = max(1, len(points) // 8)
+    plt.xticks(x[::step], months[::step])
+    scope = "tout l'historique" if whole_history else "période de financement en cours"
+    plt.title(f"{slug} au {day.isoformat()} ({scope}), en euros")
+    width, height = _terminal_size()
+    plt.plotsize(width, height)
+    chart = plt.build()
+    if not sys.stdout.isatty() or "NO_COLOR" in os.environ:
+        import re
+
+        chart = re.sub(r"\x1b\[[0-9;]*m", "", chart)
+    sys.stdout.write(chart + "\n")
+
+
+def _terminal_size() -> tuple[int, int]:
+    import shutil
+
+    size = shutil.get_terminal_size((100, 30))
+    return min(size.columns, 120), max(15, min(size.lines - 2, 30))
 
 
 def _print_report(db: str | None, *, as_of: dt.date, fmt: ReportFormat, filters=None) -> None:
@@ -187,6 +292,227 @@ def _print_report(db: str | None, *, as_of: dt.date, fmt: ReportFormat, filters=
         ReportFormat.table: _render_table,
     }[fmt]
     render(data)
+
+
+@import_app.command("betagouv")
+def import_betagouv(
+    directory: Annotated[
+        str,
+        typer.Argument(
+            metavar="DIR",
+            help="A beta.gouv.fr checkout, or its content/ folder.",
+            show_default=False,
+        ),
+    ],
+    db: DbOption = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Any unreadable file: import nothing (exit status 2)."),
+    ] = False,
+) -> None:
+    """Import beta.gouv.fr's startups, phases, sponsors, incubators and FAST promotions.
+
+    Importing again updates in place: local data (conventions, spending, deadlines,
+    notes) is never touched, and a startup gone upstream is marked, not deleted.
+    Unreadable files are named on stderr and skipped (exit status 1).
+    """
+    from pathlib import Path
+
+    from store.db import open_store
+    from store.errors import BadInput
+    from store.importers.betagouv import (
+        content_dir,
+        load_snapshot,
+        snapshot_files,
+        write_snapshot,
+    )
+
+    content = content_dir(Path(directory))  # not a checkout: one line, exit 2
+    # Read everything first: with --strict and an unreadable file, the store is not even
+    # opened (nothing is written, not even a new empty store).
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.progress import Progress
+
+        total = sum(len(v) for v in snapshot_files(content).values())
+        with Progress(console=Console(stderr=True), transient=True) as bar:
+            task = bar.add_task("beta.gouv.fr", total=total)
+            snap = load_snapshot(
+                content, progress=lambda done, _total: bar.update(task, completed=done)
+            )
+    else:
+        snap = load_snapshot(content)
+    for bad in snap.bad:
+        sys.stderr.write(f"startups: {bad}\n")
+    if strict and snap.bad:
+        raise BadInput(
+            f"{len(snap.bad)} unreadable file(s) in {content}; nothing imported (--strict)"
+        )
+    store = open_store(_db(db), create=True)
+    try:
+        result = write_snapshot(store, snap)
+    finally:
+        store.dispose()
+    unmatched: dict[int, list[str]] = {}
+    for number, name in result.unmatched_laureates:
+        unmatched.setdefault(number, []).append(name)
+    for number, names in sorted(unmatched.items()):
+        typer.echo(f"FAST {number}: kept by name, no startup matches: {'; '.join(names)}", err=True)
+    typer.echo(f"{result.summary()} in {store.location.display()}")
+    if result.skipped:
+        raise typer.Exit(code=1)
+
+
+# --- import convention -----------------------------------------------------------------
+
+
+def _stdin_is_tty() -> bool:
+    try:
+        return sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+@import_app.command("convention")
+def import_convention(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The convention or avenant: .txt or .pdf.")
+    ],
+    startup: Annotated[
+        str | None,
+        typer.Option(
+            "--startup",
+            metavar="SLUG",
+            help="The startup it belongs to (default: the one matching the service it names).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be stored; store nothing.")
+    ] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the extraction as JSON (startups.convention/1).")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Store without asking.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Read a convention or avenant (text or PDF), show each fact with its evidence, store it."""
+    import json
+
+    from store.errors import BadInput
+    from store.importers.convention_store import load_extraction
+
+    extraction = load_extraction(file)
+    if json_out:
+        sys.stdout.write(json.dumps(extraction, ensure_ascii=False, indent=2) + "\n")
+    if dry_run:
+        plan = _dry_plan(_db(db), extraction, startup)
+        if not json_out and not (plan and plan.already_imported):
+            _print_evidence(extraction)
+        for line in plan.summary() if plan else []:
+            typer.echo(line, err=json_out)
+        typer.echo("dry run: nothing stored", err=True)
+        return
+
+    from store.db import open_store
+    from store.importers.convention_store import apply_import, plan_import
+
+    # A new store is created only for an explicit --startup: a bare import that can only
+    # fail ("no startup matches") must not leave an empty store behind.
+    store = open_store(_db(db), create=startup is not None)
+    try:
+        with store.session() as session:
+            plan = plan_import(session, extraction, startup)
+        if plan.already_imported is not None:
+            typer.echo(plan.summary()[0], err=True)
+            return
+        if plan.problems:
+            raise BadInput(f"{file}: {plan.problems[0]}")
+        if not json_out:
+            _print_evidence(extraction)
+        for line in plan.summary():  # the preview's second half (stderr under --json)
+            typer.echo(line, err=json_out)
+        if plan.nothing_to_do:
+            return
+        if not yes and not _stdin_is_tty():
+            raise BadInput(
+                f"{file}: no terminal to confirm on; re-run with --yes to store it "
+                "(or --dry-run to only look)"
+            )
+        if plan.needs_parent_choice:
+            if yes:
+                raise BadInput(
+                    f"{file}: ambiguous parent, nothing stored: {plan.parent_question}; "
+                    "re-run without --yes to choose"
+                )
+            _choose_parent(plan)
+        if not yes and not typer.confirm("Store it?", default=False, err=True):
+            typer.echo("nothing stored", err=True)
+            raise typer.Exit(1)
+        with store.session() as session:
+            result = apply_import(session, plan)
+        typer.echo(result.summary(), err=True)
+    finally:
+        store.dispose()
+
+
+def _dry_plan(db: str | None, extraction: dict, startup: str | None):
+    """The plan against an existing, current store; ``None`` without one (nothing is written)."""
+    from store.location import resolve
+    from store.schema import SchemaState, sqlite_state
+
+    location = resolve(db)
+    if location.path is not None:
+        state, _ = sqlite_state(location.path)
+        if state is not SchemaState.CURRENT:
+            return None
+    from store.db import open_store
+    from store.errors import StartupsError
+    from store.importers.convention_store import plan_import
+
+    try:
+        store = open_store(db, create=False)
+    except StartupsError:
+        return None
+    try:
+        with store.session() as session:
+            return plan_import(session, extraction, startup)
+    finally:
+        store.dispose()
+
+
+def _choose_parent(plan) -> None:
+    typer.echo("Which convention does this avenant amend?", err=True)
+    for i, candidate in enumerate(plan.parent_candidates, start=1):
+        typer.echo(f"  {i}. {candidate.label()}", err=True)
+    count = len(plan.parent_candidates)
+    while True:
+        choice = typer.prompt(f"Number (1-{count})", type=int, err=True)
+        if 1 <= choice <= count:
+            break
+        typer.echo(f"  {choice} is not between 1 and {count}", err=True)
+    plan.choose_parent(plan.parent_candidates[choice - 1].id)
+
+
+def _print_evidence(extraction: dict) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    from store.importers.convention_store import evidence_rows
+
+    console = Console(no_color="NO_COLOR" in os.environ or None)
+    name = Path(extraction.get("file") or "").name
+    table = Table(
+        title=f"{name} ({extraction.get('kind') or '?'})",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+    )
+    table.add_column("Champ", no_wrap=True)
+    table.add_column("Valeur", overflow="fold", max_width=36)
+    table.add_column("Preuve (ligne : texte)", overflow="fold", ratio=1)
+    for row in evidence_rows(extraction):
+        table.add_row(row.field, row.value, row.excerpt(90))
+    console.print(table)
 
 
 # --- rendering -------------------------------------------------------------------------

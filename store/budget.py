@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 AVENANT = "avenant"
 
@@ -46,10 +47,19 @@ class ConventionFacts:
     ends_on: dt.date | None = None
     ceiling_cents: int | None = None
     schedule_years: tuple[int, ...] = ()
+    # The yearly AE/CP échéancier: (year, ae_cents, cp_cents), amounts None when not given.
+    schedule: tuple[tuple[int, int | None, int | None], ...] = ()
 
     @property
     def is_avenant(self) -> bool:
         return self.kind == AVENANT
+
+    def cp_cents(self, year: int) -> int | None:
+        """The CP the schedule plans for ``year`` (``None``: no schedule line or no amount)."""
+        for y, _ae, cp in self.schedule:
+            if y == year:
+                return cp
+        return None
 
 
 def concluded_on(c: ConventionFacts) -> dt.date | None:
@@ -65,8 +75,9 @@ def period_start(c: ConventionFacts) -> dt.date | None:
     concluded = concluded_on(c)
     if concluded is not None:
         return concluded
-    if c.schedule_years:
-        return dt.date(min(c.schedule_years), 1, 1)
+    years = c.schedule_years or tuple(y for y, _ae, _cp in c.schedule)
+    if years:
+        return dt.date(min(years), 1, 1)
     return None
 
 
@@ -81,7 +92,7 @@ class Budget:
     def id(self) -> int:
         return self.root.id
 
-    @property
+    @cached_property
     def concluded_on(self) -> dt.date | None:
         return concluded_on(self.root)
 
@@ -89,9 +100,27 @@ class Budget:
     def pending(self) -> bool:
         return self.concluded_on is None
 
+    def schedule_cp_cents(self, year: int, on: dt.date) -> int | None:
+        """The CP planned for ``year`` on D: the root's schedule, replaced by the schedule of
+        each avenant in force on D that carries one."""
+        cp = self.root.cp_cents(year)
+        for avenant in self.avenants_in_force(on):
+            if avenant.schedule:
+                cp = avenant.cp_cents(year)
+        return cp
+
+    @property
+    def has_schedule(self) -> bool:
+        return bool(self.root.schedule) or any(a.schedule for a in self.avenants)
+
+    @cached_property
+    def _concluded_avenants(self) -> tuple[tuple[dt.date, ConventionFacts], ...]:
+        dated = [(d, a) for a in self.avenants if (d := concluded_on(a)) is not None]
+        return tuple(sorted(dated, key=lambda x: (x[0], x[1].number or 0, x[1].id)))
+
     def avenants_in_force(self, on: dt.date) -> list[ConventionFacts]:
-        done = [a for a in self.avenants if (d := concluded_on(a)) is not None and d <= on]
-        return sorted(done, key=lambda a: (concluded_on(a), a.number or 0, a.id))
+        """The concluded avenants in force on D, in the order they were concluded."""
+        return [a for d, a in self._concluded_avenants if d <= on]
 
     def ceiling_cents(self, on: dt.date) -> int | None:
         """The ceiling on D: the root's, replaced by each avenant in force on D that sets one."""
@@ -109,7 +138,7 @@ class Budget:
                 end = avenant.ends_on
         return end
 
-    @property
+    @cached_property
     def start(self) -> dt.date | None:
         return period_start(self.root)
 
@@ -277,6 +306,94 @@ def next_deadline(deadlines: Iterable[DeadlineFacts], on: dt.date) -> DeadlineFa
     return min(upcoming, key=lambda d: (d.date, d.derived, d.title), default=None)
 
 
+# --- funding gaps ------------------------------------------------------------------------
+
+
+def funding_gaps(
+    all_budgets: Sequence[Budget],
+    phases: Iterable[PhaseFacts],
+    until: dt.date,
+) -> list[tuple[dt.date, dt.date]]:
+    """The periods (first day, last day), up to ``until``, when the startup was in an active
+    phase and no convention was in force.
+
+    The answer of "active and uncovered?" can only change on a phase start, a conclusion,
+    a period start or the day after an end, so it is asked once per such day and the
+    stretches in between are merged.  An ongoing gap ends on ``until``.
+    """
+    phases = list(phases)
+    days: set[dt.date] = {p.start for p in phases if p.start is not None}
+    for b in all_budgets:
+        for c in (b.root, *b.avenants):
+            if (d := concluded_on(c)) is not None:
+                days.add(d)
+            if c.ends_on is not None and c.ends_on < dt.date.max:
+                days.add(c.ends_on + dt.timedelta(days=1))
+        if b.start is not None:
+            days.add(b.start)
+    edges = sorted(d for d in days if d <= until)
+    gaps: list[tuple[dt.date, dt.date]] = []
+    open_since: dt.date | None = None
+    for i, day in enumerate(edges):
+        uncovered = is_active_phase(phase_on(phases, day)) and not in_force(all_budgets, day)
+        if uncovered and open_since is None:
+            open_since = day
+        elif not uncovered and open_since is not None:
+            gaps.append((open_since, edges[i] - dt.timedelta(days=1)))
+            open_since = None
+    if open_since is not None:
+        gaps.append((open_since, until))
+    return gaps
+
+
+# --- staffing plans ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StaffingFacts:
+    """A staffing line: ``headcount`` people at ``daily_rate_cents`` each working day."""
+
+    headcount: float
+    starts_on: dt.date | None
+    ends_on: dt.date | None
+    daily_rate_cents: int | None
+    convention_id: int | None = None
+    role: str = ""
+
+
+def working_days(first: dt.date, last: dt.date) -> int:
+    """Days Monday to Friday from ``first`` to ``last``, both included (no public holidays)."""
+    if last < first:
+        return 0
+    days = (last - first).days + 1
+    weeks, extra = divmod(days, 7)
+    count = weeks * 5
+    weekday = first.weekday()
+    for i in range(extra):
+        if (weekday + i) % 7 < 5:
+            count += 1
+    return count
+
+
+def staffing_cost_cents(
+    staffing: Iterable[StaffingFacts], first: dt.date, last: dt.date
+) -> int | None:
+    """What the staffing plan costs from ``first`` to ``last``: headcount × daily rate ×
+    working days of each line's overlap; ``None`` when a line that overlaps has no rate or
+    no dates (unknown, never 0)."""
+    total = 0.0
+    for line in staffing:
+        start, end = line.starts_on, line.ends_on
+        if (start is not None and start > last) or (end is not None and end < first):
+            continue
+        if line.daily_rate_cents is None or start is None or end is None:
+            return None
+        total += (
+            line.headcount * line.daily_rate_cents * working_days(max(start, first), min(end, last))
+        )
+    return round(total)
+
+
 # --- one startup as of D -----------------------------------------------------------------
 
 # Every alert code, in the order they are shown (the most urgent first).
@@ -295,6 +412,47 @@ ALERT_CODES = (
 EXPIRING_WITHIN_DAYS = 90
 BURN_WINDOW_DAYS = 90
 BURN_WINDOW_MONTHS = 3
+# A month, in projections: 90 days are 3 months.
+DAYS_PER_MONTH = BURN_WINDOW_DAYS / BURN_WINDOW_MONTHS
+# UNDERSPEND: more than this share of a ceiling would be left at the convention's end.
+UNDERSPEND_SHARE = 0.20
+
+
+def burn_rate(window_cents: int) -> float:
+    """Cents per month from the consumption of the 90 days before D (90 days = 3 months)."""
+    return window_cents / BURN_WINDOW_MONTHS
+
+
+def runway(remaining_cents: int | None, rate_cents_per_month: float | None) -> float | None:
+    """Months of money left at the burn rate; ``None`` when either is unknown or the rate is
+    0; 0 when the money is already spent (never negative)."""
+    if remaining_cents is None or not rate_cents_per_month:
+        return None
+    return max(0.0, remaining_cents / rate_cents_per_month)
+
+
+def exhaustion_date(
+    on: dt.date, remaining_cents: int | None, rate_cents_per_month: float | None
+) -> dt.date | None:
+    """The day the money runs out at the burn rate (D when it is already spent); ``None``
+    when the remaining money or the rate is unknown, or the rate is 0."""
+    months = runway(remaining_cents, rate_cents_per_month)
+    if months is None:
+        return None
+    days = months * DAYS_PER_MONTH
+    if days > (dt.date.max - on).days:
+        return None
+    return on + dt.timedelta(days=int(days))
+
+
+def projected_leftover(
+    remaining_cents: int | None, rate_cents_per_month: float, on: dt.date, end: dt.date | None
+) -> float | None:
+    """What would be left at ``end`` spending ``rate`` a month from D on (negative: the money
+    runs out before the end); ``None`` when the remaining money or the end is unknown."""
+    if remaining_cents is None or end is None:
+        return None
+    return remaining_cents - rate_cents_per_month * max(0, (end - on).days) / DAYS_PER_MONTH
 
 
 @dataclass(frozen=True)
@@ -304,7 +462,12 @@ class StartupFacts:
     ``consumed_cents`` maps a root convention's id to the lines dated on or before D
     that count against it; ``unattributed_cents`` is the sum of the lines dated on or
     before D that count against none; ``burn_window_cents`` the sum of all the
-    startup's lines in the 90 days up to D.
+    startup's lines in the 90 days up to D (D included, D − 90 excluded).
+
+    Optional, per root convention (absent: unknown, the alerts that need them stay
+    silent): ``window_cents_by_root`` its lines in the same 90 days,
+    ``paid_this_year_cents`` its *payments* from 1 January of D's year to D, and
+    ``last_engagement_on`` its latest engagement dated on or before D.
     """
 
     conventions: tuple[ConventionFacts, ...] = ()
@@ -313,6 +476,36 @@ class StartupFacts:
     consumed_cents: dict[int, int] = field(default_factory=dict)
     unattributed_cents: int = 0
     burn_window_cents: int = 0
+    window_cents_by_root: dict[int, int] = field(default_factory=dict)
+    paid_this_year_cents: dict[int, int] = field(default_factory=dict)
+    last_engagement_on: dict[int, dt.date] = field(default_factory=dict)
+    staffing: tuple[StaffingFacts, ...] = ()
+
+
+@dataclass(frozen=True)
+class Projection:
+    """One convention in force on D, projected to its end.
+
+    ``leftover_cents``: what would be left at its end at its own burn rate (``None``:
+    unknown ceiling or end, or *no rate yet*); ``exhausts_on``: the day its money runs out
+    at that rate; ``staffing_leftover_cents``: the same from the staffing plan
+    (headcount × daily rate × working days from the day after D to the end), ``None``
+    without a plan or with an unknown rate.
+    """
+
+    convention_id: int
+    ceiling_cents: int | None
+    consumed_cents: int
+    ends_on: dt.date | None
+    burn_rate_cents_per_month: float | None
+    leftover_cents: float | None
+    exhausts_on: dt.date | None
+    staffing_cost_cents: int | None
+    staffing_leftover_cents: int | None
+
+    @property
+    def remaining_cents(self) -> int | None:
+        return None if self.ceiling_cents is None else self.ceiling_cents - self.consumed_cents
 
 
 @dataclass
@@ -329,6 +522,7 @@ class Assessment:
     conventions_in_force: int
     next_deadline: DeadlineFacts | None
     alerts: list[str]
+    projections: list[Projection] = field(default_factory=list)
 
     @property
     def remaining_cents(self) -> int | None:
@@ -338,10 +532,12 @@ class Assessment:
 
     @property
     def runway_months(self) -> float | None:
-        remaining = self.remaining_cents
-        if remaining is None or not self.burn_rate_cents_per_month:
-            return None
-        return remaining / self.burn_rate_cents_per_month
+        return runway(self.remaining_cents, self.burn_rate_cents_per_month)
+
+    @property
+    def exhausts_on(self) -> dt.date | None:
+        """The day the startup's money in force runs out at its burn rate."""
+        return exhaustion_date(self.as_of, self.remaining_cents, self.burn_rate_cents_per_month)
 
 
 def _covered_after(
@@ -358,35 +554,113 @@ def _covered_after(
     return False
 
 
+def root_rate(facts: StartupFacts, b: Budget, on: dt.date) -> float | None:
+    """A convention's own burn rate on D, or ``None``: *no rate yet*.
+
+    Its lines in the 90 days before D, per month.  A rate of 0 means something only once
+    the convention has a history: something was already spent against it, or it has
+    been running for a whole window (90 days).  Before that (a convention just signed,
+    nothing spent yet) there is no rate, and the projection alerts stay silent.
+    """
+    window = facts.window_cents_by_root.get(b.id, 0)
+    if window:
+        return burn_rate(window)
+    started = b.start
+    if facts.consumed_cents.get(b.id, 0) or (
+        started is not None and (on - started).days >= BURN_WINDOW_DAYS
+    ):
+        return 0.0
+    return None
+
+
+def _project(facts: StartupFacts, b: Budget, on: dt.date) -> Projection:
+    ceiling = b.ceiling_cents(on)
+    consumed = facts.consumed_cents.get(b.id, 0)
+    end = b.ends_on(on)
+    rate = root_rate(facts, b, on)
+    remaining = None if ceiling is None else ceiling - consumed
+    leftover = None if rate is None else projected_leftover(remaining, rate, on, end)
+    exhausts = None if rate is None else exhaustion_date(on, remaining, rate)
+    staffing = [s for s in facts.staffing if s.convention_id in (None, b.id)]
+    cost = None
+    if staffing and end is not None and end > on:
+        cost = staffing_cost_cents(staffing, on + dt.timedelta(days=1), end)
+    return Projection(
+        convention_id=b.id,
+        ceiling_cents=ceiling,
+        consumed_cents=consumed,
+        ends_on=end,
+        burn_rate_cents_per_month=rate,
+        leftover_cents=leftover,
+        exhausts_on=exhausts,
+        staffing_cost_cents=cost,
+        staffing_leftover_cents=None if remaining is None or cost is None else remaining - cost,
+    )
+
+
+def _cp_short(facts: StartupFacts, b: Budget, rate: float | None, on: dt.date) -> bool:
+    """Would the year's CP of a scheduled convention not all be paid by 31 December?"""
+    cp = b.schedule_cp_cents(on.year, on)
+    if cp is None or rate is None:
+        return False
+    paid = facts.paid_this_year_cents.get(b.id, 0)
+    year_end = dt.date(on.year, 12, 31)
+    end = b.ends_on(on)
+    last = min(year_end, end) if end is not None else year_end
+    projected = paid + rate * max(0, (last - on).days) / DAYS_PER_MONTH
+    return projected < cp
+
+
 def assess(facts: StartupFacts, on: dt.date) -> Assessment:
-    """Apply the budget rules of DESIGN.md to one startup on D."""
+    """Apply the budget rules of DESIGN.md to one startup on D.
+
+    Consumption is per root convention: the startup's *consumed* is the sum over the
+    conventions in force on D only, so spending under an ended convention never weighs
+    on the next one.  The projection alerts (EXHAUSTS_BEFORE_END, UNDERSPEND) use each
+    convention's own burn rate and stay silent while it has *no rate yet*
+    (``root_rate``).
+    """
     all_budgets = budgets(facts.conventions)
     active = in_force(all_budgets, on)
     env = envelope(all_budgets, on)
     consumed = sum(facts.consumed_cents.get(b.id, 0) for b in active)
     phase = phase_on(facts.phases, on)
     deadlines = [*facts.deadlines, *derived_deadlines(all_budgets, on)]
+    pending = pending_budgets(all_budgets, on)
     alerts: set[str] = set()
+    projections = [_project(facts, b, on) for b in active]
 
     if is_active_phase(phase) and not active:
         alerts.add("GAP")
-    for b in active:
-        ceiling = b.ceiling_cents(on)
-        if ceiling is not None and facts.consumed_cents.get(b.id, 0) > ceiling:
+    for b, p in zip(active, projections, strict=True):
+        if p.ceiling_cents is not None and p.consumed_cents > p.ceiling_cents:
             alerts.add("OVERSPENT")
-        end = b.ends_on(on)
+        end = p.ends_on
         if (
             end is not None
             and (end - on).days <= EXPIRING_WITHIN_DAYS
             and not _covered_after(all_budgets, b, end, on)
         ):
             alerts.add("EXPIRING")
-    if pending_budgets(all_budgets, on):
+        if p.exhausts_on is not None and end is not None and p.exhausts_on < end:
+            alerts.add("EXHAUSTS_BEFORE_END")
+        if (
+            p.leftover_cents is not None
+            and p.ceiling_cents
+            and p.leftover_cents > UNDERSPEND_SHARE * p.ceiling_cents
+        ) or _cp_short(facts, b, p.burn_rate_cents_per_month, on):
+            alerts.add("UNDERSPEND")
+    if pending:
         alerts.add("UNSIGNED")
-    if env.cents is None:
+    if env.cents is None or any(b.ceiling_cents(on) is None for b in pending):
         alerts.add("AMOUNT_UNKNOWN")
     if facts.unattributed_cents:
         alerts.add("UNATTRIBUTED")
+    for b in all_budgets:
+        engaged = facts.last_engagement_on.get(b.id)
+        end = b.ends_on(on)
+        if engaged is not None and end is not None and engaged > end:
+            alerts.add("ENGAGED_AFTER_END")
     if any(not d.done and not d.derived and d.date < on for d in deadlines):
         alerts.add("OVERDUE")
 
@@ -394,11 +668,12 @@ def assess(facts: StartupFacts, on: dt.date) -> Assessment:
         as_of=on,
         phase=phase,
         envelope_cents=env.cents,
-        pending_cents=pending_cents(all_budgets, on),
+        pending_cents=sum(b.ceiling_cents(on) or 0 for b in pending),
         consumed_cents=consumed,
         unattributed_cents=facts.unattributed_cents,
-        burn_rate_cents_per_month=facts.burn_window_cents / BURN_WINDOW_MONTHS,
+        burn_rate_cents_per_month=burn_rate(facts.burn_window_cents),
         conventions_in_force=len(active),
         next_deadline=next_deadline(deadlines, on),
         alerts=[code for code in ALERT_CODES if code in alerts],
+        projections=projections,
     )

@@ -16,7 +16,6 @@ own, and a row whose key is already in the store is left as it is.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,13 @@ from typing import Any
 from sqlmodel import Session, SQLModel, select
 
 from store.db import Store
+from store.importers.betagouv import (
+    parse_incubator,
+    parse_organisation,
+    parse_promotion,
+    parse_startup,
+    startup_fields,
+)
 from store.ledger import reattribute
 from store.models import (
     ConsumptionLine,
@@ -58,13 +64,6 @@ class DemoResult:
         return self.created > 0
 
 
-def _front_matter(path: Path) -> tuple[dict[str, Any], str]:
-    import frontmatter
-
-    post = frontmatter.load(path)
-    return dict(post.metadata), post.content
-
-
 class _Loader:
     def __init__(self, session: Session):
         self.session = session
@@ -86,30 +85,30 @@ class _Loader:
     # --- beta.gouv.fr's own files ---------------------------------------------------------
 
     def organisation(self, slug: str) -> Organisation:
-        meta, _ = _front_matter(DATA / "_organisations" / f"{slug}.md")
+        org = parse_organisation(DATA / "_organisations" / f"{slug}.md")
         return self.ensure(
             Organisation,
             {"slug": slug},
-            name=meta["name"],
-            acronym=meta.get("acronym"),
-            type=meta.get("type"),
-            domaine_ministeriel=meta.get("domaine_ministeriel"),
+            name=org.name,
+            acronym=org.acronym,
+            type=org.type,
+            domaine_ministeriel=org.domaine_ministeriel,
             source=SOURCE,
         )
 
     def incubator(self, slug: str) -> Incubator:
-        meta, _ = _front_matter(DATA / "_incubators" / f"{slug}.md")
-        owner = self.organisation(meta["owner"].rsplit("/", 1)[-1]) if meta.get("owner") else None
+        inc = parse_incubator(DATA / "_incubators" / f"{slug}.md")
+        owner = self.organisation(inc.owner) if inc.owner else None
         return self.ensure(
             Incubator,
             {"slug": slug},
-            title=meta["title"],
+            title=inc.title,
             owner_id=owner.id if owner else None,
-            contact=meta.get("contact"),
-            address=meta.get("address"),
-            website=meta.get("website"),
-            github=meta.get("github"),
-            short_description=meta.get("short_description"),
+            contact=inc.contact,
+            address=inc.address,
+            website=inc.website,
+            github=inc.github,
+            short_description=inc.short_description,
             source=SOURCE,
         )
 
@@ -119,37 +118,27 @@ class _Loader:
             # Already there (an earlier demo, or an import of beta.gouv.fr): the demo only
             # adds its conventions and figures, it never rewrites the startup.
             return existing
-        meta, body = _front_matter(DATA / "_startups" / f"{slug}.md")
-        incubator = self.incubator(meta["incubator"])
+        record = parse_startup(DATA / "_startups" / f"{slug}.md")
+        incubator = self.incubator(record.incubator)
         startup = self.ensure(
             Startup,
             {"slug": slug},
-            title=meta["title"],
-            mission=meta.get("mission"),
-            description=body.strip() or None,
+            **startup_fields(record),
             incubator_id=incubator.id,
-            link=meta.get("link"),
-            repository=meta.get("repository"),
-            contact=meta.get("contact"),
-            budget_url=meta.get("budget_url"),
-            dashlord_url=meta.get("dashlord_url"),
-            accessibility_status=meta.get("accessibility_status"),
-            thematiques=json.dumps(meta["thematiques"]) if meta.get("thematiques") else None,
-            usertypes=json.dumps(meta["usertypes"]) if meta.get("usertypes") else None,
             source=SOURCE,
         )
-        for position, ref in enumerate(meta.get("sponsors") or []):
-            organisation = self.organisation(ref.rsplit("/", 1)[-1])
+        for position, sponsor in enumerate(record.sponsors):
+            organisation = self.organisation(sponsor)
             self.ensure(
                 StartupSponsor,
                 {"startup_id": startup.id, "organisation_id": organisation.id},
                 position=position,
             )
-        for phase in meta.get("phases") or []:
+        for phase in record.phases:
             self.ensure(
                 Phase,
-                {"startup_id": startup.id, "name": phase["name"], "start": phase.get("start")},
-                end=phase.get("end"),
+                {"startup_id": startup.id, "name": phase.name, "start": phase.start},
+                end=phase.end,
             )
         return startup
 
@@ -298,8 +287,9 @@ def _classe_a_12(loader: _Loader) -> None:
         ae_cents=50_000_00,
         cp_cents=50_000_00,
     )
+    fast2 = parse_promotion(DATA / "_fasts" / "02-fast.md")  # "FAST 2 - Novembre 2019"
     promotion = loader.ensure(
-        FastPromotion, {"number": 2}, title="FAST 2 - Novembre 2019", date=D(2019, 11, 1)
+        FastPromotion, {"number": fast2.number}, title=fast2.title, date=fast2.date
     )
     loader.ensure(
         FastAward,

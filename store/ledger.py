@@ -76,7 +76,43 @@ def reattribute(session: Session, startup_id: int) -> int:
             session.add(line)
             changed += 1
     session.flush()
+    refresh_rollup(
+        session,
+        startup_id,
+        ((x.counted_convention_id, x.date, x.amount_cents, x.kind) for x in lines),
+    )
     return changed
+
+
+def refresh_rollup(session: Session, startup_id: int, lines) -> None:
+    """Rebuild the startup's rows of the consumption rollup (``store.rollup``) from its lines."""
+    from sqlalchemy import text
+
+    from store.rollup import COLUMNS, SQL_CURRENT, SQL_DELETE, SQL_INSERT, month_rows
+
+    rows = month_rows(startup_id, lines)
+    # Rewrite only when something changed: reloading the demo or re-importing the same
+    # data must leave the store exactly as it was.
+    stored = session.execute(text(SQL_CURRENT), {"startup_id": startup_id}).all()
+    if _rollup_key(tuple(r) for r in stored) == _rollup_key(
+        tuple(row[c] for c in COLUMNS) for row in rows
+    ):
+        return
+    session.execute(text(SQL_DELETE), {"startup_id": startup_id})
+    if rows:
+        session.execute(text(SQL_INSERT), rows)
+
+
+def _rollup_key(rows) -> list[tuple]:
+    from store.read import as_date
+
+    return sorted(
+        (
+            (s, c if c is not None else -1, as_date(m), a, p, cum, as_date(e))
+            for s, c, m, a, p, cum, e in rows
+        ),
+        key=repr,
+    )
 
 
 def reattribute_all(session: Session) -> int:

@@ -327,6 +327,15 @@ class ConsumptionLine(Versioned, table=True):
         Index("ix_consumption_startup_date", "startup_id", "date"),
         Index("ix_consumption_date_startup", "date", "startup_id", "amount_cents"),
         Index("ix_consumption_counted", "counted_convention_id", "date", "amount_cents"),
+        # The partial month of an as-of report (see store.rollup), read from the index alone.
+        Index(
+            "ix_consumption_date_counted",
+            "date",
+            "startup_id",
+            "counted_convention_id",
+            "kind",
+            "amount_cents",
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -350,6 +359,43 @@ class ConsumptionLine(Versioned, table=True):
     category: str | None = None
     source: str | None = None
     dedup_key: str | None = Field(default=None, unique=True)
+
+
+class ConsumptionMonth(SQLModel, table=True):
+    """Derived: one startup's lines per counted convention (NULL: unattributed) and month.
+
+    Rebuilt by ``store.ledger.reattribute`` from the lines (see ``store.rollup``); the
+    as-of reports read it instead of scanning every line.
+    """
+
+    __tablename__ = "consumption_month"
+    __table_args__ = (
+        Index(
+            "ix_consumption_month_convention",
+            "convention_id",
+            "startup_id",
+            "month",
+            "cum_cents",
+            "engaged_last_on",
+        ),
+        Index(
+            "ix_consumption_month_month",
+            "month",
+            "startup_id",
+            "convention_id",
+            "amount_cents",
+            "paid_cents",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
+    convention_id: int | None = None
+    month: dt.date
+    amount_cents: int
+    paid_cents: int
+    cum_cents: int
+    engaged_last_on: dt.date | None = None
 
 
 class StaffingLine(Versioned, table=True):
@@ -413,6 +459,7 @@ ALL_TABLES = [
     Objective,
     Measurement,
     ConsumptionLine,
+    ConsumptionMonth,
     StaffingLine,
     Meta,
     AuditLog,

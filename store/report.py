@@ -18,10 +18,12 @@ from store.budget import (
     ConventionFacts,
     DeadlineFacts,
     PhaseFacts,
+    StaffingFacts,
     StartupFacts,
     assess,
 )
 from store.read import Reader, as_date
+from store.rollup import ENGAGEMENT, PAYMENT, month_of, next_month
 
 SCHEMA = "startups.report/1"
 
@@ -37,30 +39,68 @@ ORDER BY ss.startup_id, ss.position, o.slug
 """
 SQL_PHASES = 'SELECT startup_id, name, start, "end" FROM phase'
 SQL_CONVENTIONS = """
-SELECT id, startup_id, kind, parent_id, number, title, signed_on, starts_on, ends_on,
-       ceiling_cents
-FROM convention
+SELECT c.id, c.startup_id, c.kind, c.parent_id, c.number, c.title, c.signed_on, c.starts_on,
+       c.ends_on, c.ceiling_cents, p.signed_last
+FROM convention c
+LEFT JOIN (SELECT convention_id, MAX(signed_on) AS signed_last
+           FROM convention_party GROUP BY convention_id) p ON p.convention_id = c.id
 """
-SQL_PARTY_SIGNATURES = "SELECT convention_id, signed_on FROM convention_party"
-SQL_SCHEDULE_YEARS = "SELECT convention_id, year FROM schedule_line"
-SQL_DEADLINES = "SELECT id, startup_id, convention_id, date, title, kind, done FROM deadline"
-SQL_CONSUMED = """
-SELECT counted_convention_id, SUM(amount_cents)
-FROM consumption_line
-WHERE date <= :as_of AND counted_convention_id IS NOT NULL
-GROUP BY counted_convention_id
+SQL_SCHEDULE = "SELECT convention_id, year, ae_cents, cp_cents FROM schedule_line"
+# Deadlines done never count (neither next deadline nor OVERDUE): not loaded.
+SQL_DEADLINES = """
+SELECT id, startup_id, convention_id, date, title, kind, done FROM deadline WHERE done = :no
 """
-SQL_UNATTRIBUTED = """
-SELECT startup_id, SUM(amount_cents)
-FROM consumption_line
-WHERE date <= :as_of AND counted_convention_id IS NULL
-GROUP BY startup_id
+SQL_STAFFING = """
+SELECT startup_id, convention_id, role, headcount, starts_on, ends_on, daily_rate_cents
+FROM staffing_line WHERE ends_on IS NULL OR ends_on > :as_of
 """
-SQL_BURN_WINDOW = """
-SELECT startup_id, SUM(amount_cents)
+# The consumption as of D, read from the rollup (store.rollup): the running totals of the
+# last month before D's month, one index seek per convention (and per startup for the
+# unattributed lines)…
+SQL_CUMULATED = """
+SELECT r.startup_id, r.convention_id, r.cum_cents, r.engaged_last_on
+FROM convention c JOIN consumption_month r
+  ON r.convention_id = c.id AND r.startup_id = c.startup_id
+WHERE r.month = (SELECT MAX(r2.month) FROM consumption_month r2
+                 WHERE r2.convention_id = c.id AND r2.startup_id = c.startup_id
+                   AND r2.month < :month)
+"""
+SQL_CUMULATED_UNATTRIBUTED = """
+SELECT r.startup_id, r.cum_cents
+FROM startup s JOIN consumption_month r
+  ON r.startup_id = s.id AND r.convention_id IS NULL
+WHERE r.month = (SELECT MAX(r2.month) FROM consumption_month r2
+                 WHERE r2.convention_id IS NULL AND r2.startup_id = s.id
+                   AND r2.month < :month)
+"""
+# …plus the lines of D's month up to D (an index range over at most one month)…
+SQL_PARTIAL_MONTH = """
+SELECT startup_id, counted_convention_id, kind, SUM(amount_cents), MAX(date)
 FROM consumption_line
-WHERE date > :window_start AND date <= :as_of
-GROUP BY startup_id
+WHERE date >= :month AND date <= :as_of
+GROUP BY startup_id, counted_convention_id, kind
+"""
+# …and, for the 90-day burn window (D - 90, D]: the whole months inside it from the rollup,
+# the lines of its first, partial month, and those of D's month (above).
+SQL_WINDOW_MONTHS = """
+SELECT startup_id, convention_id, SUM(amount_cents)
+FROM consumption_month
+WHERE month > :first_month AND month < :month
+GROUP BY startup_id, convention_id
+"""
+SQL_WINDOW_HEAD = """
+SELECT startup_id, counted_convention_id, SUM(amount_cents)
+FROM consumption_line
+WHERE date > :window_start AND date < :head_end
+GROUP BY startup_id, counted_convention_id
+"""
+# Payments of D's year before D's month, for the conventions with an AE/CP schedule.
+SQL_PAID_THIS_YEAR = """
+SELECT convention_id, SUM(paid_cents)
+FROM consumption_month
+WHERE month >= :year_start AND month < :month
+  AND convention_id IN (SELECT convention_id FROM schedule_line)
+GROUP BY convention_id
 """
 
 
@@ -139,14 +179,48 @@ class Totals:
         }
 
 
+# Sort keys of ``--sort``: (value of a row, descending?).  Amounts that matter most come
+# first (the biggest envelope, the least money left, the shortest runway, the soonest
+# deadline, the most alerts); an unknown value always sorts last; ties by slug.
+SORT_KEYS: dict[str, tuple[Any, bool]] = {
+    "slug": (lambda r: r.slug, False),
+    "title": (lambda r: r.title.casefold(), False),
+    "envelope": (lambda r: r.assessment.envelope_cents, True),
+    "consumed": (lambda r: r.assessment.consumed_cents, True),
+    "remaining": (lambda r: r.assessment.remaining_cents, False),
+    "runway": (lambda r: r.assessment.runway_months, False),
+    "deadline": (
+        lambda r: r.assessment.next_deadline.date if r.assessment.next_deadline else None,
+        False,
+    ),
+    "alerts": (lambda r: len(r.assessment.alerts) or None, True),
+}
+
+
+def sort_rows(rows: list[StartupRow], key: str) -> list[StartupRow]:
+    """Rows sorted by one of SORT_KEYS, unknown values last, ties by slug."""
+    value, descending = SORT_KEYS[key]
+    known = [(value(r), r) for r in rows]
+    unknown = sorted((r for v, r in known if v is None), key=lambda r: r.slug)
+    known = [(v, r) for v, r in known if v is not None]
+    known.sort(key=lambda vr: vr[1].slug)
+    known.sort(key=lambda vr: vr[0], reverse=descending)
+    return [r for _v, r in known] + unknown
+
+
 @dataclass
 class Filters:
     phase: str | None = None
     incubator: str | None = None
     sponsor: str | None = None
     limit: int | None = None
+    # Only the startups with at least one alert.
+    alerts: bool = False
+    sort: str = "slug"
 
     def keep(self, row: StartupRow) -> bool:
+        if self.alerts and not row.assessment.alerts:
+            return False
         if self.phase is not None and row.phase != self.phase:
             return False
         if self.incubator is not None and row.incubator != self.incubator:
@@ -169,20 +243,27 @@ class PortfolioReport:
         }
 
 
-def load_facts(reader: Reader, as_of: dt.date) -> dict[int, StartupFacts]:
-    """Everything the budget rules need, for every startup, in a few aggregate queries."""
-    signatures: dict[int, list[dt.date | None]] = defaultdict(list)
-    for convention_id, signed_on in reader.rows(SQL_PARTY_SIGNATURES):
-        signatures[convention_id].append(as_date(signed_on))
-    years: dict[int, list[int]] = defaultdict(list)
-    for convention_id, year in reader.rows(SQL_SCHEDULE_YEARS):
-        years[convention_id].append(int(year))
-
-    conventions: dict[int, list[ConventionFacts]] = defaultdict(list)
-    for cid, sid, kind, parent, number, title, signed, starts, ends, ceiling in reader.rows(
-        SQL_CONVENTIONS
-    ):
-        conventions[sid].append(
+def conventions_from_rows(convention_rows, schedule_rows):
+    """``(startup id, ConventionFacts)`` from the rows of SQL_CONVENTIONS and SQL_SCHEDULE."""
+    schedules: dict[int, list[tuple[int, int | None, int | None]]] = defaultdict(list)
+    for convention_id, year, ae, cp in schedule_rows:
+        schedules[convention_id].append((int(year), ae, cp))
+    for (
+        cid,
+        sid,
+        kind,
+        parent,
+        number,
+        title,
+        signed,
+        starts,
+        ends,
+        ceiling,
+        party,
+    ) in convention_rows:
+        schedule = tuple(sorted(schedules.get(cid, ())))
+        yield (
+            sid,
             ConventionFacts(
                 id=cid,
                 kind=kind,
@@ -190,18 +271,31 @@ def load_facts(reader: Reader, as_of: dt.date) -> dict[int, StartupFacts]:
                 number=number,
                 title=title,
                 signed_on=as_date(signed),
-                party_signatures=tuple(signatures.get(cid, ())),
+                party_signatures=(as_date(party),) if party is not None else (),
                 starts_on=as_date(starts),
                 ends_on=as_date(ends),
                 ceiling_cents=ceiling,
-                schedule_years=tuple(sorted(years.get(cid, ()))),
-            )
+                schedule_years=tuple(y for y, _ae, _cp in schedule),
+                schedule=schedule,
+            ),
         )
+
+
+def load_facts(reader: Reader, as_of: dt.date) -> dict[int, StartupFacts]:
+    """Everything the budget rules need, for every startup, in a few aggregate queries.
+
+    Consumption comes from the rollup (``store.rollup``): never a scan of every line.
+    """
+    conventions: dict[int, list[ConventionFacts]] = defaultdict(list)
+    for sid, convention in conventions_from_rows(
+        reader.rows(SQL_CONVENTIONS), reader.rows(SQL_SCHEDULE)
+    ):
+        conventions[sid].append(convention)
     phases: dict[int, list[PhaseFacts]] = defaultdict(list)
     for sid, name, start, end in reader.rows(SQL_PHASES):
         phases[sid].append(PhaseFacts(name=name, start=as_date(start), end=as_date(end)))
     deadlines: dict[int, list[DeadlineFacts]] = defaultdict(list)
-    for did, sid, cid, day, title, kind, done in reader.rows(SQL_DEADLINES):
+    for did, sid, cid, day, title, kind, done in reader.rows(SQL_DEADLINES, no=False):
         deadlines[sid].append(
             DeadlineFacts(
                 id=did,
@@ -212,24 +306,78 @@ def load_facts(reader: Reader, as_of: dt.date) -> dict[int, StartupFacts]:
                 convention_id=cid,
             )
         )
-    consumed = {cid: int(total) for cid, total in reader.rows(SQL_CONSUMED, as_of=as_of)}
-    unattributed = {sid: int(t) for sid, t in reader.rows(SQL_UNATTRIBUTED, as_of=as_of)}
+    staffing: dict[int, list[StaffingFacts]] = defaultdict(list)
+    for sid, cid, role, headcount, starts, ends, rate in reader.rows(SQL_STAFFING, as_of=as_of):
+        staffing[sid].append(
+            StaffingFacts(
+                headcount=float(headcount),
+                starts_on=as_date(starts),
+                ends_on=as_date(ends),
+                daily_rate_cents=rate,
+                convention_id=cid,
+                role=role,
+            )
+        )
+
+    month = month_of(as_of)
     window_start = as_of - dt.timedelta(days=BURN_WINDOW_DAYS)
-    burn = {
-        sid: int(t)
-        for sid, t in reader.rows(SQL_BURN_WINDOW, as_of=as_of, window_start=window_start)
-    }
+    first_month = month_of(window_start)
+    consumed: dict[int, int] = {}
+    engaged: dict[int, dt.date] = {}
+    for _sid, cid, cum, last in reader.rows(SQL_CUMULATED, month=month):
+        consumed[cid] = int(cum)
+        if last is not None:
+            engaged[cid] = as_date(last)
+    unattributed: dict[int, int] = defaultdict(int)
+    for sid, cum in reader.rows(SQL_CUMULATED_UNATTRIBUTED, month=month):
+        unattributed[sid] = int(cum)
+    burn: dict[int, int] = defaultdict(int)
+    window: dict[int, int] = defaultdict(int)
+    paid: dict[int, int] = defaultdict(int)
+    for cid, total in reader.rows(
+        SQL_PAID_THIS_YEAR, year_start=dt.date(as_of.year, 1, 1), month=month
+    ):
+        paid[cid] = int(total)
+    for sid, cid, kind, total, last in reader.rows(SQL_PARTIAL_MONTH, month=month, as_of=as_of):
+        total = int(total)
+        burn[sid] += total
+        if cid is None:
+            unattributed[sid] += total
+            continue
+        consumed[cid] = consumed.get(cid, 0) + total
+        window[cid] += total
+        if kind == PAYMENT:
+            paid[cid] += total
+        elif kind == ENGAGEMENT:
+            last = as_date(last)
+            if cid not in engaged or last > engaged[cid]:
+                engaged[cid] = last
+    for sid, cid, total in reader.rows(SQL_WINDOW_MONTHS, first_month=first_month, month=month):
+        burn[sid] += int(total)
+        if cid is not None:
+            window[cid] += int(total)
+    for sid, cid, total in reader.rows(
+        SQL_WINDOW_HEAD, window_start=window_start, head_end=next_month(first_month)
+    ):
+        burn[sid] += int(total)
+        if cid is not None:
+            window[cid] += int(total)
 
     facts: dict[int, StartupFacts] = {}
     for sid in {*conventions, *phases, *deadlines, *unattributed, *burn}:
         own = tuple(conventions.get(sid, ()))
+        ids = [c.id for c in own]
         facts[sid] = StartupFacts(
             conventions=own,
             phases=tuple(phases.get(sid, ())),
             deadlines=tuple(deadlines.get(sid, ())),
-            consumed_cents={c.id: consumed[c.id] for c in own if c.id in consumed},
+            consumed_cents={i: consumed[i] for i in ids if i in consumed},
             unattributed_cents=unattributed.get(sid, 0),
             burn_window_cents=burn.get(sid, 0),
+            window_cents_by_root={i: window[i] for i in ids if i in window},
+            paid_this_year_cents={i: paid[i] for i in ids if i in paid},
+            last_engagement_on={i: engaged[i] for i in ids if i in engaged},
+            staffing=tuple(staffing.get(sid, ())),
         )
     return facts
 
@@ -255,6 +403,8 @@ def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> Por
             continue
         report.totals.add(row.assessment)
         report.rows.append(row)
+    if filters.sort != "slug":
+        report.rows = sort_rows(report.rows, filters.sort)
     if filters.limit is not None:
         report.rows = report.rows[: filters.limit]
     return report

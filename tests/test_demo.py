@@ -207,3 +207,16 @@ def test_demo_prints_the_report(run, engine_url, as_of):
 def test_load_demo_returns_what_it_created(engine_store):
     assert load_demo(engine_store).created > 0
     assert load_demo(engine_store).created == 0
+
+
+def test_classe_a_12_over_time_alerts(run, demo_url):
+    assert report(run, demo_url, "2018-06-01")["classe-a-12"]["alerts"] == []
+    assert "GAP" in report(run, demo_url, "2019-06-01")["classe-a-12"]["alerts"]
+    c12 = report(run, demo_url, "2020-06-01")["classe-a-12"]
+    assert c12["pending_eur"] == 50000.0 and "UNSIGNED" in c12["alerts"]
+    # 15 Sept 2018: 123 000 € spent in the 90 days, 41 000 €/month; 146 700 € left,
+    # 16 days to the end: 124 833 € would be left (46 % > 20 %).
+    sept = report(run, demo_url, "2018-09-15")["classe-a-12"]
+    assert sept["burn_rate_eur_per_month"] == 41000.0
+    assert sept["runway_months"] == 3.6  # 146 700 / 41 000
+    assert sept["alerts"] == ["EXPIRING", "OVERDUE", "UNDERSPEND"]

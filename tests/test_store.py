@@ -113,6 +113,9 @@ def _one_of_everything(s) -> None:
     )
     s.add(m.StaffingLine(startup_id=st.id, role="dev", headcount=2, daily_rate_cents=60_000))
     s.add(m.Meta(key="created", value="now"))
+    from store.ledger import reattribute
+
+    reattribute(s, st.id)  # what every writer does after changing lines: fills the rollup
 
 
 def test_round_trip_of_every_table(engine_url):

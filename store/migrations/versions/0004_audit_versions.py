@@ -5,7 +5,7 @@ a row changed since it was read is refused), and ``audit_log``, which records
 every change (``store.audit``).
 
 Revision ID: 0004_audit_versions
-Revises: 0002_attribution
+Revises: 0003_report_rollup
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_audit_versions"
-down_revision = "0002_attribution"
+down_revision = "0003_report_rollup"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,897 @@
+"""Store an extracted convention or avenant: plan first (read-only), then apply (one transaction).
+
+The extraction (``store.importers.convention``, schema ``startups.convention/1``) says what
+the text gives; this module decides what that means for the store:
+
+- which startup the convention belongs to (``--startup SLUG``, else the service the text
+  names, matched to a startup's title or slug, accent- and case-insensitively, when exactly
+  one startup matches);
+- whether it is already there: the same file (same sha256) is never imported twice, and a
+  convention of the same startup, kind, conclusion date and ceiling (the demo's own, a
+  placeholder created from an avenant) is *completed* (its unknown fields filled, missing
+  parties, schedule years and deadlines added), never duplicated;
+- for an avenant, the convention it amends: matched by its date *and* its startup, never
+  another startup's; several candidates make a question (:attr:`ImportPlan.parent_candidates`);
+  none makes a placeholder parent, marked as such.
+
+:func:`plan_import` reads and returns an :class:`ImportPlan` (plain data the CLI and the app
+show); :func:`apply_import` writes it in the caller's session. :func:`evidence_rows` turns an
+extraction into rows (field, value, evidence) for previews. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import pathlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlmodel import Session, select
+
+from store.budget import concluded_on
+from store.errors import BadInput, StartupsError
+from store.importers.convention import NotAConvention, UnreadableDocument, extract_file
+from store.importers.frdates import find_french_dates
+from store.ledger import convention_facts, reattribute
+from store.models import Convention, ConventionParty, Deadline, ScheduleLine, Startup
+
+__all__ = [
+    "SOURCE",
+    "ConventionRef",
+    "EvidenceRow",
+    "ImportPlan",
+    "ImportResult",
+    "StartupRef",
+    "apply_import",
+    "evidence_rows",
+    "load_extraction",
+    "plan_import",
+]
+
+SOURCE = "import:convention"
+IMPUTATION_FIELDS = (
+    "programme",
+    "bop",
+    "uo",
+    "brique",
+    "activite",
+    "domaine_fonctionnel",
+    "centre_couts",
+    "service_executant",
+)
+SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def load_extraction(path: pathlib.Path | str) -> dict:
+    """Read and extract ``path``; anything that is not a readable convention is :class:`BadInput`."""
+    path = pathlib.Path(path)
+    try:
+        return extract_file(path)
+    except UnreadableDocument as exc:
+        raise BadInput(str(exc)) from exc
+    except NotAConvention as exc:
+        raise BadInput(f"{path}: {exc}") from exc
+
+
+# --------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def _fold(text: str | None) -> str:
+    """Lower case, no accents, letters and digits only: « Classe à 12 » == classe-a-12."""
+    if not text:
+        return ""
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^a-z0-9]", "", plain)
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def _cents(euros: float | None) -> int | None:
+    return None if euros is None else round(euros * 100)
+
+
+def _euros_text(cents: int | None) -> str:
+    from store.fmt import eur
+
+    return eur(cents)
+
+
+def _text_concluded_on(extraction: dict) -> dt.date | None:
+    dates = [_date(extraction.get("signed_on"))]
+    dates += [_date(p.get("signed_on")) for p in extraction.get("parties") or []]
+    known = [d for d in dates if d is not None]
+    return max(known) if known else None
+
+
+def _starts_on_precision(extraction: dict) -> str | None:
+    """The precision of ``starts_on``, read back from its evidence (the contract has no key)."""
+    start = _date(extraction.get("starts_on"))
+    if start is None:
+        return None
+    ev = (extraction.get("evidence") or {}).get("starts_on") or {}
+    for _s, _e, date, precision in find_french_dates(ev.get("text") or ""):
+        if precision == "month" and date.replace(day=1) == start:
+            return "month"
+        if date == start:
+            return precision
+    return "day"
+
+
+def _title(extraction: dict) -> str | None:
+    """The text's own heading ("CONVENTION DE SERVICE" → "Convention de service")."""
+    ev = (extraction.get("evidence") or {}).get("kind")
+    heading = re.sub(r"\s+", " ", (ev or {}).get("text") or "").strip(" *#")
+    if not heading or len(heading) > 120:
+        return None
+    return heading[:1].upper() + heading[1:].lower() if heading.isupper() else heading
+
+
+# --------------------------------------------------------------------------------------------
+# Plain data: what the CLI and the app show
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One line of a preview: a field, its value as text, and where the text says so."""
+
+    field: str
+    value: str
+    line: int | None = None
+    text: str | None = None
+
+    needle: str | None = None  # what to centre an excerpt on
+
+    @property
+    def evidence(self) -> str:
+        return f"l. {self.line}: {self.text}" if self.line is not None else ""
+
+    def excerpt(self, width: int = 90) -> str:
+        """``l. N: …text…`` cut to about ``width`` characters around the value it proves."""
+        if self.line is None:
+            return ""
+        text = self.text or ""
+        if len(text) <= width:
+            return f"l. {self.line}: {text}"
+        at = _find(text, self.needle)
+        start = max(0, min(at - width // 3, len(text) - width)) if at is not None else 0
+        cut = text[start : start + width]
+        return (
+            f"l. {self.line}: {'…' if start else ''}{cut}{'…' if start + width < len(text) else ''}"
+        )
+
+
+def _find(text: str, needle: str | None) -> int | None:
+    if not needle:
+        return None
+    pattern = r"\s*".join(re.escape(c) for c in needle.replace(" ", ""))
+    m = re.search(pattern, text, re.IGNORECASE)
+    return m.start() if m else None
+
+
+def evidence_rows(extraction: dict) -> list[EvidenceRow]:
+    """The extraction as preview rows; a field the text does not give shows "—", no evidence."""
+    evidence = extraction.get("evidence") or {}
+    rows: list[EvidenceRow] = []
+
+    def add(key: str, value: Any, needle: str | None = None) -> None:
+        shown = "—" if value is None or value == [] or value == "" else str(value)
+        ev = evidence.get(key) or {}
+        rows.append(EvidenceRow(key, shown, ev.get("line"), ev.get("text"), needle))
+
+    add("kind", extraction.get("kind"))
+    if extraction.get("kind") == "avenant":
+        add("avenant_number", extraction.get("avenant_number"))
+        parent = extraction.get("parent")
+        add("parent", f"{parent['kind']} du {parent['date']}" if parent else None)
+    services = extraction.get("services") or []
+    add("services", ", ".join(services) or None, services[0] if services else None)
+    for i, party in enumerate(extraction.get("parties") or []):
+        bits = [party.get("name") or "?"]
+        bits.append(party.get("role") or "rôle non indiqué")
+        if party.get("representative"):
+            bits.append(f"représenté par {party['representative']}")
+        if party.get("signed_on"):
+            bits.append(f"signé le {party['signed_on']}")
+        add(f"parties[{i}]", ", ".join(bits), party.get("representative") or party.get("name"))
+        if party.get("signed_on") and f"parties[{i}].signed_on" in evidence:
+            add(f"parties[{i}].signed_on", party["signed_on"])
+    if not extraction.get("parties"):
+        add("parties", None)
+    add("signed_on", extraction.get("signed_on"))
+    add("starts_on", extraction.get("starts_on"))
+    ends = extraction.get("ends_on")
+    precision = extraction.get("ends_on_precision")
+    add("ends_on", f"{ends} ({precision})" if ends and precision == "month" else ends)
+    ceiling = extraction.get("ceiling_eur")
+    needle = f"{int(ceiling):,}".replace(",", " ") if ceiling is not None else None
+    add("ceiling_eur", _euros_text(_cents(ceiling)) if ceiling is not None else None, needle)
+    match = extraction.get("ceiling_words_match")
+    if match is not None:
+        add(
+            "ceiling_words_match",
+            "yes" if match else "NO: the amount in words differs from the figures",
+            needle,
+        )
+    imputation = extraction.get("imputation") or {}
+    known = [k for k in IMPUTATION_FIELDS if imputation.get(k)]
+    for key in known:
+        add(f"imputation.{key}", imputation[key], imputation[key])
+    if not known:
+        add("imputation", None)
+    for i, line in enumerate(extraction.get("schedule") or []):
+        add(
+            f"schedule[{i}]",
+            f"{line['year']}: AE {_euros_text(_cents(line.get('ae_eur')))}, "
+            f"CP {_euros_text(_cents(line.get('cp_eur')))}",
+        )
+    for i, deadline in enumerate(extraction.get("deadlines") or []):
+        add(
+            f"deadlines[{i}]",
+            f"{deadline['date']}: {deadline['title']}",
+            deadline["title"].split()[0] if deadline["title"] else None,
+        )
+    return rows
+
+
+@dataclass(frozen=True)
+class StartupRef:
+    id: int | None  # None: created by the import (``--startup`` naming a new slug)
+    slug: str
+    title: str
+    how: str  # why this startup: "named by --startup", "matched by the service « X »"…
+
+
+@dataclass(frozen=True)
+class ConventionRef:
+    """A convention of the store, as a plan names it."""
+
+    id: int
+    kind: str
+    title: str | None
+    concluded_on: dt.date | None
+    ends_on: dt.date | None
+    ceiling_cents: int | None
+    placeholder: bool
+    source: str | None
+    source_file: str | None
+
+    def label(self) -> str:
+        when = f"of {self.concluded_on.isoformat()}" if self.concluded_on else "not signed"
+        ceiling = (
+            "ceiling unknown" if self.ceiling_cents is None else _euros_text(self.ceiling_cents)
+        )
+        bits = [f"#{self.id} {self.kind} {when}", ceiling]
+        if self.ends_on:
+            bits.append(f"ends {self.ends_on.isoformat()}")
+        if self.placeholder:
+            bits.append("placeholder")
+        if self.title:
+            bits.append(f"« {self.title} »")
+        return ", ".join(bits)
+
+
+@dataclass
+class ImportPlan:
+    """What :func:`apply_import` would do; nothing in the store has changed yet.
+
+    ``problems`` block the import (each a one-line reason); ``warnings`` do not.  When
+    ``parent_candidates`` holds several conventions, the caller must :meth:`choose_parent`.
+    """
+
+    extraction: dict
+    sha256: str
+    already_imported: ConventionRef | None = None
+    startup: StartupRef | None = None
+    existing: ConventionRef | None = None  # the convention this text completes
+    convention_values: dict[str, Any] = field(default_factory=dict)  # columns to set
+    differences: list[tuple[str, Any, Any]] = field(default_factory=list)  # (field, store, text)
+    parent: ConventionRef | None = None
+    parent_placeholder: dict | None = None  # {"kind", "date"} of a parent to create
+    parent_candidates: list[ConventionRef] = field(default_factory=list)
+    parent_question: str | None = None
+    parties: list[tuple[int | None, dict]] = field(default_factory=list)  # (party id, values)
+    schedule: list[tuple[int | None, dict]] = field(default_factory=list)
+    deadlines: list[tuple[int | None, dict]] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def needs_parent_choice(self) -> bool:
+        return bool(self.parent_candidates) and self.parent is None
+
+    @property
+    def nothing_to_do(self) -> bool:
+        """The same file was imported, or the store already holds everything the text gives."""
+        if self.already_imported is not None:
+            return True
+        return (
+            self.existing is not None
+            and not self.convention_values
+            and not self.parties
+            and not self.schedule
+            and not self.deadlines
+            and self.parent is None
+            and self.parent_placeholder is None
+            and not self.needs_parent_choice
+        )
+
+    def choose_parent(self, convention_id: int) -> None:
+        """Settle an ambiguous parent with one of ``parent_candidates``."""
+        for candidate in self.parent_candidates:
+            if candidate.id == convention_id:
+                self.parent = candidate
+                return
+        ids = ", ".join(f"#{c.id}" for c in self.parent_candidates)
+        raise BadInput(f"#{convention_id} is not one of the candidate parents ({ids})")
+
+    def summary(self) -> list[str]:
+        """What the import will do, one sentence a line."""
+        x = self.extraction
+        out: list[str] = []
+        if self.already_imported is not None:
+            return [
+                f"this file (sha256 {self.sha256[:12]}…) is already imported: "
+                f"{self.already_imported.label()}; nothing to do"
+            ]
+        if self.startup is not None:
+            out.append(f"startup: {self.startup.slug} ({self.startup.title}), {self.startup.how}")
+        if self.existing is not None:
+            if self.nothing_to_do:
+                out.append(f"recognised as {self.existing.label()}: already complete")
+            else:
+                out.append(f"recognised as {self.existing.label()}: completed, not duplicated")
+            if self.convention_values:
+                out.append("fills: " + ", ".join(sorted(self.convention_values)))
+        else:
+            out.append(f"creates: a new {x.get('kind')}")
+        for name, stored, text in self.differences:
+            out.append(f"kept as stored: {name} = {stored} (the text says {text})")
+        if self.parent is not None:
+            out.append(f"amends: {self.parent.label()}")
+        elif self.parent_placeholder is not None:
+            p = self.parent_placeholder
+            out.append(
+                f"amends: the {p['kind']} of {p['date']}, not in the store: created as a "
+                "placeholder (ceiling and end unknown)"
+            )
+        elif self.needs_parent_choice:
+            out.append(f"amends: ? {self.parent_question}")
+        added = [
+            (len([1 for pid, _ in self.parties if pid is None]), "party", "parties"),
+            (
+                len([1 for lid, _ in self.schedule if lid is None]),
+                "schedule year",
+                "schedule years",
+            ),
+            (len([1 for did, _ in self.deadlines if did is None]), "deadline", "deadlines"),
+        ]
+        adds = [f"{n} {one if n == 1 else many}" for n, one, many in added if n]
+        if adds:
+            out.append("adds: " + ", ".join(adds))
+        updated = sum(1 for pid, _ in self.parties if pid is not None) + sum(
+            1 for i, _ in [*self.schedule, *self.deadlines] if i is not None
+        )
+        if updated:
+            out.append(f"completes: {updated} existing part(s) (parties, schedule, deadlines)")
+        if self.nothing_to_do:
+            out.append("the store already holds everything this text gives: nothing to add")
+        out += [f"warning: {w}" for w in self.warnings]
+        out += [f"problem: {p}" for p in self.problems]
+        return out
+
+
+@dataclass
+class ImportResult:
+    convention_id: int | None = None
+    startup_slug: str | None = None
+    kind: str | None = None
+    created: bool = False  # a new convention row (else completed, or nothing)
+    completed: bool = False
+    nothing: bool = False
+    startup_created: bool = False
+    placeholder_parent_id: int | None = None
+    parent_id: int | None = None
+    parties_added: int = 0
+    schedule_added: int = 0
+    deadlines_added: int = 0
+    fields_filled: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        if self.nothing:
+            return f"nothing stored: already in the store (convention #{self.convention_id})"
+        what = "stored" if self.created else "completed"
+        bits = [f"{what} {self.startup_slug} {self.kind} #{self.convention_id}"]
+        if self.startup_created:
+            bits.append(f"new startup {self.startup_slug}")
+        if self.placeholder_parent_id:
+            bits.append(f"placeholder parent #{self.placeholder_parent_id}")
+        elif self.parent_id:
+            bits.append(f"amends #{self.parent_id}")
+        counts = [
+            (self.parties_added, "party", "parties"),
+            (self.schedule_added, "schedule year", "schedule years"),
+            (self.deadlines_added, "deadline", "deadlines"),
+        ]
+        bits += [f"+{n} {one if n == 1 else many}" for n, one, many in counts if n]
+        if self.completed and self.fields_filled:
+            bits.append("filled " + ", ".join(sorted(self.fields_filled)))
+        return "; ".join(bits)
+
+
+# --------------------------------------------------------------------------------------------
+# Planning
+
+
+def _refs(session: Session, startup_id: int) -> list[ConventionRef]:
+    rows = {
+        c.id: c for c in session.exec(select(Convention).where(Convention.startup_id == startup_id))
+    }
+    refs = []
+    for facts in convention_facts(session, startup_id):
+        row = rows[facts.id]
+        refs.append(
+            ConventionRef(
+                id=facts.id,
+                kind=facts.kind,
+                title=row.title,
+                concluded_on=concluded_on(facts),
+                ends_on=row.ends_on,
+                ceiling_cents=row.ceiling_cents,
+                placeholder=bool(row.placeholder),
+                source=row.source,
+                source_file=row.source_file,
+            )
+        )
+    return sorted(refs, key=lambda r: r.id)
+
+
+def _ref_of(session: Session, convention: Convention) -> ConventionRef:
+    return next(r for r in _refs(session, convention.startup_id) if r.id == convention.id)
+
+
+def _resolve_startup(
+    session: Session, extraction: dict, slug: str | None, plan: ImportPlan
+) -> None:
+    services = extraction.get("services") or []
+    if slug is not None:
+        startup = session.exec(select(Startup).where(Startup.slug == slug)).first()
+        if startup is not None:
+            plan.startup = StartupRef(startup.id, startup.slug, startup.title, "named by --startup")
+            return
+        if not SLUG.fullmatch(slug):
+            plan.problems.append(
+                f"--startup {slug!r}: not a startup slug (lower-case letters, digits and "
+                "hyphens, like classe-a-12)"
+            )
+            return
+        title = services[0] if len(services) == 1 else slug
+        plan.startup = StartupRef(None, slug, title, "not in the store: created (--startup)")
+        return
+    if not services:
+        plan.problems.append(
+            "the text names no service to match to a startup; name it with --startup SLUG"
+        )
+        return
+    startups = session.exec(select(Startup)).all()
+    matched: dict[int, tuple[Startup, str]] = {}
+    for service in services:
+        key = _fold(service)
+        for s in startups:
+            if key and key in (_fold(s.title), _fold(s.slug)):
+                matched.setdefault(s.id, (s, service))
+    named = ", ".join(f"« {s} »" for s in services)
+    if not matched:
+        plan.problems.append(
+            f"no startup in the store matches the service {named}; name it with --startup SLUG"
+        )
+    elif len(matched) > 1:
+        slugs = ", ".join(sorted(s.slug for s, _ in matched.values()))
+        plan.problems.append(
+            f"the service {named} matches several startups ({slugs}); choose with --startup SLUG"
+        )
+    else:
+        s, service = next(iter(matched.values()))
+        plan.startup = StartupRef(s.id, s.slug, s.title, f"matched by the service « {service} »")
+
+
+def _same_convention(
+    ref: ConventionRef,
+    kind: str,
+    concluded: dt.date | None,
+    ceiling: int | None,
+    ends_on: dt.date | None,
+) -> int | None:
+    """How well ``ref`` is the convention the text describes: 2 (by date), 1 (by amount), None."""
+    if ref.kind != kind:
+        return None
+    if concluded is not None and ref.concluded_on is not None:
+        if ref.concluded_on != concluded:
+            return None
+        if ceiling is not None and ref.ceiling_cents is not None and ceiling != ref.ceiling_cents:
+            return None
+        return 2
+    # No conclusion date on one side (the 2020 text's blank signature date, a draft later
+    # signed): the same startup, kind, ceiling and end date make the same convention.
+    if ceiling is None or ends_on is None:
+        return None
+    if ref.ceiling_cents == ceiling and ref.ends_on == ends_on:
+        return 1
+    return None
+
+
+def _convention_values(extraction: dict, plan: ImportPlan) -> dict[str, Any]:
+    x = extraction
+    imputation = x.get("imputation") or {}
+    values: dict[str, Any] = {
+        "kind": x["kind"],
+        "number": x.get("avenant_number"),
+        "title": _title(x),
+        "signed_on": _date(x.get("signed_on")),
+        "starts_on": _date(x.get("starts_on")),
+        "starts_on_precision": _starts_on_precision(x),
+        "ends_on": _date(x.get("ends_on")),
+        "ends_on_precision": x.get("ends_on_precision") if x.get("ends_on") else None,
+        "ceiling_cents": _cents(x.get("ceiling_eur")),
+        **{k: imputation.get(k) for k in IMPUTATION_FIELDS},
+        "source_file": pathlib.Path(x.get("file") or "").name or None,
+        "source_sha256": plan.sha256,
+        "evidence": json.dumps(x.get("evidence") or {}, ensure_ascii=False, sort_keys=True),
+    }
+    return values
+
+
+def _party_match(
+    party: dict, stored: list[ConventionParty], taken: set[int]
+) -> ConventionParty | None:
+    free = [p for p in stored if p.id not in taken]
+    name = _fold(party.get("name"))
+    for p in free:
+        if name and name in (_fold(p.name), _fold(p.short_name)):
+            return p
+    role = party.get("role")
+    same_role = [p for p in free if role and p.role == role]
+    if len(same_role) == 1:
+        return same_role[0]
+    rep = _fold(party.get("representative"))
+    for p in free:
+        if rep and rep == _fold(p.representative):
+            return p
+    return None
+
+
+def _plan_parts(session: Session, plan: ImportPlan, convention_id: int | None) -> None:
+    """Parties, schedule years and deadlines to add (or whose unknowns to fill)."""
+    x = plan.extraction
+    stored_parties = (
+        session.exec(
+            select(ConventionParty)
+            .where(ConventionParty.convention_id == convention_id)
+            .order_by(ConventionParty.position)
+        ).all()
+        if convention_id
+        else []
+    )
+    taken: set[int] = set()
+    position = max((p.position for p in stored_parties), default=-1) + 1
+    for party in x.get("parties") or []:
+        values = {
+            "name": party.get("name"),
+            "role": party.get("role"),
+            "representative": party.get("representative"),
+            "signed_on": _date(party.get("signed_on")),
+        }
+        match = _party_match(party, stored_parties, taken)
+        if match is None:
+            if not values["name"]:
+                continue
+            plan.parties.append((None, {**values, "position": position}))
+            position += 1
+            continue
+        taken.add(match.id)
+        fills = {
+            k: v
+            for k, v in values.items()
+            if k != "name" and v is not None and getattr(match, k) is None
+        }
+        if match.signed_on and values["signed_on"] and match.signed_on != values["signed_on"]:
+            plan.differences.append(
+                (f"{match.name} signed_on", match.signed_on.isoformat(), party.get("signed_on"))
+            )
+        if fills:
+            plan.parties.append((match.id, fills))
+
+    stored_years = (
+        {
+            line.year: line
+            for line in session.exec(
+                select(ScheduleLine).where(ScheduleLine.convention_id == convention_id)
+            )
+        }
+        if convention_id
+        else {}
+    )
+    for line in x.get("schedule") or []:
+        values = {"ae_cents": _cents(line.get("ae_eur")), "cp_cents": _cents(line.get("cp_eur"))}
+        stored = stored_years.get(line["year"])
+        if stored is None:
+            plan.schedule.append((None, {"year": line["year"], **values}))
+            continue
+        fills = {k: v for k, v in values.items() if v is not None and getattr(stored, k) is None}
+        if fills:
+            plan.schedule.append((stored.id, fills))
+
+    startup_id = plan.startup.id if plan.startup else None
+    stored_deadlines = (
+        session.exec(select(Deadline).where(Deadline.startup_id == startup_id)).all()
+        if startup_id
+        else []
+    )
+    for deadline in x.get("deadlines") or []:
+        day = _date(deadline["date"])
+        same = [
+            d
+            for d in stored_deadlines
+            if d.date == day
+            and (
+                (convention_id is not None and d.convention_id == convention_id)
+                or _fold(d.title) == _fold(deadline["title"])
+            )
+        ]
+        if not same:
+            plan.deadlines.append(
+                (None, {"date": day, "title": deadline["title"], "kind": "deliverable"})
+            )
+        elif same[0].convention_id is None and convention_id is not None:
+            plan.deadlines.append((same[0].id, {"convention_id": convention_id}))
+
+
+def _plan_parent(session: Session, plan: ImportPlan, refs: list[ConventionRef]) -> None:
+    x = plan.extraction
+    if x["kind"] != "avenant":
+        return
+    if plan.existing is not None:
+        row = session.get(Convention, plan.existing.id)
+        if row is not None and row.parent_id is not None:
+            return  # already attached: never moved by an import
+    parent = x.get("parent")
+    own = [r for r in refs if plan.existing is None or r.id != plan.existing.id]
+    if parent is None:
+        roots = [r for r in own if r.kind == "convention"]
+        if not roots:
+            plan.warnings.append(
+                "the avenant does not say which convention it amends and the startup has none: "
+                "stored without a parent (it counts as its own budget)"
+            )
+            return
+        plan.parent_candidates = roots
+        plan.parent_question = (
+            "the avenant does not date the convention it amends; which one of "
+            f"{plan.startup.slug}'s: " + "; ".join(r.label() for r in roots)
+        )
+        return
+    date = _date(parent["date"])
+    candidates = [r for r in own if r.kind == parent["kind"] and r.concluded_on == date]
+    if len(candidates) == 1:
+        plan.parent = candidates[0]
+    elif not candidates:
+        plan.parent_placeholder = {"kind": parent["kind"], "date": parent["date"]}
+    else:
+        plan.parent_candidates = candidates
+        plan.parent_question = (
+            f"{plan.startup.slug} has {len(candidates)} {parent['kind']}s of {parent['date']}: "
+            + "; ".join(r.label() for r in candidates)
+        )
+
+
+def plan_import(session: Session, extraction: dict, startup_slug: str | None = None) -> ImportPlan:
+    """What importing ``extraction`` would do (reads only)."""
+    sha = extraction.get("sha256") or ""
+    plan = ImportPlan(extraction=extraction, sha256=sha)
+    if sha:
+        known = session.exec(select(Convention).where(Convention.source_sha256 == sha)).first()
+        if known is not None:
+            plan.already_imported = _ref_of(session, known)
+            return plan
+    kind = extraction.get("kind")
+    if kind not in ("convention", "avenant"):
+        plan.problems.append(
+            "the text does not say whether it is a convention or an avenant (no heading): "
+            "nothing stored"
+        )
+        return plan
+    if extraction.get("ceiling_words_match") is False:
+        plan.warnings.append(
+            "the ceiling in figures does not match the amount written in words: check the text"
+        )
+    _resolve_startup(session, extraction, startup_slug, plan)
+    if plan.startup is None:
+        return plan
+
+    refs = _refs(session, plan.startup.id) if plan.startup.id is not None else []
+    values = _convention_values(extraction, plan)
+    concluded = _text_concluded_on(extraction)
+    scored = [
+        (score, r)
+        for r in refs
+        if (
+            score := _same_convention(
+                r, kind, concluded, values["ceiling_cents"], values["ends_on"]
+            )
+        )
+    ]
+    if scored:
+        best = max(score for score, _ in scored)
+        same = [r for score, r in scored if score == best]
+        if len(same) > 1:
+            plan.problems.append(
+                "several conventions in the store look like this text ("
+                + "; ".join(r.label() for r in same)
+                + "): resolve the duplicate first"
+            )
+            return plan
+        plan.existing = same[0]
+
+    if plan.existing is None:
+        plan.convention_values = {k: v for k, v in values.items() if v is not None}
+        plan.convention_values["source"] = SOURCE
+    else:
+        row = session.get(Convention, plan.existing.id)
+        fills = {}
+        for key, value in values.items():
+            if value is None:
+                continue
+            current = getattr(row, key)
+            if current is None:
+                fills[key] = value
+            elif current != value and key not in (
+                "source_file",
+                "source_sha256",
+                "evidence",
+                "title",
+            ):
+                shown = current.isoformat() if isinstance(current, dt.date) else current
+                text = value.isoformat() if isinstance(value, dt.date) else value
+                plan.differences.append((key, shown, text))
+        if "starts_on" not in fills:
+            fills.pop("starts_on_precision", None)
+        if "ends_on" not in fills:
+            fills.pop("ends_on_precision", None)
+        if row.placeholder and "source_sha256" in fills:
+            # The text of a convention known so far only through its avenant.
+            fills["placeholder"] = False
+            fills["notes"] = " ".join(
+                filter(None, [row.notes, f"Its text was imported from {values['source_file']}."])
+            )
+        plan.convention_values = fills
+    _plan_parent(session, plan, refs)
+    _plan_parts(session, plan, plan.existing.id if plan.existing else None)
+    return plan
+
+
+# --------------------------------------------------------------------------------------------
+# Applying
+
+
+def _changed() -> StartupsError:
+    return StartupsError("the store changed since the preview; run the import again")
+
+
+def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
+    """Write ``plan`` in ``session`` (the caller's one transaction) and re-attribute lines."""
+    if plan.problems:
+        raise BadInput(plan.problems[0])
+    if plan.already_imported is not None:
+        return ImportResult(convention_id=plan.already_imported.id, nothing=True, startup_slug=None)
+    if plan.needs_parent_choice:
+        raise BadInput(f"ambiguous parent: {plan.parent_question}")
+    if plan.sha256:
+        known = session.exec(
+            select(Convention).where(Convention.source_sha256 == plan.sha256)
+        ).first()
+        if known is not None:
+            return ImportResult(convention_id=known.id, nothing=True)
+    assert plan.startup is not None
+    result = ImportResult(startup_slug=plan.startup.slug)
+
+    if plan.startup.id is None:
+        if session.exec(select(Startup).where(Startup.slug == plan.startup.slug)).first():
+            raise _changed()
+        startup = Startup(slug=plan.startup.slug, title=plan.startup.title, source=SOURCE)
+        session.add(startup)
+        session.flush()
+        result.startup_created = True
+    else:
+        startup = session.get(Startup, plan.startup.id)
+        if startup is None:
+            raise _changed()
+
+    parent_id = None
+    if plan.parent is not None:
+        parent = session.get(Convention, plan.parent.id)
+        if parent is None or parent.startup_id != startup.id:
+            raise _changed()
+        parent_id = parent.id
+    elif plan.parent_placeholder is not None:
+        p = plan.parent_placeholder
+        source_name = pathlib.Path(plan.extraction.get("file") or "").name
+        placeholder = Convention(
+            startup_id=startup.id,
+            kind=p["kind"],
+            signed_on=_date(p["date"]),
+            placeholder=True,
+            source=SOURCE,
+            notes=f"Created from the avenant {source_name!r}, which amends the {p['kind']} of "
+            f"{p['date']}; its own text is not in the store: ceiling and end date unknown.",
+        )
+        session.add(placeholder)
+        session.flush()
+        parent_id = result.placeholder_parent_id = placeholder.id
+    result.parent_id = parent_id
+
+    if plan.existing is None:
+        convention = Convention(startup_id=startup.id, **plan.convention_values)
+        convention.parent_id = parent_id
+        session.add(convention)
+        session.flush()
+        result.created = True
+    else:
+        convention = session.get(Convention, plan.existing.id)
+        if convention is None or convention.startup_id != startup.id:
+            raise _changed()
+        for key, value in plan.convention_values.items():
+            setattr(convention, key, value)
+        if parent_id is not None and convention.parent_id is None:
+            convention.parent_id = parent_id
+        session.add(convention)
+        result.completed = True
+        result.fields_filled = sorted(plan.convention_values)
+    result.convention_id = convention.id
+    result.kind = convention.kind
+
+    for party_id, values in plan.parties:
+        if party_id is None:
+            session.add(ConventionParty(convention_id=convention.id, **values))
+            result.parties_added += 1
+        else:
+            party = session.get(ConventionParty, party_id)
+            if party is None:
+                raise _changed()
+            for key, value in values.items():
+                setattr(party, key, value)
+            session.add(party)
+    for line_id, values in plan.schedule:
+        if line_id is None:
+            session.add(ScheduleLine(convention_id=convention.id, **values))
+            result.schedule_added += 1
+        else:
+            line = session.get(ScheduleLine, line_id)
+            if line is None:
+                raise _changed()
+            for key, value in values.items():
+                setattr(line, key, value)
+            session.add(line)
+    for deadline_id, values in plan.deadlines:
+        if deadline_id is None:
+            session.add(
+                Deadline(
+                    startup_id=startup.id, convention_id=convention.id, source=SOURCE, **values
+                )
+            )
+            result.deadlines_added += 1
+        else:
+            deadline = session.get(Deadline, deadline_id)
+            if deadline is None:
+                raise _changed()
+            for key, value in values.items():
+                setattr(deadline, key, value)
+            session.add(deadline)
+    session.flush()
+    reattribute(session, startup.id)
+    return result
