@@ -70,8 +70,11 @@ def _plain(value: Any) -> Any:
 
 
 def _startup_id(session: Session, obj: Any, values: dict[str, Any]) -> int | None:
+    return _startup_id_of(session, obj.__table__.name, values)
+
+
+def _startup_id_of(session: Session, table: str, values: dict[str, Any]) -> int | None:
     """Which startup a row belongs to, for a startup's history."""
-    table = obj.__table__.name
     if table == "startup":
         return values.get("id")
     if values.get("startup_id") is not None:
@@ -174,7 +177,61 @@ def _after_flush(session: Session, _context) -> None:
     session.connection().execute(insert(AuditLog.__table__), entries)
 
 
-for _name, _fn in (("before_flush", _before_flush), ("after_flush", _after_flush)):
+def _on_orm_execute(state) -> None:
+    """ORM bulk statements (``session.execute(insert(Model), rows)``) skip the flush: log them."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return
+    mapper = state.bind_mapper
+    table = getattr(mapper, "local_table", None)
+    if table is None or table.name == AuditLog.__tablename__:
+        return
+    session = state.session
+    store = session.info.get("store")
+    if store is not None and store.read_only:
+        raise ReadOnlyStore(f"{store.location.display()}: opened read-only, changes are refused")
+    params = state.parameters
+    if isinstance(params, dict) or params is None:
+        params = [params or {}]
+    if state.is_insert and not getattr(state.statement, "_values", None):
+        rows = [dict(p) for p in params]
+        action = "insert"
+    else:
+        # An UPDATE/DELETE … WHERE: which rows it touches is not known here; say what it did.
+        where = state.statement.whereclause
+        values = dict(params[0])
+        for column, bind in (getattr(state.statement, "_values", None) or {}).items():
+            values[getattr(column, "key", str(column))] = getattr(bind, "value", bind)
+        rows = [{"where": str(where) if where is not None else None, **values}]
+        action = "update" if state.is_update else "delete"
+    actor, at = current_actor(store), _now()
+    entries = []
+    with session.no_autoflush:
+        for values in rows:
+            if state.is_insert:
+                changes = {k: [None, _plain(v)] for k, v in values.items() if k not in NOT_LOGGED}
+            else:
+                changes = {k: [None, _plain(v)] for k, v in values.items() if k != "where"}
+            entries.append(
+                {
+                    "at": at,
+                    "actor": actor,
+                    "action": action,
+                    "table_name": table.name,
+                    "row_id": None if state.is_insert else "*",
+                    "startup_id": _startup_id_of(session, table.name, values),
+                    "label": _label(values) if state.is_insert else values.get("where"),
+                    "changes": json.dumps(changes, ensure_ascii=False, sort_keys=True),
+                }
+            )
+    if entries:
+        session.connection().execute(insert(AuditLog.__table__), entries)
+
+
+for _name, _fn in (
+    ("before_flush", _before_flush),
+    ("after_flush", _after_flush),
+    ("do_orm_execute", _on_orm_execute),
+):
     if not event.contains(Session, _name, _fn):
         event.listen(Session, _name, _fn)
 

@@ -123,3 +123,34 @@ def _all(url: str) -> dict:
         return export_data(store)
     finally:
         store.dispose()
+
+
+def test_bulk_orm_statements_are_logged_too(engine_store):
+    from sqlalchemy import insert, update
+
+    with engine_store.session() as s:
+        startup = m.Startup(slug="s", title="S")
+        s.add(startup)
+        s.flush()
+        s.execute(
+            insert(m.Phase),
+            [
+                {"startup_id": startup.id, "name": "investigation"},
+                {"startup_id": startup.id, "name": "construction"},
+            ],
+        )
+        s.execute(update(m.Phase).where(m.Phase.name == "construction").values(comment="x"))
+    with engine_store.session() as s:
+        log = entries(s)
+        mine = entries(s, "s")
+    assert [(e.action, e.table) for e in log] == [
+        ("update", "phase"),
+        ("insert", "phase"),
+        ("insert", "phase"),
+        ("insert", "startup"),
+    ]
+    assert log[1].changes["name"] == [None, "construction"]
+    # A bulk UPDATE … WHERE: what it set and where, but not which startup it touched.
+    assert log[0].changes == {"comment": [None, "x"]} and "phase.name" in log[0].label
+    assert log[0].row_id == "*"
+    assert [(e.action, e.table) for e in mine] == [(e.action, e.table) for e in log[1:]]
