@@ -365,6 +365,9 @@ def restore(store: Store, data: dict[str, Any], *, replace: bool, where: str) ->
 
             record_restore(connection, store, where=where, rows=restored, replaced=existing)
     except DBAPIError as exc:
+        from store.db import _raise_if_unwritable
+
+        _raise_if_unwritable(store.location, exc)
         first = (str(exc.orig).strip().splitlines() or ["?"])[0]
         raise BadInput(
             f"{where}: cannot be restored, nothing changed ({store.location.scrub(first)})"

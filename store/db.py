@@ -56,13 +56,22 @@ def _sqlite_on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: 
 
 def make_engine(location: StoreLocation, *, read_only: bool = False) -> Engine:
     if location.is_sqlite_file:
-        url = location.url
         if read_only:
-            url = f"sqlite:///file:{location.path}?mode=ro&uri=true"
-        engine = create_engine(
-            url,
-            connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-        )
+            from store.schema import connect_read_only
+
+            path = location.path
+
+            def creator() -> sqlite3.Connection:
+                con = connect_read_only(path)
+                con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+                return con
+
+            engine = create_engine("sqlite://", creator=creator)
+        else:
+            engine = create_engine(
+                location.url,
+                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+            )
         listener = _sqlite_on_connect_read_only if read_only else _sqlite_on_connect
         event.listen(engine, "connect", listener)
         return engine
@@ -179,6 +188,7 @@ class Store:
                     raise ReadOnlyStore(
                         f"{self.location.display()}: opened read-only, changes are refused"
                     ) from exc
+                _raise_if_unwritable(self.location, exc)
                 raise
             except BaseException:
                 session.rollback()
@@ -187,6 +197,18 @@ class Store:
     def dispose(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
+
+
+def _raise_if_unwritable(location: StoreLocation, exc: DBAPIError) -> None:
+    """A SQLite store on a read-only file, folder or mount: say so in one line."""
+    message = str(exc.orig)
+    if location.path is not None and (
+        "readonly database" in message or "unable to open database file" in message
+    ):
+        raise StartupsError(
+            f"{location.path}: cannot write to the store ({message}; "
+            "is the file or its folder read-only?)"
+        ) from exc
 
 
 @contextmanager
