@@ -119,7 +119,31 @@ def root(
     if actor is not None:
         _set_actor(actor)
     if ctx.invoked_subcommand is None:
-        _print_report(_db(None), as_of=_today(), fmt=ReportFormat.table)
+        if _interactive():
+            _run_app(_db(None), as_of=None)
+        else:
+            _print_report(_db(None), as_of=_today(), fmt=ReportFormat.table)
+
+
+def _interactive() -> bool:
+    """Open the app only on a terminal; piped output gets the report instead."""
+    return sys.stdout.isatty() and sys.stdin.isatty()
+
+
+def _run_app(db: str | None, *, as_of: dt.date | None) -> None:
+    """Open the Textual app on the store (checked first, so a bad store is one line on stderr)."""
+    from store.read import open_reader
+
+    open_reader(db).close()
+    from tui.app import StartupsApp
+
+    StartupsApp(db, as_of).run()
+
+
+@app.command()
+def tui(db: DbOption = None, as_of: AsOfOption = None) -> None:
+    """Open the app (portfolio, startups, conventions, budget, deadlines) on the store."""
+    _run_app(_db(db), as_of=as_of)
 
 
 @app.command()
@@ -146,7 +170,9 @@ def demo(
     ] = False,
     as_of: AsOfOption = None,
 ) -> None:
-    """Load the seed portfolio (Classe à 12, DossierSco) and show it; loading twice adds nothing."""
+    """Load the seed portfolio (Classe à 12, DossierSco) and open the app on it; loading twice adds nothing.
+
+    With --no-tui, or when stdout is not a terminal, print the report instead."""
     from store.db import open_store
     from store.demo import load_demo
 
@@ -155,6 +181,9 @@ def demo(
     store.dispose()
     what = f"{result.created} rows added" if result.changed else "already loaded, nothing added"
     typer.echo(f"demo portfolio in {store.location.display()}: {what}", err=True)
+    if not no_tui and _interactive():
+        _run_app(store.location.url, as_of=as_of)
+        return
     _print_report(store.location.url, as_of=as_of or _today(), fmt=ReportFormat.table)
 
 
@@ -663,6 +692,492 @@ def _render_table(data: PortfolioReport) -> None:
     for r in rows:
         table.add_row(*(r[i] for i in columns))
     console.print(table)
+
+
+# --- consumption lines: expense add, import expenses --------------------------------------
+
+expense_app = typer.Typer(
+    help="Record consumption lines (payments, engagements).", no_args_is_help=True
+)
+app.add_typer(expense_app, name="expense")
+
+
+def _input(option: str, value: str, parse):
+    """Parse a typed value with a ``store.inputs`` parser; a bad one is one line, exit 2."""
+    from store.errors import BadInput
+
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise BadInput(f"{option} {value!r} {exc}") from None
+
+
+@expense_app.command("add")
+def expense_add(
+    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The startup (its slug).")],
+    date: Annotated[str, typer.Option("--date", metavar="DATE", help="YYYY-MM-DD or dd/mm/yyyy.")],
+    amount: Annotated[
+        str,
+        typer.Option(
+            "--amount", metavar="EUR", help="Euros, up to 2 decimals: 1234.56 or 1 234,56."
+        ),
+    ],
+    label: Annotated[str, typer.Option("--label", metavar="TEXT", help="What it pays for.")],
+    kind: Annotated[
+        str,
+        typer.Option("--kind", metavar="engagement|payment", help="engagement or payment."),
+    ] = "payment",
+    convention: Annotated[
+        int | None,
+        typer.Option(
+            "--convention",
+            metavar="ID",
+            help="The convention it counts against (default: the one in force on its date).",
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Record one consumption line for a startup."""
+    from store.db import open_store
+    from store.fmt import eur
+    from store.inputs import parse_amount_cents, parse_day, parse_kind
+    from store.ledger import add_expense
+
+    day = _input("--date", date, parse_day)
+    cents = _input("--amount", amount, parse_amount_cents)
+    kind_value = _input("--kind", kind, parse_kind)
+    store = open_store(_db(db), create=False)
+    try:
+        with store.session() as session:
+            line = add_expense(
+                session,
+                slug,
+                date=day,
+                amount_cents=cents,
+                label=label,
+                kind=kind_value,
+                convention_id=convention,
+            )
+            counted = line.counted_convention_id
+    finally:
+        store.dispose()
+    where = f"counts against convention {counted}" if counted else "UNATTRIBUTED: no convention"
+    typer.echo(
+        f"{slug}: {kind_value} of {eur(cents, decimals=True)} on {day.isoformat()} "
+        f"recorded as line {line.id} ({where})"
+    )
+
+
+@import_app.command("expenses")
+def import_expenses(
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="The CSV export.")],
+    startup: Annotated[
+        str, typer.Option("--startup", metavar="SLUG", help="The startup the lines belong to.")
+    ],
+    db: DbOption = None,
+) -> None:
+    """Import consumption lines from a CSV export (French `;` or plain `,`); twice adds nothing."""
+    from store.db import open_store
+    from store.importers.expenses import BadRows, read_expense_file, store_expenses
+
+    try:
+        rows = read_expense_file(file)
+    except BadRows as exc:
+        # The one place where several lines on stderr are right: one per bad row.
+        for problem in exc.lines():
+            sys.stderr.write(f"startups: error: {problem}\n")
+        raise typer.Exit(2) from None
+    store = open_store(_db(db), create=False)
+    try:
+        with store.session() as session:
+            result = store_expenses(session, startup, rows, source=f"csv:{file.name}")
+    finally:
+        store.dispose()
+    typer.echo(f"{result.slug}: {file.name}: added {result.added}, already there {result.already}")
+
+
+# --- deadlines ------------------------------------------------------------------------------
+
+
+_KINDS = {
+    "deliverable": "livrable",
+    "convention_end": "fin de conv.",
+    "renewal": "renouv.",
+    "committee": "comité",
+    "reporting": "compte rendu",
+    "other": "autre",
+}
+
+
+class DeadlinesFormat(StrEnum):
+    table = "table"
+    json = "json"
+    ics = "ics"
+
+
+@app.command()
+def deadlines(
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    within: Annotated[
+        int | None,
+        typer.Option(
+            "--within",
+            min=0,
+            metavar="DAYS",
+            help="Only deadlines from the date to DAYS after it (overdue ones always listed).",
+        ),
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only the overdue deadlines.")] = False,
+    startup: Annotated[
+        str | None, typer.Option("--startup", metavar="SLUG", help="Only this startup.")
+    ] = None,
+    fmt: Annotated[
+        DeadlinesFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = DeadlinesFormat.table,
+) -> None:
+    """List deadlines, convention ends and renewal reminders included (table, JSON or iCalendar)."""
+    from store.agenda import Selection, select_items, to_ics, to_json
+    from store.read import open_reader
+
+    on = as_of or _today()
+    selection = Selection(within=within, overdue_only=overdue, slug=startup)
+    with open_reader(_db(db)) as reader:
+        items = select_items(reader, on, selection)
+    if fmt is DeadlinesFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(to_json(items), ensure_ascii=False, indent=2) + "\n")
+    elif fmt is DeadlinesFormat.ics:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(to_ics(items))
+        sys.stdout.buffer.flush()
+    else:
+        _render_deadlines(items, on)
+
+
+def _console():
+    """A rich console writing no escape code at all when NO_COLOR is set or stdout is no terminal."""
+    from rich.console import Console
+
+    plain = "NO_COLOR" in os.environ
+    return Console(color_system=None if plain else "auto", no_color=plain or None, highlight=False)
+
+
+def _render_deadlines(items, on: dt.date) -> None:
+    from rich import box
+    from rich.table import Table
+
+    console = _console()
+    table = Table(
+        title=f"Échéances au {on.isoformat()}",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        caption=None if items else "aucune échéance",
+    )
+    table.add_column("Date", no_wrap=True)
+    table.add_column("Startup", no_wrap=True, max_width=20, overflow="ellipsis")
+    table.add_column("Échéance", min_width=28, ratio=1)
+    table.add_column("Nature", no_wrap=True)
+    table.add_column("Id", justify="right", no_wrap=True)
+    for item in items:
+        table.add_row(
+            item.date.isoformat(),
+            item.slug,
+            f"EN RETARD · {item.title}" if item.overdue else item.title,
+            _KINDS.get(item.kind, item.kind),
+            str(item.id) if item.id is not None else "—",
+            style="bold red" if item.overdue else None,
+        )
+    console.print(table)
+
+
+deadline_app = typer.Typer(help="Act on one deadline.", no_args_is_help=True)
+app.add_typer(deadline_app, name="deadline")
+
+
+@deadline_app.command("done")
+def deadline_done(
+    ref: Annotated[
+        str, typer.Argument(metavar="ID", help="The deadline's id, as `startups deadlines` lists.")
+    ],
+    on: Annotated[
+        dt.date | None,
+        typer.Option(
+            "--on",
+            parser=_parse_date,
+            metavar="YYYY-MM-DD",
+            help="The day it was done (default: today).",
+            show_default=False,
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Mark an explicit deadline done (convention ends and renewal reminders cannot be)."""
+    from store.db import open_store
+    from store.ledger import mark_deadline_done
+
+    store = open_store(_db(db), create=False)
+    try:
+        with store.session() as session:
+            deadline, changed = mark_deadline_done(session, ref, on or _today())
+    finally:
+        store.dispose()
+    state = "done on" if changed else "already done on"
+    typer.echo(f"deadline {deadline.id} ({deadline.title}): {state} {deadline.done_on}")
+
+
+# --- show: one startup's card --------------------------------------------------------------
+
+
+class ShowFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def show(
+    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The startup (its slug).")],
+    db: DbOption = None,
+    as_of: AsOfOption = None,
+    fmt: Annotated[ShowFormat, typer.Option("--format", "-f", help="Output format.")] = (
+        ShowFormat.table
+    ),
+) -> None:
+    """Print one startup's full card: phases, conventions and avenants, budget, deadlines, KPIs."""
+    from store.card import build_card
+    from store.read import open_reader
+
+    with open_reader(_db(db)) as reader:
+        card = build_card(reader, slug, as_of or _today())
+    if fmt is ShowFormat.json:
+        import json
+
+        sys.stdout.write(json.dumps(card.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    else:
+        _render_card(card)
+
+
+_STATUS = {
+    "in_force": ("en vigueur", "green"),
+    "pending": ("en attente : aucune date de signature", "yellow"),
+    "upcoming": ("pas encore en vigueur", "cyan"),
+    "ended": ("terminée", "dim"),
+}
+
+
+def _number(value: float | None) -> str:
+    if value is None:
+        return "—"
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale="fr_FR")
+
+
+def _convention_label(c) -> str:
+    from rich.markup import escape
+
+    from store.fmt import day, eur
+
+    text, colour = _STATUS.get(c.status, (c.status, ""))
+    name = escape(c.title or ("Avenant" if c.kind == "avenant" else "Convention"))
+    head = f"[bold]#{c.id} {name}[/bold] — [{colour}]{text}[/{colour}]" if colour else name
+    if c.placeholder:
+        head += " [dim](connue par un autre texte)[/dim]"
+    lines = [head]
+    if c.object:
+        lines.append(f"[italic]{escape(c.object)}[/italic]")
+    end = day(c.ends_on)
+    if c.ends_on is not None and c.ends_on_precision == "month":
+        end += " (au mois près)"
+    facts = []
+    if c.kind != "avenant" or c.ends_on:
+        facts.append(f"période {day(c.starts_on)} → {end}")
+    if c.kind != "avenant" or c.ceiling_cents is not None:
+        facts.append(f"plafond {eur(c.ceiling_cents)}")
+    if c.kind != "avenant":
+        if c.ceiling_on_cents != c.ceiling_cents or c.ends_on_effective != c.ends_on:
+            facts.append(
+                f"avec avenants : {eur(c.ceiling_on_cents)} jusqu'au {day(c.ends_on_effective)}"
+            )
+        facts.append(f"consommé {eur(c.consumed_cents)}")
+    if facts:
+        lines.append(" · ".join(facts))
+    signatures = [
+        f"{escape(p.short_name or p.name)}"
+        + (f" ({escape(p.role)})" if p.role else "")
+        + f" : {day(p.signed_on) if p.signed_on else 'non datée'}"
+        for p in c.parties
+    ]
+    if c.signed_on is not None:
+        signatures.append(f"signée le {day(c.signed_on)}")
+    lines.append(
+        "signatures : "
+        + ("; ".join(signatures) if signatures else "aucune connue")
+        + (f" → conclue le {day(c.concluded_on)}" if c.concluded_on else "")
+    )
+    if c.schedule:
+        lines.append(
+            "échéancier : "
+            + "; ".join(f"{y.year} AE {eur(y.ae_cents)}, CP {eur(y.cp_cents)}" for y in c.schedule)
+        )
+    if c.imputation:
+        lines.append(
+            "[dim]imputation : "
+            + ", ".join(f"{k} {escape(v)}" for k, v in c.imputation.items())
+            + "[/dim]"
+        )
+    return "\n".join(lines)
+
+
+def _render_card(card) -> None:
+    from rich import box
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.tree import Tree
+
+    from store.fmt import day, eur, months
+
+    console = _console()
+    a = card.assessment
+
+    head = Table.grid(padding=(0, 2))
+    head.add_column(style="bold", no_wrap=True)
+    head.add_column()
+    if card.mission:
+        head.add_row("Mission", escape(card.mission))
+    history = " → ".join(
+        f"{'[bold]' if p.current else ''}{escape(p.name)} ({day(p.start)})"
+        f"{'[/bold]' if p.current else ''}"
+        for p in card.phases
+    )
+    head.add_row(
+        "Phase", f"{escape(a.phase or '—')}" + (f"   [dim]{history}[/dim]" if history else "")
+    )
+    if card.incubator:
+        head.add_row("Incubateur", f"{escape(card.incubator_title or '')} ({card.incubator})")
+    if card.sponsors:
+        head.add_row(
+            "Sponsors",
+            ", ".join(f"{escape(s['acronym'] or s['name'])} ({s['slug']})" for s in card.sponsors),
+        )
+    for name, url in card.links.items():
+        head.add_row(name.capitalize(), escape(url))
+    console.print(
+        Panel(
+            head,
+            title=f"[bold]{escape(card.title)}[/bold] ({card.slug})",
+            subtitle=f"au {card.as_of.isoformat()}",
+            box=box.ROUNDED,
+        )
+    )
+
+    tree = Tree("[bold]Conventions[/bold]", guide_style="dim")
+    for c in card.conventions:
+        branch = tree.add(_convention_label(c))
+        for avenant in c.avenants:
+            branch.add(_convention_label(avenant))
+    if not card.conventions:
+        tree.add("[yellow]aucune convention[/yellow]")
+    console.print(tree)
+
+    money = Table.grid(padding=(0, 2))
+    money.add_column(style="bold", no_wrap=True)
+    money.add_column(justify="right", no_wrap=True)
+    next_deadline = a.next_deadline
+    rows = [
+        ("Enveloppe", eur(a.envelope_cents)),
+        ("En attente de signature", eur(a.pending_cents)),
+        ("Consommé", eur(a.consumed_cents)),
+        ("Reste", eur(a.remaining_cents)),
+        ("Hors convention", eur(a.unattributed_cents)),
+        ("Rythme (90 j)", eur(a.burn_rate_cents_per_month) + "/mois"),
+        ("Autonomie", months(a.runway_months)),
+        ("Conventions en vigueur", str(a.conventions_in_force)),
+        ("Lignes de consommation", str(card.lines)),
+        (
+            "Prochaine échéance",
+            f"{day(next_deadline.date)} {escape(next_deadline.title)}" if next_deadline else "—",
+        ),
+    ]
+    for label, value in rows:
+        money.add_row(label, value)
+    alerts = " ".join(a.alerts)
+    money.add_row("Alertes", f"[bold red]{alerts}[/bold red]" if alerts else "aucune")
+    console.print(Panel(money, title="Budget", box=box.ROUNDED, expand=False))
+
+    if card.deadlines:
+        table = Table(title="Échéances", box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+        for name in ("Date", "Échéance", "Nature", "État", "Id"):
+            table.add_column(name, no_wrap=name != "Échéance")
+        for d in card.deadlines:
+            if d.overdue:
+                state = "[bold red]EN RETARD[/bold red]"
+            elif d.done:
+                state = f"faite {day(d.done_on)}"
+            elif d.date < card.as_of:
+                state = "[dim]passée[/dim]"
+            else:
+                state = f"dans {(d.date - card.as_of).days} j"
+            table.add_row(
+                day(d.date),
+                escape(d.title),
+                _KINDS.get(d.kind, d.kind),
+                state,
+                str(d.id) if d.id is not None else "—",
+            )
+        console.print(table)
+
+    if card.kpis:
+        table = Table(
+            title="Indicateurs", box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left"
+        )
+        for name in ("Indicateur", "Cible", "Dernière mesure", ""):
+            table.add_column(name)
+        for k in card.kpis:
+            unit = f" {k.unit}" if k.unit else ""
+            sign = "≤ " if k.direction == "at_most" else "≥ "
+            target = (
+                f"{sign}{_number(k.target)}{unit}"
+                + (f" au {day(k.target_date)}" if k.target_date else "")
+                if k.target is not None
+                else "—"
+            )
+            latest = (
+                f"{_number(k.latest_value)}{unit} ({day(k.latest_date)})"
+                if k.latest_value is not None
+                else "aucune"
+            )
+            met = {True: "[green]atteint[/green]", False: "[yellow]pas encore[/yellow]"}.get(
+                k.met, ""
+            )
+            table.add_row(escape(k.metric), escape(target), escape(latest), met)
+        console.print(table)
+
+    parts = []
+    for f in card.fast:
+        parts.append(
+            f"FAST {f.number or '?'}"
+            + (f" — {escape(f.title)}" if f.title else "")
+            + (f" : {eur(f.amount_cents)}" if f.amount_cents is not None else "")
+        )
+    if parts:
+        console.print(Group("[bold]FAST[/bold]", *(f"  {p}" for p in parts)))
+    if card.staffing:
+        table = Table(title="Équipe", box=box.SIMPLE_HEAD, pad_edge=False, title_justify="left")
+        for name in ("Rôle", "Effectif", "Période", "TJM", "Convention"):
+            table.add_column(name)
+        for st in card.staffing:
+            table.add_row(
+                escape(st.role),
+                _number(st.headcount),
+                f"{day(st.starts_on)} → {day(st.ends_on)}",
+                eur(st.daily_rate_cents),
+                f"#{st.convention_id}" if st.convention_id else "—",
+            )
+        console.print(table)
 
 
 # --- backups, restore, export, audit log ------------------------------------------------

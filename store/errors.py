@@ -36,3 +36,12 @@ class Conflict(StartupsError):
 
 class ReadOnlyStore(StartupsError):
     """A write on a store opened read-only (``--read-only``, or a read-only file)."""
+
+
+class InvalidField(BadInput):
+    """A value the user typed is not acceptable; ``field`` names it (for a form to show it there)."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message

@@ -1,0 +1,308 @@
+"""Deadlines: the explicit ones a coach records and the ones the conventions imply.
+
+Derived deadlines are nobody's to type in: each convention's end (as known on D,
+avenants applied; ``store.budget.derived_deadlines``) and a *renewal* reminder 90
+days before it, the time a new convention or an avenant takes to be signed.  The
+reminder is left out when another convention, concluded on or before D, already
+covers the day after that end (the renewal is done).  Committees recorded on a startup's
+beta.gouv.fr page are listed too (kind ``committee``): funding is decided there.
+Derived deadlines and committees are never *overdue* and cannot be marked done; an explicit one is overdue on D when it is
+dated before D and not done.
+
+Read through ``store.read.Reader`` with plain SQL: ``startups deadlines`` imports
+neither Textual nor (on a SQLite file) SQLAlchemy.  Every deadline carries a
+stable reference (``deadline-12``, ``convention-3-end``, ``convention-3-renewal``)
+from which the iCalendar UID is made, so that a calendar importing the feed twice
+keeps one copy of each event, and follows it when an avenant moves an end date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from store.budget import Budget, ConventionFacts, budgets, derived_deadlines
+from store.read import Reader, as_date
+
+RENEWAL_DAYS = 90
+UID_DOMAIN = "startups.beta.gouv.fr"
+
+SQL_STARTUPS = "SELECT id, slug, title FROM startup"
+SQL_CONVENTIONS = """
+SELECT id, startup_id, kind, parent_id, number, title, signed_on, starts_on, ends_on,
+       ceiling_cents
+FROM convention
+"""
+SQL_PARTY_SIGNATURES = "SELECT convention_id, signed_on FROM convention_party"
+SQL_SCHEDULE_YEARS = "SELECT convention_id, year FROM schedule_line"
+SQL_DEADLINES = """
+SELECT id, startup_id, convention_id, date, title, kind, done, done_on
+FROM deadline
+"""
+# Committees are when funding is decided: they belong in the agenda (as events, never
+# overdue, never "done").
+SQL_COMMITTEES = "SELECT id, startup_id, date, comment FROM event WHERE name = 'committee'"
+
+
+def _where_startup(sql: str, column: str, startup_id: int | None) -> str:
+    if startup_id is None:
+        return sql
+    return f"{sql} WHERE {column} = :startup_id"
+
+
+def load_conventions(
+    reader: Reader, startup_id: int | None = None
+) -> dict[int, list[ConventionFacts]]:
+    """Every convention as the budget rules see it, by startup id (or one startup's)."""
+    params = {} if startup_id is None else {"startup_id": startup_id}
+    scope = (
+        ""
+        if startup_id is None
+        else " WHERE convention_id IN (SELECT id FROM convention WHERE startup_id = :startup_id)"
+    )
+    signatures: dict[int, list[dt.date | None]] = defaultdict(list)
+    for convention_id, signed_on in reader.rows(SQL_PARTY_SIGNATURES + scope, **params):
+        signatures[convention_id].append(as_date(signed_on))
+    years: dict[int, list[int]] = defaultdict(list)
+    for convention_id, year in reader.rows(SQL_SCHEDULE_YEARS + scope, **params):
+        years[convention_id].append(int(year))
+    result: dict[int, list[ConventionFacts]] = defaultdict(list)
+    sql = _where_startup(SQL_CONVENTIONS, "startup_id", startup_id)
+    for cid, sid, kind, parent, number, title, signed, starts, ends, ceiling in reader.rows(
+        sql + " ORDER BY id", **params
+    ):
+        result[sid].append(
+            ConventionFacts(
+                id=cid,
+                kind=kind,
+                parent_id=parent,
+                number=number,
+                title=title,
+                signed_on=as_date(signed),
+                party_signatures=tuple(signatures.get(cid, ())),
+                starts_on=as_date(starts),
+                ends_on=as_date(ends),
+                ceiling_cents=ceiling,
+                schedule_years=tuple(sorted(years.get(cid, ()))),
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    """One deadline of one startup, explicit (``id`` set) or derived from a convention."""
+
+    slug: str
+    startup_title: str
+    date: dt.date
+    title: str
+    kind: str
+    overdue: bool
+    ref: str  # deadline-12 / convention-3-end / convention-3-renewal
+    id: int | None = None
+    convention_id: int | None = None
+    done: bool = False
+    done_on: dt.date | None = None
+
+    @property
+    def derived(self) -> bool:
+        return self.id is None
+
+    @property
+    def uid(self) -> str:
+        """Stable across runs and date changes: the store row or the convention and kind."""
+        return f"{self.ref}@{UID_DOMAIN}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "slug": self.slug,
+            "date": self.date.isoformat(),
+            "title": self.title,
+            "kind": self.kind,
+            "overdue": self.overdue,
+            "id": self.id,
+        }
+
+
+def _covered_after(all_budgets: list[Budget], ending: Budget, end: dt.date, on: dt.date) -> bool:
+    """Does another convention, concluded on or before D, cover the day after ``end``?"""
+    next_day = end + dt.timedelta(days=1)
+    return any(
+        b.id != ending.id
+        and (concluded := b.concluded_on) is not None
+        and concluded <= on
+        and b.period_contains(next_day, as_of=on)
+        for b in all_budgets
+    )
+
+
+def derived_items(
+    slug: str, title: str, conventions: Iterable[ConventionFacts], on: dt.date
+) -> list[AgendaItem]:
+    """Each convention's end and, unless already renewed, its renewal reminder."""
+    all_budgets = budgets(conventions)
+    by_id = {b.id: b for b in all_budgets}
+    items = []
+    for d in derived_deadlines(all_budgets, on):
+        items.append(
+            AgendaItem(
+                slug=slug,
+                startup_title=title,
+                date=d.date,
+                title=d.title,
+                kind="convention_end",
+                overdue=False,
+                ref=f"convention-{d.convention_id}-end",
+                convention_id=d.convention_id,
+            )
+        )
+        budget = by_id[d.convention_id]
+        if _covered_after(all_budgets, budget, d.date, on):
+            continue
+        name = budget.root.title or "convention"
+        name = name[0].lower() + name[1:]
+        items.append(
+            AgendaItem(
+                slug=slug,
+                startup_title=title,
+                date=d.date - dt.timedelta(days=RENEWAL_DAYS),
+                title=f"Préparer le renouvellement de la {name} (fin le {d.date.isoformat()})",
+                kind="renewal",
+                overdue=False,
+                ref=f"convention-{d.convention_id}-renewal",
+                convention_id=d.convention_id,
+            )
+        )
+    return items
+
+
+def _sort_key(item: AgendaItem) -> tuple:
+    return (item.date, item.slug, item.derived, item.kind, item.title, item.ref)
+
+
+def all_items(reader: Reader, on: dt.date, *, startup_id: int | None = None) -> list[AgendaItem]:
+    """Every deadline on D, done and past ones included, sorted by date."""
+    params = {} if startup_id is None else {"startup_id": startup_id}
+    startups = {
+        sid: (slug, title)
+        for sid, slug, title in reader.rows(
+            _where_startup(SQL_STARTUPS, "id", startup_id), **params
+        )
+    }
+    items: list[AgendaItem] = []
+    for did, sid, cid, day, title, kind, done, done_on in reader.rows(
+        _where_startup(SQL_DEADLINES, "startup_id", startup_id), **params
+    ):
+        slug, startup_title = startups[sid]
+        date = as_date(day)
+        items.append(
+            AgendaItem(
+                slug=slug,
+                startup_title=startup_title,
+                date=date,
+                title=title,
+                kind=kind,
+                overdue=not done and date < on,
+                ref=f"deadline-{did}",
+                id=did,
+                convention_id=cid,
+                done=bool(done),
+                done_on=as_date(done_on),
+            )
+        )
+    committees = SQL_COMMITTEES + ("" if startup_id is None else " AND startup_id = :startup_id")
+    for eid, sid, day, comment in reader.rows(committees, **params):
+        slug, startup_title = startups[sid]
+        items.append(
+            AgendaItem(
+                slug=slug,
+                startup_title=startup_title,
+                date=as_date(day),
+                title="Comité d'investissement" + (f" ({comment})" if comment else ""),
+                kind="committee",
+                overdue=False,
+                ref=f"event-{eid}",
+            )
+        )
+    for sid, conventions in load_conventions(reader, startup_id).items():
+        slug, startup_title = startups[sid]
+        items.extend(derived_items(slug, startup_title, conventions, on))
+    return sorted(items, key=_sort_key)
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which deadlines ``startups deadlines`` lists.
+
+    By default every deadline not done from D on, plus the overdue ones.  With
+    ``within`` days, only those from D to D + days, plus the overdue ones (always
+    listed: an overdue deadline is the one thing a coach must not miss).  With
+    ``overdue_only``, the overdue ones alone.
+    """
+
+    within: int | None = None
+    overdue_only: bool = False
+    slug: str | None = None
+
+    def keep(self, item: AgendaItem, on: dt.date) -> bool:
+        if self.slug is not None and item.slug != self.slug:
+            return False
+        if item.overdue:
+            return True
+        if self.overdue_only or item.done or item.date < on:
+            return False
+        return self.within is None or item.date <= on + dt.timedelta(days=self.within)
+
+
+def select_items(
+    reader: Reader, on: dt.date, selection: Selection | None = None
+) -> list[AgendaItem]:
+    selection = selection or Selection()
+    startup_id = None
+    if selection.slug is not None:
+        found = reader.rows("SELECT id FROM startup WHERE slug = :slug", slug=selection.slug)
+        if not found:
+            from store.errors import NotFound
+
+            raise NotFound(f"no startup {selection.slug!r} in the store")
+        startup_id = found[0][0]
+    return [i for i in all_items(reader, on, startup_id=startup_id) if selection.keep(i, on)]
+
+
+def to_json(items: list[AgendaItem]) -> dict[str, Any]:
+    return {"deadlines": [item.to_dict() for item in items]}
+
+
+def to_ics(items: list[AgendaItem], *, now: dt.datetime | None = None) -> bytes:
+    """An iCalendar feed (RFC 5545): one all-day event per deadline, with a stable UID."""
+    from icalendar import Calendar, Event  # only for --format ics
+
+    stamp = now or dt.datetime.now(dt.UTC)
+    calendar = Calendar()
+    calendar.add("prodid", "-//beta.gouv.fr//startups deadlines//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Échéances des startups d'État")
+    for item in items:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.date)  # a date: DTSTART;VALUE=DATE, an all-day event
+        event.add("dtend", item.date + dt.timedelta(days=1))
+        event.add("summary", f"{item.startup_title} : {item.title}")
+        lines = [f"Startup : {item.slug}", f"Nature : {item.kind}"]
+        if item.id is not None:
+            lines.append(f"Marquer faite : startups deadline done {item.id}")
+        else:
+            lines.append(f"Déduite de la convention {item.convention_id}")
+        if item.overdue:
+            lines.append("EN RETARD")
+        event.add("description", "\n".join(lines))
+        event.add("categories", [item.kind])
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()

@@ -1,0 +1,489 @@
+"""The Textual app, driven by Pilot on the demo portfolio at a fixed date."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+
+import pytest
+from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tree
+
+from tui.app import StartupsApp
+from tui.screens.as_of import AsOfScreen
+from tui.screens.deadlines import DeadlinesScreen
+from tui.screens.forms import ConventionForm, DeadlineForm, LineForm, MeasurementForm
+from tui.screens.help import HelpScreen
+from tui.screens.portfolio import PortfolioScreen, PortfolioTable
+from tui.screens.startup import StartupScreen
+
+AS_OF = dt.date(2018, 9, 15)
+SIZE = (120, 40)
+
+
+async def settle(pilot) -> None:
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def table(app) -> PortfolioTable:
+    return app.screen.query_one(PortfolioTable)
+
+
+def slugs(app) -> list[str]:
+    return [r.slug for r in table(app).rows]
+
+
+def count(path, sql: str) -> int:
+    con = sqlite3.connect(path)
+    try:
+        return con.execute(sql).fetchone()[0]
+    finally:
+        con.close()
+
+
+def text_of(widget: Static) -> str:
+    """The plain text a Static shows (its content rendered by Rich, without styles)."""
+    import io
+
+    from rich.console import Console
+
+    console = Console(width=200, file=io.StringIO(), color_system=None)
+    with console.capture() as capture:
+        console.print(widget.content)
+    return capture.get().replace("\u202f", " ").replace("\u00a0", " ")
+
+
+@pytest.fixture
+def app(demo_db):
+    return StartupsApp(str(demo_db), AS_OF)
+
+
+async def open_startup(pilot, slug: str) -> StartupScreen:
+    pilot.app.action_open_startup(slug)
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, StartupScreen)
+    return pilot.app.screen
+
+
+async def test_portfolio_opens_with_rows_and_totals(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, PortfolioScreen)
+        assert slugs(app) == ["classe-a-12", "dossiersco"]
+        totals = text_of(app.screen.query_one("#totals", Static))
+        assert "2 startups" in totals and "269" in totals and "+1 inconnue" in totals
+        assert app.sub_title.startswith("au 2018-09-15")
+        assert app.focused is table(app)
+        assert not table(app).loading
+
+
+async def test_filter_as_you_type_then_clear(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"dossier")
+        assert slugs(app) == ["dossiersco"]
+        assert "1/2 startups" in text_of(app.screen.query_one("#totals", Static))
+        await pilot.press("escape")
+        assert slugs(app) == ["classe-a-12", "dossiersco"]
+        await pilot.press("slash", *"dgesco", "enter")  # a sponsor
+        assert slugs(app) == ["classe-a-12"]
+        assert app.focused is table(app)
+        app.screen.query_one("#filter", Input).value = "classe a"  # accents folded
+        await pilot.pause()
+        assert slugs(app) == ["classe-a-12"]
+
+
+async def test_facets(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#phase", Select).value = "construction"
+        await pilot.pause()
+        assert slugs(app) == ["dossiersco"]
+        app.screen.query_one("#phase", Select).value = Select.NULL
+        app.screen.query_one("#sponsor", Select).value = "dgesco"
+        await pilot.pause()
+        assert slugs(app) == ["classe-a-12"]
+        app.screen.query_one("#sponsor", Select).value = Select.NULL
+        await pilot.pause()
+    async with StartupsApp(app.store_location, dt.date(2019, 2, 15)).run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")  # alerts only: on 2019-02-15 DossierSco has none
+        assert "dossiersco" not in slugs(pilot.app)
+        await pilot.press("a")
+        assert "dossiersco" in slugs(pilot.app)
+
+
+async def test_sort_by_keys_and_by_clicking_a_header(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        t = table(app)
+        await pilot.press("s")
+        assert t.sort_column == "title"
+        await pilot.press("r")
+        assert slugs(app) == ["dossiersco", "classe-a-12"]
+        # Click the "Reste" header: unknown amounts sort last.
+        x = sum(
+            w + 1
+            for c, w in t._visible_layout()
+            if c.key != "remaining"
+            and t._visible_layout().index((c, w))
+            < [k.key for k, _ in t._visible_layout()].index("remaining")
+        )
+        await pilot.click(PortfolioTable, offset=(x + 1, 0))
+        assert t.sort_column == "remaining" and not t.sort_reverse
+        assert slugs(app) == ["classe-a-12", "dossiersco"]
+        await pilot.click(PortfolioTable, offset=(x + 1, 0))
+        assert t.sort_reverse
+
+
+async def test_drill_in_tabs_and_back(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("down", "enter")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StartupScreen) and screen.slug == "dossiersco"
+        assert "DossierSCO" in text_of(screen.query_one("#card", Static))
+        kpis = screen.query_one("#kpis", DataTable)
+        assert kpis.row_count == 4
+        for key, tab in (
+            ("2", "conventions"),
+            ("3", "budget"),
+            ("4", "deadlines"),
+            ("5", "consumption"),
+            ("1", "overview"),
+        ):
+            await pilot.press(key)
+            await pilot.pause()
+            assert screen.query_one(TabbedContent).active == tab
+        await pilot.press("escape")
+        assert isinstance(app.screen, PortfolioScreen)
+
+
+async def test_conventions_tree_and_detail(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_startup(pilot, "classe-a-12")
+        await pilot.press("2")
+        tree = screen.query_one(Tree)
+        labels = [str(n.label) for n in tree.root.children]
+        assert any("Convention de service  en vigueur" in label for label in labels)
+        assert any("non signée" in label for label in labels)  # the FAST 2020 convention
+        assert str(tree.root.children[0].children[0].label).startswith("Avenant n° 1")
+        detail = text_of(screen.query_one("#convention-info", Static))
+        assert "269 700" in detail and "0214-CEN2" in detail and "Henri Verdier" in detail
+        tree.focus()
+        await pilot.press("down", "down")
+        await pilot.pause()
+        detail = text_of(screen.query_one("#convention-info", Static))
+        assert "co-financement FAST" in detail and "2020" in detail and "AE" in detail
+
+
+async def test_budget_tab_draws_the_burn_down(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_startup(pilot, "classe-a-12")
+        assert screen._chart is None  # plotext waits until the chart is shown
+        await pilot.press("3")
+        await pilot.pause()
+        assert screen._chart is not None
+        burn = screen.query_one("#burn-table", DataTable)
+        months = [str(burn.get_row_at(i)[0]) for i in range(burn.row_count)]
+        assert months[0] == "2018-04" and "2018-09" in months
+
+
+async def test_deadlines_and_consumption_tabs_highlight_overdue(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_startup(pilot, "classe-a-12")
+        deadlines = screen.query_one("#deadline-table", DataTable)
+        first = deadlines.get_row_at(0)
+        assert str(first[0]) == "2018-09-01" and "en retard" in str(first[3])
+        lines = screen.query_one("#line-table", DataTable)
+        assert lines.row_count == 5
+        assert "hors convention" not in "".join(str(c) for c in lines.get_row_at(0))
+
+
+async def test_time_travel(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        assert isinstance(app.screen, AsOfScreen)
+        field = app.screen.query_one("#as-of", Input)
+        field.value = "2018-02-30"
+        await pilot.press("enter")
+        assert isinstance(app.screen, AsOfScreen)
+        error = app.screen.query_one("#error-as-of", Static)
+        assert "does not exist" in text_of(error) and error.display
+        field.value = "2018-12-31"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.as_of == dt.date(2018, 12, 31)
+        row = next(r for r in table(app).rows if r.slug == "dossiersco")
+        assert row.assessment.envelope_cents == 20_000_000
+        # Escape cancels: the date stays.
+        await pilot.press("t")
+        await pilot.press("escape")
+        assert app.as_of == dt.date(2018, 12, 31)
+
+
+async def test_time_travel_reloads_the_startup_screen(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_startup(pilot, "dossiersco")
+        assert screen.card.assessment.envelope_cents is None
+        app.as_of = dt.date(2019, 1, 15)
+        await settle(pilot)
+        assert screen.card.assessment.envelope_cents == 20_000_000
+
+
+async def test_deadlines_screen(app, demo_db):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("d")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, DeadlinesScreen)
+        assert screen.items[0].overdue and screen.items[0].title.startswith("Version utilisable")
+        assert any(i.derived and i.date == dt.date(2018, 10, 1) for i in screen.items)
+        await pilot.press("w")  # 90 → all
+        await settle(pilot)
+        assert any(i.date.year == 2021 for i in screen.items)
+        await pilot.press("x")  # mark the overdue deadline done
+        await settle(pilot)
+        assert count(demo_db, "SELECT COUNT(*) FROM deadline WHERE done = 1") == 1
+        assert not any(i.overdue for i in screen.items)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartupScreen)
+        await pilot.press("escape", "escape")
+        assert isinstance(app.screen, PortfolioScreen)
+
+
+async def test_help_palette_theme_and_quit(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("escape")
+        assert isinstance(app.screen, PortfolioScreen)
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-light"
+        await pilot.press("ctrl+t")
+        assert app.theme == "textual-dark"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"dossier")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, StartupScreen) and app.screen.slug == "dossiersco"
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_a_failing_worker_is_a_notification_not_a_traceback(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.action_open_startup("no-such-startup")
+        await settle(pilot)
+        assert any("no-such-startup" in n.message for n in app._notifications)
+        assert app.is_running
+
+
+# --- forms ----------------------------------------------------------------------------------
+
+
+def fill(screen, **values) -> None:
+    for name, value in values.items():
+        widget = screen.query_one(f"#f-{name.replace('.', '-').replace('_', '-')}")
+        widget.value = value
+
+
+def error_text(screen, name: str) -> str:
+    widget = screen.query_one(f"#error-{name.replace('.', '-').replace('_', '-')}", Static)
+    return text_of(widget) if "-hidden" not in widget.classes else ""
+
+
+async def test_line_form_save_validation_and_cancel(app, demo_db):
+    lines = "SELECT COUNT(*) FROM consumption_line"
+    before = count(demo_db, lines)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_startup(pilot, "classe-a-12")
+        await pilot.press("l")
+        form = app.screen
+        assert isinstance(form, LineForm)
+        fill(form, amount="-100", label="Hébergement")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "negative" in error_text(form, "amount") and app.screen is form
+        fill(form, amount="100", date="2018-09-31")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "does not exist" in error_text(form, "date") and not error_text(form, "amount")
+        assert count(demo_db, lines) == before
+        await pilot.press("escape")
+        assert isinstance(app.screen, StartupScreen)
+        assert count(demo_db, lines) == before
+        await pilot.press("l")
+        form = app.screen
+        fill(form, amount="1 200,50", label="Hébergement", date="2018-09-10")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert isinstance(app.screen, StartupScreen)
+        assert count(demo_db, lines) == before + 1
+        assert app.screen.card.assessment.consumed_cents == 12_300_000 + 120_050
+        # Edit it from the consumption tab.
+        await pilot.press("5")
+        t = app.screen.query_one("#line-table", DataTable)
+        t.focus()
+        row = [str(t.get_row_at(i)[1]) for i in range(t.row_count)].index("Hébergement")
+        t.move_cursor(row=row)
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, LineForm) and form.value("amount") == "1200.50"
+        fill(form, amount="1300")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert (
+            count(demo_db, "SELECT amount_cents FROM consumption_line WHERE label = 'Hébergement'")
+            == 130_000
+        )
+
+
+async def test_convention_form_new_edit_and_errors(app, demo_db):
+    conventions = "SELECT COUNT(*) FROM convention"
+    before = count(demo_db, conventions)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_startup(pilot, "dossiersco")
+        await pilot.press("c")
+        form = app.screen
+        assert isinstance(form, ConventionForm)
+        fill(form, title="Convention 2019", starts_on="2019-06-01", ends_on="2019-01-01")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "before the start" in error_text(form, "ends_on")
+        fill(form, ends_on="2019-12-31", ceiling="-5")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "negative" in error_text(form, "ceiling")
+        # An avenant without a parent.
+        form.query_one("#f-kind", Select).value = "avenant"
+        form.query_one("#f-parent-id", Select).value = Select.NULL
+        fill(form, ceiling="120000")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "amends" in error_text(form, "parent_id")
+        assert count(demo_db, conventions) == before
+        form.query_one("#f-kind", Select).value = "convention"
+        fill(
+            form,
+            **{
+                "parties.0.name": "MENJ",
+                "parties.0.signed_on": "2019-05-20",
+                "parties.1.name": "DINUM",
+                "parties.1.signed_on": "2019-05-24",
+                "schedule": "2019: 120000/100000",
+                "imputation.programme": "214",
+            },
+        )
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert app.screen is screen
+        assert count(demo_db, conventions) == before + 1
+        assert count(demo_db, "SELECT COUNT(*) FROM schedule_line WHERE year = 2019") == 1
+        new = next(c for c in screen.card.conventions if c.title == "Convention 2019")
+        assert new.concluded_on == dt.date(2019, 5, 24) and new.ceiling_cents == 12_000_000
+        # A new avenant to the convention selected in the tree.
+        await pilot.press("2")
+        tree = screen.query_one(Tree)
+        tree.focus()
+        node = next(n for n in tree.root.children if n.data.title == "Convention 2019")
+        tree.move_cursor(node)
+        await pilot.pause()
+        await pilot.press("v")
+        form = app.screen
+        assert form.value("kind") == "avenant" and form.value("parent_id") == new.id
+        fill(form, number="1", ceiling="150000", signed_on="2019-09-01")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert count(demo_db, conventions) == before + 2
+        # Edit the convention: its form starts from what is stored.
+        tree = screen.query_one(Tree)
+        node = next(n for n in tree.root.children if n.data.title == "Convention 2019")
+        tree.move_cursor(node)
+        await pilot.pause()
+        await pilot.press("e")
+        await settle(pilot)
+        form = app.screen
+        assert form.value("ceiling") == "120000" and form.value("parties.1.name") == "DINUM"
+        assert form.value("schedule") == "2019: 120000/100000"
+        fill(form, ends_on="2020-06-30")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert count(demo_db, "SELECT COUNT(*) FROM convention WHERE ends_on = '2020-06-30'") == 1
+        assert count(demo_db, conventions) == before + 2
+
+
+async def test_deadline_form_and_done(app, demo_db):
+    deadlines = "SELECT COUNT(*) FROM deadline"
+    before = count(demo_db, deadlines)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_startup(pilot, "dossiersco")
+        await pilot.press("n")
+        form = app.screen
+        assert isinstance(form, DeadlineForm)
+        fill(form, date="2019-02-29", title="Comité d'investissement")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "does not exist" in error_text(form, "date")
+        fill(form, title="", date="2019-03-01")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "title" in error_text(form, "title")
+        assert count(demo_db, deadlines) == before
+        fill(form, title="Comité d'investissement")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert count(demo_db, deadlines) == before + 1
+        await pilot.press("4")
+        t = screen.query_one("#deadline-table", DataTable)
+        t.focus()
+        await pilot.press("x")
+        await settle(pilot)
+        assert count(demo_db, "SELECT COUNT(*) FROM deadline WHERE done = 1") == 1
+        await pilot.press("e")
+        form = app.screen
+        assert isinstance(form, DeadlineForm) and form.value("title") == "Comité d'investissement"
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_measurement_form(app, demo_db):
+    measurements = "SELECT COUNT(*) FROM measurement"
+    before = count(demo_db, measurements)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = await open_startup(pilot, "dossiersco")
+        await pilot.press("m")
+        form = app.screen
+        assert isinstance(form, MeasurementForm)
+        assert form.value("date") == "2018-09-15"
+        fill(form, value="beaucoup")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert "not a number" in error_text(form, "value")
+        assert count(demo_db, measurements) == before
+        fill(form, value="12")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert count(demo_db, measurements) == before + 1
+        assert app.screen is screen
+        # No KPI for Classe à 12: a notification, no form.
+        await pilot.press("escape")
+        await open_startup(pilot, "classe-a-12")
+        await pilot.press("m")
+        assert isinstance(app.screen, StartupScreen)

@@ -1,0 +1,183 @@
+"""The Textual app: the portfolio, a startup, the agenda; browse and edit one store.
+
+Everything that touches the database runs in thread workers (see the screens);
+the app holds where the store is, the as-of date every screen shows, and the
+actions that are the same everywhere (help, time travel, theme, quit).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.reactive import var
+from textual.worker import Worker, WorkerState
+
+from tui.commands import StartupCommands
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from textual.screen import Screen
+
+    from store.db import Store
+    from store.read import Reader
+
+THEMES = ("textual-dark", "textual-light")
+
+
+class StartupsApp(App[None]):
+    """``StartupsApp(store_location, as_of)``: ``store_location`` is a path, a URL or None."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "startups"
+    COMMANDS = App.COMMANDS | {StartupCommands}
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quitter"),
+        Binding("question_mark", "help", "Aide", key_display="?"),
+        Binding("t", "time_travel", "Date"),
+        Binding("ctrl+t", "toggle_theme", "Thème", show=False),
+    ]
+
+    as_of: var[dt.date] = var(dt.date.today)
+    # Bumped after every save, so screens know their data is stale.
+    data_version: var[int] = var(0)
+
+    def __init__(
+        self,
+        store_location: str | None = None,
+        as_of: dt.date | None = None,
+        *,
+        theme: str = "textual-dark",
+    ) -> None:
+        super().__init__()
+        self.store_location = store_location
+        self._initial_as_of = as_of or dt.date.today()
+        self._store: Store | None = None
+        self._store_lock = threading.Lock()
+        self.titles: list[tuple[str, str]] = []  # (slug, title) for the command palette
+        self.theme = theme
+
+    # --- the store (called from thread workers) ------------------------------------------
+
+    def reader(self) -> Reader:
+        """A read-only reader for one unit of work (plain SQL; no SQLAlchemy on a file)."""
+        from store.read import open_reader
+
+        return open_reader(self.store_location)
+
+    def store(self) -> Store:
+        """The store for the ORM work (opened once, in a worker, on first use)."""
+        with self._store_lock:
+            if self._store is None:
+                from store.db import open_store
+
+                self._store = open_store(self.store_location, create=False)
+            return self._store
+
+    @property
+    def store_name(self) -> str:
+        from store.location import resolve
+
+        location = resolve(self.store_location)
+        return location.path.name if location.path is not None else location.display()
+
+    # --- lifecycle ---------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        from tui.screens.portfolio import PortfolioScreen
+
+        self.as_of = self._initial_as_of
+        self.push_screen(PortfolioScreen())
+
+    def on_unmount(self) -> None:
+        if self._store is not None:
+            self._store.dispose()
+
+    def watch_as_of(self, as_of: dt.date) -> None:
+        self.sub_title = f"au {as_of.isoformat()} · {self.store_name}"
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.report_failure(event)
+
+    def report_failure(self, event: Worker.StateChanged) -> None:
+        """A failing worker shows a notification, never a traceback.
+
+        ``Worker.StateChanged`` does not bubble: each screen passes its own here.
+        """
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(
+                str(error) or type(error).__name__,
+                title="Erreur",
+                severity="error",
+                timeout=8,
+            )
+
+    # --- actions -----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_time_travel(self) -> None:
+        from tui.screens.as_of import AsOfScreen
+
+        def chosen(day: dt.date | None) -> None:
+            if day is not None and day != self.as_of:
+                self.as_of = day
+                self.notify(f"Vue au {day.isoformat()}", timeout=3)
+
+        self.push_screen(AsOfScreen(self.as_of), chosen)
+
+    def action_toggle_theme(self) -> None:
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def action_open_startup(self, slug: str) -> None:
+        from tui.screens.startup import StartupScreen
+
+        self.push_screen(StartupScreen(slug))
+
+    def action_deadlines(self) -> None:
+        from tui.screens.deadlines import DeadlinesScreen
+
+        if not isinstance(self.screen, DeadlinesScreen):
+            self.push_screen(DeadlinesScreen())
+
+    def action_portfolio(self) -> None:
+        from tui.screens.portfolio import PortfolioScreen
+
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, PortfolioScreen):
+            self.pop_screen()
+
+    def saved(self) -> None:
+        """Something was written: every screen reloads when it is next shown."""
+        self.data_version += 1
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Échéances du portefeuille",
+            "Toutes les échéances, en retard d'abord",
+            self.action_deadlines,
+        )
+        yield SystemCommand(
+            "Portefeuille", "Revenir à la liste des startups", self.action_portfolio
+        )
+        yield SystemCommand(
+            "Changer de date (as-of)",
+            "Voir le portefeuille à une autre date",
+            self.action_time_travel,
+        )
+        yield SystemCommand(
+            "Thème clair / sombre",
+            "Basculer entre textual-dark et textual-light",
+            self.action_toggle_theme,
+        )
+        yield SystemCommand("Aide", "Les touches de chaque écran", self.action_help)

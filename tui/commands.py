@@ -1,0 +1,33 @@
+"""The command palette's provider: jump to any startup by name."""
+
+from __future__ import annotations
+
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class StartupCommands(Provider):
+    """One command per startup of the portfolio ("Ouvrir Classe à 12")."""
+
+    def _startups(self) -> list[tuple[str, str]]:
+        return list(getattr(self.app, "titles", []))
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for slug, title in self._startups():
+            label = f"Ouvrir {title}"
+            score = max(matcher.match(label), matcher.match(slug))
+            if score > 0:
+                yield Hit(
+                    score,
+                    matcher.highlight(label),
+                    partial(self.app.action_open_startup, slug),
+                    help=slug,
+                )
+
+    async def discover(self) -> Hits:
+        for slug, title in self._startups()[:20]:
+            yield DiscoveryHit(
+                f"Ouvrir {title}", partial(self.app.action_open_startup, slug), help=slug
+            )

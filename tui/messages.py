@@ -1,0 +1,55 @@
+"""Messages the app's thread workers post back to the screens (post_message is thread-safe)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class PortfolioLoaded(Message):
+    """Every startup's row and the totals, as of a date."""
+
+    report: Any  # store.report.PortfolioReport
+    as_of: dt.date
+
+
+@dataclass
+class StartupLoaded(Message):
+    """One startup's card (store.browse.StartupCard)."""
+
+    card: Any
+
+
+@dataclass
+class AgendaLoaded(Message):
+    """The portfolio's deadlines (store.browse.AgendaItem list)."""
+
+    items: list
+    as_of: dt.date
+
+
+@dataclass
+class LoadFailed(Message):
+    """A worker could not load what a screen shows; the screen says so instead."""
+
+    message: str
+
+
+@dataclass
+class FieldRejected(Message):
+    """A form's save was refused: ``field`` names the input at fault."""
+
+    field: str
+    message: str
+
+
+@dataclass
+class Saved(Message):
+    """A form's save went through (one transaction)."""
+
+    what: str
+    id: int | None = None

@@ -1,0 +1,130 @@
+"""The portfolio's agenda: overdue first, then what is due in the next 30 or 90 days."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.widgets import DataTable, Footer, Header, Static
+
+from tui.messages import AgendaLoaded
+from tui.screens.base import DataScreen
+from tui.screens.startup import DEADLINE_KINDS
+
+WINDOWS = (30, 90, None)
+
+
+class DeadlinesScreen(DataScreen):
+    AUTO_FOCUS = "#agenda"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Retour"),
+        Binding("w", "window", "Fenêtre"),
+        Binding("x", "toggle_done", "Fait"),
+        Binding("enter", "open", "Ouvrir", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.window: int | None = 90
+        self.items: list = []
+
+    def data_key(self):
+        return (*super().data_key(), self.window)
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        yield Static(id="agenda-bar")
+        yield DataTable(id="agenda", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(DataTable).add_columns("Date", "Dans", "Startup", "Échéance", "Nature")
+        self.query_one(DataTable).focus()
+
+    def set_loading(self, loading: bool) -> None:
+        self.query_one(DataTable).loading = loading
+
+    def load(self) -> None:
+        self._load(self.app.as_of, self.window)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="agenda")
+    def _load(self, as_of: dt.date, window: int | None) -> None:
+        from store.browse import agenda
+
+        with self.app.reader() as reader:
+            items = agenda(reader, as_of, window)
+        self.post_message(AgendaLoaded(items, as_of))
+
+    def on_agenda_loaded(self, message: AgendaLoaded) -> None:
+        if message.as_of != self.app.as_of:
+            return
+        self.items = message.items
+        table = self.query_one(DataTable)
+        table.clear()
+        overdue = sum(1 for i in self.items if i.overdue)
+        for item in self.items:
+            style = "bold red" if item.overdue else ""
+            if item.overdue:
+                when = Text(f"{-item.days} j de retard", style="bold white on #b3261e")
+            elif item.days == 0:
+                when = Text("aujourd'hui", style="bold")
+            else:
+                when = Text(f"{item.days} j", style="bold" if item.days <= 30 else "")
+            kind = DEADLINE_KINDS.get(item.kind, item.kind)
+            if item.derived:
+                kind += " (déduite)"
+            table.add_row(
+                Text(item.date.isoformat(), style=style),
+                when,
+                item.startup,
+                Text(item.title, style=style),
+                Text(kind, style="dim" if item.derived else ""),
+            )
+        window = "tout" if self.window is None else f"{self.window} prochains jours"
+        bar = Text(no_wrap=True, overflow="ellipsis")
+        bar.append(f"{len(self.items)} échéances", style="bold")
+        bar.append(f" · {overdue} en retard" if overdue else " · aucune en retard")
+        bar.append(f" · fenêtre : {window} (w)")
+        self.query_one("#agenda-bar", Static).update(bar)
+        self.set_loading(False)
+
+    def _current(self):
+        table = self.query_one(DataTable)
+        if not self.items or table.cursor_row >= len(self.items):
+            return None
+        return self.items[table.cursor_row]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_window(self) -> None:
+        self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
+        self.reload()
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.app.action_open_startup(item.slug)
+
+    def action_toggle_done(self) -> None:
+        item = self._current()
+        if item is None:
+            return
+        if item.derived or item.id is None:
+            self.notify("Une échéance déduite d'une convention n'a pas à être marquée faite.")
+            return
+        self._set_done(item.id, self.app.as_of)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save", description="done")
+    def _set_done(self, deadline_id: int, on: dt.date) -> None:
+        from store.edit import set_deadline_done
+
+        set_deadline_done(self.app.store(), deadline_id, True, on)
+        self.app.call_from_thread(self.app.saved)
+        self.app.call_from_thread(self.notify, "Échéance marquée faite", timeout=3)

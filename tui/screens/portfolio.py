@@ -1,0 +1,340 @@
+"""The portfolio: one row per startup, sorted, filtered, with the totals under it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal
+from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+
+from store.fmt import eur
+from tui.messages import PortfolioLoaded
+from tui.screens.base import DataScreen
+from tui.widgets.badges import alert_label, badges, bar
+from tui.widgets.virtual_table import Column, VirtualTable
+
+if TYPE_CHECKING:
+    from store.report import StartupRow
+
+PHASE_ORDER = ["investigation", "construction", "acceleration", "consolidation"]
+
+
+def fold(text: str) -> str:
+    """Lower case without accents, so "classe a" finds "Classe à 12"."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _money(cents: int | float | None) -> str:
+    return eur(cents, unknown="?")
+
+
+def _runway(months: float | None) -> str:
+    if months is None:
+        return "—"
+    return f"{months:.1f}".replace(".", ",") + " m"
+
+
+def _nulls_last(value: Any) -> tuple[bool, Any]:
+    return (value is None, value if value is not None else 0)
+
+
+def _consumed_fraction(row: StartupRow) -> float | None:
+    a = row.assessment
+    if not a.envelope_cents:
+        return None
+    return a.consumed_cents / a.envelope_cents
+
+
+def _consumed_cell(row: StartupRow, table: VirtualTable) -> Text:
+    fraction = _consumed_fraction(row)
+    if fraction is None:
+        return Text(_money(row.assessment.consumed_cents), end="")
+    return bar(fraction)
+
+
+def _deadline_cell(row: StartupRow, table: VirtualTable) -> Text:
+    deadline = row.assessment.next_deadline
+    if deadline is None:
+        return Text("—", style="dim", end="")
+    days = (deadline.date - row.assessment.as_of).days
+    style = "bold" if days <= 30 else ""
+    return Text(deadline.date.isoformat(), style=style, end="")
+
+
+def _alerts_cell(row: StartupRow, table: VirtualTable) -> Text:
+    return badges(row.assessment.alerts) if row.assessment.alerts else Text("—", style="dim")
+
+
+COLUMNS: list[Column[StartupRow]] = [
+    Column("title", "Startup", 14, lambda r, t: r.title, lambda r: fold(r.title), flex=True),
+    Column(
+        "phase",
+        "Phase",
+        12,
+        lambda r, t: r.phase or "—",
+        lambda r: (
+            r.phase is None,
+            PHASE_ORDER.index(r.phase) if r.phase in PHASE_ORDER else 9,
+            r.phase or "",
+        ),
+        priority=4,
+    ),
+    Column(
+        "incubator",
+        "Incubateur",
+        10,
+        lambda r, t: r.incubator or "—",
+        lambda r: r.incubator or "~",
+        priority=7,
+    ),
+    Column(
+        "sponsors",
+        "Sponsors",
+        10,
+        lambda r, t: ", ".join(r.sponsors) or "—",
+        lambda r: ", ".join(r.sponsors) or "~",
+        priority=6,
+    ),
+    Column(
+        "envelope",
+        "Enveloppe",
+        11,
+        lambda r, t: _money(r.assessment.envelope_cents),
+        lambda r: _nulls_last(r.assessment.envelope_cents),
+        justify="right",
+        priority=1,
+    ),
+    Column(
+        "consumed",
+        "Consommé",
+        10,
+        _consumed_cell,
+        lambda r: _nulls_last(_consumed_fraction(r)),
+        priority=3,
+    ),
+    Column(
+        "remaining",
+        "Reste",
+        11,
+        lambda r, t: _money(r.assessment.remaining_cents),
+        lambda r: _nulls_last(r.assessment.remaining_cents),
+        justify="right",
+        priority=2,
+    ),
+    Column(
+        "runway",
+        "Autonomie",
+        9,
+        lambda r, t: _runway(r.assessment.runway_months),
+        lambda r: _nulls_last(r.assessment.runway_months),
+        justify="right",
+        priority=5,
+    ),
+    Column(
+        "deadline",
+        "Échéance",
+        10,
+        _deadline_cell,
+        lambda r: _nulls_last(
+            r.assessment.next_deadline.date if r.assessment.next_deadline else None
+        ),
+        priority=2,
+    ),
+    Column(
+        "alerts",
+        "Alertes",
+        12,
+        _alerts_cell,
+        lambda r: (-len(r.assessment.alerts), r.assessment.alerts),
+        priority=1,
+        flex=True,
+    ),
+]
+
+
+class PortfolioTable(VirtualTable):
+    """The portfolio's rows (``store.report.StartupRow``)."""
+
+
+class PortfolioScreen(DataScreen):
+    """Every startup on the as-of date; Enter opens one."""
+
+    AUTO_FOCUS = "#portfolio"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "filter", "Filtrer", key_display="/"),
+        Binding("s", "sort(1)", "Trier"),
+        Binding("r", "reverse", "Inverser", show=False),
+        Binding("a", "alerts_only", "Alertes"),
+        Binding("d", "app.deadlines", "Échéances"),
+        Binding("escape", "clear", "Effacer", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._haystack: dict[int, str] = {}
+        self._report = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        with Horizontal(id="facets"):
+            yield Input(
+                placeholder="/ filtrer : titre, slug, sponsor, incubateur",
+                id="filter",
+                compact=True,
+            )
+            yield Select([], prompt="phase", id="phase", compact=True)
+            yield Select([], prompt="incubateur", id="incubator", compact=True)
+            yield Select([], prompt="sponsor", id="sponsor", compact=True)
+            yield Checkbox("alertes", id="alerts-only", compact=True)
+        yield PortfolioTable(COLUMNS, id="portfolio")
+        yield Static(id="totals")
+        yield Footer()
+
+    # --- loading ------------------------------------------------------------------------
+
+    def set_loading(self, loading: bool) -> None:
+        self.query_one(PortfolioTable).loading = loading
+
+    def load(self) -> None:
+        self._load(self.app.as_of)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="portfolio")
+    def _load(self, as_of: dt.date) -> None:
+        from store.browse import portfolio
+
+        with self.app.reader() as reader:
+            report = portfolio(reader, as_of)
+        self.post_message(PortfolioLoaded(report, as_of))
+
+    def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
+        if message.as_of != self.app.as_of:
+            return
+        report = message.report
+        self._report = report
+        self._haystack = {
+            row.id: fold(" ".join([row.title, row.slug, row.incubator or "", *row.sponsors]))
+            for row in report.rows
+        }
+        self.app.titles = [(row.slug, row.title) for row in report.rows]
+        self._set_facet_options(report.rows)
+        table = self.query_one(PortfolioTable)
+        table.set_rows(report.rows, keep=lambda r: r.id)
+        self._apply_filter()
+        table.loading = False
+
+    def _set_facet_options(self, rows: list[StartupRow]) -> None:
+        phases = sorted(
+            {r.phase for r in rows if r.phase},
+            key=lambda p: (PHASE_ORDER.index(p) if p in PHASE_ORDER else 9, p),
+        )
+        incubators = sorted({r.incubator for r in rows if r.incubator})
+        sponsors = sorted({s for r in rows for s in r.sponsors})
+        for select_id, values in (
+            ("phase", phases),
+            ("incubator", incubators),
+            ("sponsor", sponsors),
+        ):
+            select = self.query_one(f"#{select_id}", Select)
+            current = select.value
+            with select.prevent(Select.Changed):
+                select.set_options([(v, v) for v in values])
+                if current in values:
+                    select.value = current
+
+    # --- filtering and sorting ----------------------------------------------------------
+
+    def _apply_filter(self) -> None:
+        text = fold(self.query_one("#filter", Input).value.strip())
+        phase = self.query_one("#phase", Select).value
+        incubator = self.query_one("#incubator", Select).value
+        sponsor = self.query_one("#sponsor", Select).value
+        alerts_only = self.query_one("#alerts-only", Checkbox).value
+        haystack = self._haystack
+        terms = text.split()
+        checks = []
+        if terms:
+            checks.append(lambda r: all(t in haystack.get(r.id, "") for t in terms))
+        if phase is not Select.NULL:
+            checks.append(lambda r: r.phase == phase)
+        if incubator is not Select.NULL:
+            checks.append(lambda r: r.incubator == incubator)
+        if sponsor is not Select.NULL:
+            checks.append(lambda r: sponsor in r.sponsors)
+        if alerts_only:
+            checks.append(lambda r: bool(r.assessment.alerts))
+        table = self.query_one(PortfolioTable)
+        table.set_filter((lambda r: all(check(r) for check in checks)) if checks else None)
+        self._show_totals()
+
+    def _show_totals(self) -> None:
+        table = self.query_one(PortfolioTable)
+        if self._report is None:
+            return
+        rows = table.rows
+        envelope = consumed = remaining = 0
+        unknown = alerts = 0
+        for row in rows:
+            a = row.assessment
+            if a.envelope_cents is None:
+                unknown += 1
+            else:
+                envelope += a.envelope_cents
+                remaining += a.remaining_cents or 0
+            consumed += a.consumed_cents
+            alerts += bool(a.alerts)
+        total = len(self._report.rows)
+        shown = f"{len(rows)}/{total}" if len(rows) != total else f"{total}"
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {shown} startups", style="bold")
+        text.append(f" · env. {_money(envelope)}")
+        if unknown:
+            text.append(f" +{unknown} inconnue{'s' if unknown > 1 else ''}", style="italic")
+        text.append(f" · conso. {_money(consumed)} · reste {_money(remaining)}")
+        if alerts:
+            text.append(f" · {alerts} en alerte", style="bold")
+        self.query_one("#totals", Static).update(text)
+
+    @on(Input.Changed, "#filter")
+    @on(Select.Changed)
+    @on(Checkbox.Changed)
+    def _filters_changed(self) -> None:
+        self._apply_filter()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_done(self) -> None:
+        self.query_one(PortfolioTable).focus()
+
+    def action_filter(self) -> None:
+        self.query_one("#filter", Input).focus()
+
+    def action_clear(self) -> None:
+        filter_input = self.query_one("#filter", Input)
+        if filter_input.has_focus or filter_input.value:
+            filter_input.value = ""
+        self.query_one(PortfolioTable).focus()
+
+    def action_sort(self, step: int) -> None:
+        self.query_one(PortfolioTable).cycle_sort(step)
+
+    def action_reverse(self) -> None:
+        table = self.query_one(PortfolioTable)
+        table.sort_by(table.sort_column or "title", not table.sort_reverse)
+
+    def action_alerts_only(self) -> None:
+        checkbox = self.query_one("#alerts-only", Checkbox)
+        checkbox.value = not checkbox.value
+
+    @on(VirtualTable.RowSelected)
+    def _open(self, event: VirtualTable.RowSelected) -> None:
+        self.app.action_open_startup(event.row.slug)
+
+
+__all__ = ["PortfolioScreen", "alert_label"]

@@ -1,0 +1,630 @@
+"""One startup: a header card and tabs (overview, conventions, budget, deadlines, consumption)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    DataTable,
+    Footer,
+    Header,
+    Static,
+    TabbedContent,
+    TabPane,
+    Tree,
+)
+
+from store.fmt import eur
+from tui.messages import StartupLoaded
+from tui.screens.base import DataScreen
+from tui.widgets.badges import badges, status_badge
+
+if TYPE_CHECKING:
+    from store.browse import ConventionView, StartupCard
+
+TABS = ("overview", "conventions", "budget", "deadlines", "consumption")
+PARTY_ROLES = {"délégant": "délégant", "délégataire": "délégataire", "other": "autre"}
+DEADLINE_KINDS = {
+    "deliverable": "livrable",
+    "convention_end": "fin de convention",
+    "renewal": "renouvellement",
+    "committee": "comité",
+    "reporting": "compte rendu",
+    "other": "autre",
+}
+
+
+def _money(cents: int | float | None) -> str:
+    return eur(cents, unknown="inconnu")
+
+
+def _day(value: dt.date | None, unknown: str = "—") -> str:
+    return value.isoformat() if value is not None else unknown
+
+
+def _number(value: float | None, unit: str | None) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+    text = text.replace(",", "\u202f").replace(".", ",")
+    return f"{text} {unit}" if unit and unit != "/5" else (f"{text}/5" if unit == "/5" else text)
+
+
+def card_text(card: StartupCard) -> Group:
+    """The header card: who, what, and the money in one glance (one line each)."""
+    a = card.assessment
+    first = Text(no_wrap=True, overflow="ellipsis")
+    first.append(card.title, style="bold")
+    first.append(f"  {a.phase or 'phase inconnue'}", style="italic")
+    if card.sponsors:
+        first.append(f" · sponsors : {', '.join(card.sponsors)}")
+    if card.incubator:
+        first.append(f" · incubateur : {card.incubator}", style="dim")
+    lines = [first]
+    if card.mission:
+        lines.append(
+            Text(
+                card.mission.strip().replace("\n", " "),
+                style="dim",
+                no_wrap=True,
+                overflow="ellipsis",
+            )
+        )
+    money = Text(no_wrap=True, overflow="ellipsis")
+    if a.alerts:
+        money.append_text(badges(a.alerts))
+        money.append("  ")
+    money.append(f"enveloppe {_money(a.envelope_cents)} · consommé {_money(a.consumed_cents)}")
+    money.append(f" · reste {_money(a.remaining_cents)}")
+    lines.append(money)
+    return Group(*lines)
+
+
+def phase_timeline(card: StartupCard) -> Text:
+    text = Text()
+    for i, phase in enumerate(card.phases):
+        if i:
+            text.append("  →  ", style="dim")
+        style = "bold reverse" if phase.current else ""
+        text.append(f" {phase.name} ", style=style)
+        text.append(f" {_day(phase.start, '?')}", style="dim")
+    if not card.phases:
+        text.append("aucune phase connue", style="dim italic")
+    return text
+
+
+def budget_summary(card: StartupCard) -> Table:
+    a = card.assessment
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column(justify="right")
+    table.add_column(style="dim")
+    table.add_column(justify="right")
+    table.add_row(
+        "Enveloppe", _money(a.envelope_cents), "Conventions en vigueur", str(a.conventions_in_force)
+    )
+    table.add_row(
+        "Consommé", _money(a.consumed_cents), "En attente (non signé)", _money(a.pending_cents)
+    )
+    table.add_row(
+        "Reste",
+        _money(a.remaining_cents),
+        "Rythme (90 j)",
+        f"{_money(a.burn_rate_cents_per_month)}/mois",
+    )
+    runway = a.runway_months
+    table.add_row(
+        "Hors convention",
+        _money(a.unattributed_cents),
+        "Autonomie",
+        "—" if runway is None else f"{runway:.1f} mois".replace(".", ","),
+    )
+    return table
+
+
+def convention_detail(c: ConventionView, card: StartupCard) -> Group:
+    parts: list = []
+    title = Text(c.label, style="bold")
+    title.append("  ")
+    title.append_text(status_badge(c.status))
+    if c.placeholder:
+        title.append("  connue par un autre texte", style="italic dim")
+    parts.append(title)
+    if c.object:
+        parts.append(Text(c.object, style="italic"))
+    facts = Table.grid(padding=(0, 2))
+    facts.add_column(style="dim", no_wrap=True)
+    facts.add_column()
+    facts.add_row(
+        "Nature",
+        "avenant" + (f" n° {c.number}" if c.number else "")
+        if c.kind == "avenant"
+        else "convention",
+    )
+    if c.kind == "avenant":
+        parent = next((p for p in card.conventions if p.id == c.parent_id), None)
+        facts.add_row("Modifie", parent.label if parent else "?")
+    facts.add_row("Signature", _day(c.signed_on, "—"))
+    facts.add_row("Conclue le", _day(c.concluded_on, "non signée"))
+    facts.add_row("Début", _day(c.starts_on, "à la conclusion"))
+    end = _day(c.ends_on, "inconnue")
+    if c.ends_on_precision == "month":
+        end += " (au mois près)"
+    if c.effective_ends_on and c.effective_ends_on != c.ends_on:
+        end += f" → {c.effective_ends_on.isoformat()} par avenant"
+    facts.add_row("Fin", end)
+    ceiling = _money(c.ceiling_cents)
+    if (
+        c.kind != "avenant"
+        and c.effective_ceiling_cents is not None
+        and c.effective_ceiling_cents != c.ceiling_cents
+    ):
+        ceiling += f" → {_money(c.effective_ceiling_cents)} par avenant"
+    facts.add_row("Plafond", ceiling)
+    if c.kind != "avenant":
+        facts.add_row("Consommé", _money(c.consumed_cents))
+    facts.add_row("Source", c.source_file or "—")
+    parts.append(facts)
+    if c.parties:
+        parts.append(Text("Parties", style="bold"))
+        for p in c.parties:
+            line = Text()
+            line.append(PARTY_ROLES.get(p.role or "", p.role or "—"), style="bold")
+            line.append(f" — {p.name}")
+            if p.short_name:
+                line.append(f" ({p.short_name})", style="dim")
+            line.append("\n  ")
+            line.append(p.representative or "représentant inconnu")
+            if p.representative_title:
+                line.append(f", {p.representative_title}", style="dim")
+            line.append("\n  signé le ")
+            line.append(_day(p.signed_on, "— (date non donnée)"))
+            parts.append(line)
+    if c.schedule:
+        parts.append(Text("Échéancier AE / CP", style="bold"))
+        table = Table(box=None, padding=(0, 1), header_style="dim")
+        table.add_column("Année")
+        table.add_column("AE", justify="right")
+        table.add_column("CP", justify="right")
+        for s in c.schedule:
+            table.add_row(str(s.year), _money(s.ae_cents), _money(s.cp_cents))
+        parts.append(table)
+    if c.imputation:
+        from store.browse import IMPUTATION_FIELDS
+
+        parts.append(Text("Imputation", style="bold"))
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="dim")
+        table.add_column()
+        for key, label in IMPUTATION_FIELDS:
+            if key in c.imputation:
+                table.add_row(label, c.imputation[key])
+        parts.append(table)
+    if c.evidence:
+        parts.append(Text("Preuves (lignes du texte)", style="bold"))
+        for field, where in c.evidence.items():
+            if isinstance(where, dict):
+                parts.append(
+                    Text(
+                        f"{field} — l. {where.get('line', '?')} : {where.get('text', '')}",
+                        style="dim",
+                    )
+                )
+    if c.notes:
+        parts.append(Text("Notes", style="bold"))
+        parts.append(Text(c.notes, style="italic"))
+    return Group(*parts)
+
+
+class StartupScreen(DataScreen):
+    """A startup as of ``app.as_of``."""
+
+    AUTO_FOCUS = "#tabs Tabs"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Retour"),
+        Binding("1", "tab('overview')", "Aperçu", show=False),
+        Binding("2", "tab('conventions')", "Conventions", show=False),
+        Binding("3", "tab('budget')", "Budget", show=False),
+        Binding("4", "tab('deadlines')", "Échéances", show=False),
+        Binding("5", "tab('consumption')", "Consommation", show=False),
+        Binding("c", "new_convention", "Convention"),
+        Binding("v", "new_avenant", "Avenant"),
+        Binding("e", "edit", "Modifier"),
+        Binding("l", "new_line", "Dépense"),
+        Binding("n", "new_deadline", "Échéance"),
+        Binding("x", "toggle_done", "Fait", show=False),
+        Binding("m", "new_measurement", "Mesure KPI", show=False),
+    ]
+
+    def __init__(self, slug: str) -> None:
+        super().__init__()
+        self.slug = slug
+        self.card: StartupCard | None = None
+        self._chart = None
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False, icon="◆")
+        yield Static(self.slug, id="card")
+        with TabbedContent(id="tabs"):
+            with TabPane("Aperçu", id="overview"), VerticalScroll():
+                yield Static(id="links")
+                yield Static("Phases", classes="section-title")
+                yield Static(id="timeline")
+                yield Static("Budget", classes="section-title")
+                yield Static(id="summary")
+                yield Static("KPI : cible et dernière mesure", classes="section-title")
+                yield DataTable(id="kpis", cursor_type="row", zebra_stripes=True)
+                yield Static("aucun KPI", id="no-kpi", classes="empty")
+                yield Static("FAST", classes="section-title")
+                yield Static(id="fast")
+            with TabPane("Conventions", id="conventions"), Horizontal(id="conventions-split"):
+                yield Tree("Conventions", id="convention-tree")
+                with VerticalScroll(id="convention-detail"):
+                    yield Static(id="convention-info")
+            with TabPane("Budget", id="budget"), Vertical(id="budget-pane"):
+                yield Static(id="budget-summary")
+                yield Vertical(id="chart-holder")
+                yield DataTable(id="burn-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Échéances", id="deadlines"):
+                yield DataTable(id="deadline-table", cursor_type="row", zebra_stripes=True)
+            with TabPane("Consommation", id="consumption"):
+                yield DataTable(id="line-table", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one("#kpis", DataTable).add_columns(
+            "KPI", "Cible", "Pour le", "Dernière mesure", "Le"
+        )
+        self.query_one("#burn-table", DataTable).add_columns(
+            "Mois", "Enveloppe", "Consommé (cumul)", "Reste", "Projection"
+        )
+        self.query_one("#deadline-table", DataTable).add_columns(
+            "Date", "Échéance", "Nature", "État"
+        )
+        self.query_one("#line-table", DataTable).add_columns(
+            "Date", "Libellé", "Nature", "Montant", "Imputée sur"
+        )
+        self.query_one("#convention-tree", Tree).show_root = False
+
+    # --- loading ------------------------------------------------------------------------
+
+    def set_loading(self, loading: bool) -> None:
+        self.query_one("#tabs").loading = loading
+
+    def load(self) -> None:
+        self._load(self.slug, self.app.as_of)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="startup")
+    def _load(self, slug: str, as_of: dt.date) -> None:
+        from store.browse import startup_card
+
+        with self.app.store().session() as session:
+            card = startup_card(session, slug, as_of)
+        self.post_message(StartupLoaded(card))
+
+    def on_startup_loaded(self, message: StartupLoaded) -> None:
+        card = message.card
+        if card.as_of != self.app.as_of:
+            return
+        self.card = card
+        self.sub_title = card.title
+        self.query_one("#card", Static).update(card_text(card))
+        self._show_overview(card)
+        self._show_conventions(card)
+        self._show_budget(card)
+        self._show_deadlines(card)
+        self._show_lines(card)
+        self.set_loading(False)
+
+    def _show_overview(self, card: StartupCard) -> None:
+        self.query_one("#timeline", Static).update(phase_timeline(card))
+        links = self.query_one("#links", Static)
+        links.update(Text("  ".join(f"{name} : {url}" for name, url in card.links), style="dim"))
+        links.display = bool(card.links)
+        self.query_one("#summary", Static).update(budget_summary(card))
+        kpis = self.query_one("#kpis", DataTable)
+        kpis.clear()
+        for k in card.kpis:
+            latest = _number(k.latest, k.unit)
+            if k.latest is not None and k.target is not None:
+                reached = k.latest >= k.target if k.direction != "at_most" else k.latest <= k.target
+                latest = Text(latest, style="green" if reached else "yellow")
+            kpis.add_row(
+                k.metric,
+                _number(k.target, k.unit),
+                _day(k.target_date),
+                latest,
+                _day(k.latest_on),
+                key=str(k.objective_id),
+            )
+        kpis.display = bool(card.kpis)
+        self.query_one("#no-kpi").display = not card.kpis
+        fast = Text()
+        for award in card.fast:
+            fast.append(f"{award.promotion or 'FAST'}", style="bold")
+            fast.append(f" · {_money(award.amount_cents)}\n")
+        if not card.fast:
+            fast.append("aucun financement FAST", style="dim italic")
+        self.query_one("#fast", Static).update(fast)
+
+    def _show_conventions(self, card: StartupCard) -> None:
+        tree = self.query_one("#convention-tree", Tree)
+        selected = tree.cursor_node.data.id if tree.cursor_node and tree.cursor_node.data else None
+        tree.clear()
+
+        def label(c: ConventionView) -> Text:
+            text = Text(c.label, no_wrap=True, overflow="ellipsis")
+            text.append(" ")
+            text.append_text(status_badge(c.status))
+            return text
+
+        def add(node, c: ConventionView) -> None:
+            children = card.children(c.id)
+            if children:
+                branch = node.add(label(c), data=c, expand=True)
+                for child in children:
+                    add(branch, child)
+            else:
+                node.add_leaf(label(c), data=c)
+
+        for root in card.roots:
+            add(tree.root, root)
+        tree.root.expand()
+        line = 0
+        if selected is not None:
+            for node in _walk(tree.root):
+                if node.data is not None and node.data.id == selected:
+                    line = max(node.line, 0)
+        tree.cursor_line = line
+        self._show_convention(tree.cursor_node.data if tree.cursor_node else None)
+
+    def _show_convention(self, c: ConventionView | None) -> None:
+        info = self.query_one("#convention-info", Static)
+        if c is None or self.card is None:
+            info.update(Text("Aucune convention : « c » en ajoute une.", style="dim italic"))
+        else:
+            info.update(convention_detail(c, self.card))
+
+    @on(Tree.NodeHighlighted, "#convention-tree")
+    def _convention_highlighted(self, event: Tree.NodeHighlighted) -> None:
+        self._show_convention(event.node.data)
+
+    def _show_budget(self, card: StartupCard) -> None:
+        a = card.assessment
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(f"Enveloppe {_money(a.envelope_cents)} · consommé {_money(a.consumed_cents)}")
+        line.append(f" · reste {_money(a.remaining_cents)}")
+        runway = a.runway_months
+        if runway is not None:
+            line.append(f" · autonomie {runway:.1f} mois".replace(".", ","))
+        self.query_one("#budget-summary", Static).update(line)
+        table = self.query_one("#burn-table", DataTable)
+        table.clear()
+        current = card.as_of.replace(day=1)
+        for point in card.burn:
+            style = "bold" if point.month == current else ""
+            table.add_row(
+                Text(point.month.strftime("%Y-%m"), style=style),
+                _money(point.envelope_cents),
+                "—" if point.consumed_cents is None else _money(point.consumed_cents),
+                "—" if point.remaining_cents is None else _money(point.remaining_cents),
+                "—" if point.projected_cents is None else _money(point.projected_cents),
+            )
+        if not card.burn:
+            table.add_row("—", Text("aucune période de financement", style="dim"), "", "", "")
+        if self._chart is not None:
+            self._draw_chart()
+
+    def _draw_chart(self) -> None:
+        card = self.card
+        if card is None:
+            return
+        if self._chart is None:
+            from textual_plotext import PlotextPlot
+
+            self._chart = PlotextPlot(id="burn-chart")
+            self.query_one("#chart-holder").mount(self._chart)
+        plt = self._chart.plt
+        plt.clear_data()
+        plt.clear_figure()
+        points = card.burn
+        if not points:
+            plt.title("Aucune période de financement au " + card.as_of.isoformat())
+            self._chart.refresh()
+            return
+        xs = list(range(len(points)))
+        labels = [p.month.strftime("%Y-%m") for p in points]
+
+        def series(values):
+            pairs = [(x, v / 100) for x, v in zip(xs, values, strict=True) if v is not None]
+            return [p[0] for p in pairs], [p[1] for p in pairs]
+
+        for values, name, marker in (
+            ([p.envelope_cents for p in points], "enveloppe", "hd"),
+            ([p.consumed_cents for p in points], "consommé (cumul)", "hd"),
+            ([p.remaining_cents for p in points], "reste", "hd"),
+            ([p.projected_cents for p in points], "projection", "dot"),
+        ):
+            x, y = series(values)
+            if x:
+                plt.plot(x, y, label=name, marker=marker)
+        step = max(1, len(xs) // 6)
+        plt.xticks(xs[::step], labels[::step])
+        plt.title(f"Burn-down au {card.as_of.isoformat()} (€)")
+        self._chart.refresh()
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
+        if event.pane.id == "budget" and self._chart is None and self.card is not None:
+            self._draw_chart()
+
+    def _show_deadlines(self, card: StartupCard) -> None:
+        table = self.query_one("#deadline-table", DataTable)
+        table.clear()
+        for d in card.deadlines:
+            if d.done:
+                state = Text(
+                    f"fait{' le ' + d.done_on.isoformat() if d.done_on else ''}", style="green"
+                )
+            elif d.overdue:
+                state = Text(" en retard ", style="bold white on #b3261e")
+            elif d.derived:
+                state = Text("déduite de la convention", style="dim")
+            else:
+                state = Text(f"dans {(d.date - card.as_of).days} j")
+            style = "bold red" if d.overdue else ("dim" if d.done else "")
+            table.add_row(
+                Text(d.date.isoformat(), style=style),
+                Text(d.title, style=style),
+                DEADLINE_KINDS.get(d.kind, d.kind),
+                state,
+                key=f"d{d.id}" if d.id is not None else f"derived-{d.convention_id}-{d.date}",
+            )
+
+    def _show_lines(self, card: StartupCard) -> None:
+        table = self.query_one("#line-table", DataTable)
+        table.clear()
+        for line in card.lines:
+            style = "dim" if line.future else ""
+            counted = (
+                Text(line.counted, style=style)
+                if line.counted
+                else Text(" hors convention ", style="bold white on #b3261e")
+            )
+            table.add_row(
+                Text(line.date.isoformat(), style=style),
+                Text(line.label, style=style),
+                "engagement" if line.kind == "engagement" else "paiement",
+                Text(_money(line.amount_cents), style=style, justify="right"),
+                counted,
+                key=str(line.id),
+            )
+
+    # --- actions ------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = tab
+
+    @property
+    def active_tab(self) -> str:
+        return self.query_one(TabbedContent).active
+
+    def selected_convention(self) -> ConventionView | None:
+        node = self.query_one("#convention-tree", Tree).cursor_node
+        return node.data if node is not None else None
+
+    def _selected_key(self, table_id: str) -> str | None:
+        table = self.query_one(table_id, DataTable)
+        if table.row_count == 0:
+            return None
+        return table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+
+    def selected_deadline(self):
+        key = self._selected_key("#deadline-table")
+        if self.card is None or key is None or not key.startswith("d"):
+            return None
+        return next((d for d in self.card.deadlines if f"d{d.id}" == key), None)
+
+    def selected_line(self):
+        key = self._selected_key("#line-table")
+        if self.card is None or key is None:
+            return None
+        return next((line for line in self.card.lines if str(line.id) == key), None)
+
+    def _form(self, screen) -> None:
+        self.app.push_screen(screen)
+
+    def action_new_convention(self) -> None:
+        from tui.screens.forms import ConventionForm
+
+        if self.card is not None:
+            self._form(ConventionForm(self.card, kind="convention"))
+
+    def action_new_avenant(self) -> None:
+        from tui.screens.forms import ConventionForm
+
+        if self.card is None:
+            return
+        selected = self.selected_convention()
+        parent = None
+        if selected is not None:
+            parent = selected.parent_id if selected.kind == "avenant" else selected.id
+        self._form(ConventionForm(self.card, kind="avenant", parent_id=parent))
+
+    def action_edit(self) -> None:
+        from tui.screens.forms import ConventionForm, DeadlineForm, LineForm
+
+        if self.card is None:
+            return
+        tab = self.active_tab
+        if tab == "conventions":
+            selected = self.selected_convention()
+            if selected is not None:
+                self._form(ConventionForm(self.card, convention_id=selected.id))
+        elif tab == "deadlines":
+            deadline = self.selected_deadline()
+            if deadline is None:
+                self.notify("Une échéance déduite d'une convention se modifie avec la convention.")
+            else:
+                self._form(DeadlineForm(self.card, deadline=deadline))
+        elif tab == "consumption":
+            line = self.selected_line()
+            if line is not None:
+                self._form(LineForm(self.card, line=line))
+        else:
+            self.notify("Choisissez une convention, une échéance ou une dépense (onglets 2, 4, 5).")
+
+    def action_new_line(self) -> None:
+        from tui.screens.forms import LineForm
+
+        if self.card is not None:
+            self._form(LineForm(self.card))
+
+    def action_new_deadline(self) -> None:
+        from tui.screens.forms import DeadlineForm
+
+        if self.card is not None:
+            self._form(DeadlineForm(self.card))
+
+    def action_new_measurement(self) -> None:
+        from tui.screens.forms import MeasurementForm
+
+        if self.card is None:
+            return
+        if not self.card.kpis:
+            self.notify("Cette startup n'a pas de KPI.", severity="warning")
+            return
+        self._form(MeasurementForm(self.card))
+
+    def action_toggle_done(self) -> None:
+        deadline = self.selected_deadline() if self.active_tab == "deadlines" else None
+        if deadline is None:
+            self.notify("Choisissez une échéance saisie (onglet 4).")
+            return
+        self._set_done(deadline.id, not deadline.done, self.app.as_of)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="save", description="done")
+    def _set_done(self, deadline_id: int, done: bool, on: dt.date) -> None:
+        from store.edit import set_deadline_done
+
+        set_deadline_done(self.app.store(), deadline_id, done, on)
+        self.app.call_from_thread(self.app.saved)
+
+
+def _walk(node):
+    yield node
+    for child in node.children:
+        yield from _walk(child)
