@@ -733,6 +733,8 @@ def expense_add(
             "--convention",
             metavar="ID",
             help="The convention it counts against (default: the one in force on its date).",
+            min=1,
+            max=2**63 - 1,
         ),
     ] = None,
     db: DbOption = None,
@@ -1292,7 +1294,9 @@ def log_(
         typer.Argument(help="Only this startup's changes (its slug).", show_default=False),
     ] = None,
     db: DbOption = None,
-    limit: Annotated[int, typer.Option("--limit", min=1, help="Show at most N changes.")] = 50,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=2**63 - 1, help="Show at most N changes.")
+    ] = 50,
     fmt: Annotated[
         ExportFormat | None, typer.Option("--format", "-f", help="json instead of text.")
     ] = None,

@@ -59,10 +59,20 @@ def resolve(db: str | None = None) -> StoreLocation:
         path = default_path()
         return StoreLocation(url=f"sqlite:///{path}", path=path)
     if _URL_RE.match(value):
+        if value.startswith("sqlite+pysqlite://"):
+            value = "sqlite://" + value[len("sqlite+pysqlite://") :]
         if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
             raw = value[len("sqlite:///") :].split("?", 1)[0]
             path = Path(raw).expanduser().absolute()
-            return StoreLocation(url=f"sqlite:///{path}", path=path)
+            if raw != ":memory:":
+                return StoreLocation(url=f"sqlite:///{path}", path=path)
+        if value.lower().startswith("sqlite"):
+            from store.errors import BadInput
+
+            raise BadInput(
+                f"{mask_url(value)}: an in-memory or malformed SQLite URL keeps nothing; "
+                "give a file (a path, or sqlite:///PATH)"
+            )
         for scheme in _POSTGRES_SCHEMES:
             if value.startswith(scheme):
                 value = "postgresql+psycopg://" + value[len(scheme) :]
