@@ -247,3 +247,29 @@ def test_killed_bulk_write_leaves_all_or_nothing(tmp_path, found, _demo_template
         tmp_path,
         found,
     )
+
+
+def test_an_interrupted_schema_creation_leaves_nothing(tmp_path, monkeypatch):
+    """SQLite runs DDL outside transactions unless told: a migration stopped half-way
+    (here, an error after the first revisions) must leave no table behind."""
+    from alembic import command
+
+    from store.db import open_store
+    from store.schema import REVISIONS
+
+    real_upgrade = command.upgrade
+
+    def upgrade_then_fail(config, _revision):
+        real_upgrade(config, REVISIONS[1])
+        raise RuntimeError("killed half-way")
+
+    monkeypatch.setattr(command, "upgrade", upgrade_then_fail)
+    path = tmp_path / "s.db"
+    with pytest.raises(RuntimeError, match="half-way"):
+        open_store(str(path))
+    _integrity(path)
+    assert sqlite_state(path) == (SchemaState.EMPTY, None)
+    monkeypatch.setattr(command, "upgrade", real_upgrade)
+    store = open_store(str(path))  # and the next run creates it whole
+    store.dispose()
+    assert sqlite_state(path) == (SchemaState.CURRENT, HEAD)
