@@ -89,6 +89,7 @@ AsOfOption = Annotated[
 
 class _State:
     db: str | None = None
+    argv: tuple[str, ...] = ()
 
 
 def _db(value: str | None) -> str | None:
@@ -103,9 +104,20 @@ def _today() -> dt.date:
 def root(
     ctx: typer.Context,
     db: DbOption = None,
+    actor: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            metavar="NAME",
+            help="Who makes the changes, for the audit log (default: the OS user).",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Without a command, open the portfolio on the configured store."""
     _State.db = db
+    if actor is not None:
+        _set_actor(actor)
     if ctx.invoked_subcommand is None:
         if _interactive():
             _run_app(_db(None), as_of=None)
@@ -736,6 +748,8 @@ def expense_add(
             "--convention",
             metavar="ID",
             help="The convention it counts against (default: the one in force on its date).",
+            min=1,
+            max=2**63 - 1,
         ),
     ] = None,
     db: DbOption = None,
@@ -1183,12 +1197,178 @@ def _render_card(card) -> None:
         console.print(table)
 
 
+# --- backups, restore, export, audit log ------------------------------------------------
+
+
+def _set_actor(name: str) -> None:
+    if not name.strip() or any(c in name for c in "\n\r\t"):
+        raise typer.BadParameter(f"{name!r} is not a name", param_hint="'--as'")
+    from store.audit import set_actor
+
+    set_actor(name)
+
+
+class ExportFormat(StrEnum):
+    json = "json"
+
+
+@app.command()
+def backup(
+    dest: Annotated[
+        Path,
+        typer.Argument(
+            help="The backup file: a SQLite copy, or a JSON export when it ends in .json.",
+            show_default=False,
+        ),
+    ],
+    db: DbOption = None,
+) -> None:
+    """Back the store up: SQLite's online backup of a file, or a full JSON export (*.json)."""
+    from store.backup import backup as do_backup
+    from store.db import open_store
+
+    store = open_store(_db(db), create=False)
+    try:
+        written = do_backup(store, dest)
+    finally:
+        store.dispose()
+    typer.echo(f"backup of {store.location.display()} written to {written}")
+
+
+@app.command()
+def restore(
+    src: Annotated[
+        Path, typer.Argument(help="A backup file or a JSON export.", show_default=False)
+    ],
+    db: DbOption = None,
+    yes: Annotated[
+        bool, typer.Option("--yes", "-y", help="Replace a store that is not empty, without asking.")
+    ] = False,
+) -> None:
+    """Restore a backup or a JSON export, replacing the store's whole content (one transaction)."""
+    from store.backup import count_rows, load_file
+    from store.backup import restore as do_restore
+    from store.db import open_store
+
+    data = load_file(src)
+    store = open_store(_db(db), create=True)
+    try:
+        replace = yes
+        existing = count_rows(store)
+        if existing and not yes:
+            if not sys.stdin.isatty():
+                from store.errors import BadInput
+
+                raise BadInput(
+                    f"{store.location.display()}: holds {existing} rows; restoring replaces "
+                    "them all (confirm with --yes)"
+                )
+            replace = typer.confirm(
+                f"{store.location.display()} holds {existing} rows: replace them all with {src}?"
+            )
+            if not replace:
+                raise typer.Abort()
+        result = do_restore(store, data, replace=replace, where=str(src))
+    finally:
+        store.dispose()
+    typer.echo(
+        f"restored {result.rows} rows from {src} into {store.location.display()}"
+        + (f" (replacing {result.replaced})" if result.replaced else "")
+    )
+
+
+@app.command()
+def export(
+    db: DbOption = None,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", "-f", help="Output format.")
+    ] = ExportFormat.json,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write to this new file instead of stdout."),
+    ] = None,
+) -> None:
+    """Dump every table of the store (schema-versioned JSON; dates ISO, amounts in cents)."""
+    from store.backup import dumps, export_data, write_export
+    from store.db import open_store
+
+    store = open_store(_db(db), create=False, read_only=True)
+    try:
+        if output is not None:
+            write_export(store, output.expanduser().absolute())
+        else:
+            sys.stdout.write(dumps(export_data(store)))
+    finally:
+        store.dispose()
+
+
+@app.command(name="log")
+def log_(
+    slug: Annotated[
+        str | None,
+        typer.Argument(help="Only this startup's changes (its slug).", show_default=False),
+    ] = None,
+    db: DbOption = None,
+    limit: Annotated[
+        int, typer.Option("--limit", min=1, max=2**63 - 1, help="Show at most N changes.")
+    ] = 50,
+    fmt: Annotated[
+        ExportFormat | None, typer.Option("--format", "-f", help="json instead of text.")
+    ] = None,
+) -> None:
+    """The audit log: who changed what and when, newest first."""
+    from store.audit import entries
+    from store.read import open_reader
+
+    with open_reader(_db(db)) as reader:
+        found = entries(reader, slug, limit=limit)
+    if fmt is ExportFormat.json:
+        import json
+
+        data = {"schema": "startups.log/1", "entries": [e.to_dict() for e in found]}
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        return
+    for e in found:
+        sys.stdout.write(_log_line(e) + "\n")
+
+
+def _log_line(e) -> str:
+    def show(value) -> str:
+        text = "∅" if value is None else str(value)
+        return text if len(text) <= 40 else text[:39] + "…"
+
+    what = f"{e.table} {e.row_id}" if e.row_id else e.table
+    if e.label:
+        what += f" «{show(e.label)}»"
+    if e.startup and e.table != "startup":
+        what += f" ({e.startup})"
+    if e.action == "update":
+        detail = ", ".join(
+            f"{k}: {show(before)} → {show(after)}" for k, (before, after) in e.changes.items()
+        )
+    elif e.action == "restore":
+        detail = ", ".join(f"{k} {v}" for k, v in e.changes.items())
+    else:
+        detail = ""
+    at = e.at.replace("T", " ").removesuffix("Z")
+    return f"{at}  {e.actor}  {e.action} {what}" + (f": {detail}" if detail else "")
+
+
 # --- entry point -------------------------------------------------------------------------
 
 
 def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"startups: error: {message}\n")
+    sys.stderr.write(f"startups: error: {_scrub(message)}\n")
     return code
+
+
+def _scrub(message: str) -> str:
+    """Never print a database password, whatever message embeds the URL."""
+    from store.location import StoreLocation, scrub
+
+    candidates = [*_State.argv, os.environ.get("STARTUPS_DB") or ""]
+    passwords = [StoreLocation(url=c).password for c in candidates if "://" in c]
+    return scrub(message, *passwords)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -1197,6 +1377,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from store.errors import StartupsError
 
+    _State.argv = tuple(sys.argv[1:] if argv is None else argv)
     try:
         result = app(args=argv, prog_name="startups", standalone_mode=False)
     except StartupsError as exc:

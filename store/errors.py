@@ -27,6 +27,17 @@ class NotFound(BadInput):
     """A startup, convention or deadline named on the command line does not exist."""
 
 
+class Conflict(StartupsError):
+    """A row was changed by someone else since it was read: nothing saved, reload (exit 1).
+
+    Not bad input: the same edit succeeds once made on the current row.
+    """
+
+
+class ReadOnlyStore(StartupsError):
+    """A write on a store opened read-only (``--read-only``, or a read-only file)."""
+
+
 class InvalidField(BadInput):
     """A value the user typed is not acceptable; ``field`` names it (for a form to show it there)."""
 

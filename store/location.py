@@ -13,6 +13,12 @@ from pathlib import Path
 ENV_VAR = "STARTUPS_DB"
 _URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _PASSWORD_RE = re.compile(r"^(?P<head>[^:/]+://[^:/@]*:)(?P<password>[^@]*)(?P<tail>@.*)$")
+# A URL with a password anywhere in a text (an exception message that embeds the DSN).
+_URL_IN_TEXT_RE = re.compile(r"(?P<head>\b[a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\s'\"]*:)[^@\s'\"]+(?=@)")
+# libpq's keyword form: password=secret or password='se cret'.
+_KEYWORD_PASSWORD_RE = re.compile(r"(?P<head>\bpassword\s*=\s*)('[^']*'|\S+)", re.IGNORECASE)
+# Bare ``postgresql://`` means psycopg2 to SQLAlchemy; startups ships psycopg 3.
+_POSTGRES_SCHEMES = ("postgresql://", "postgres://")
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,15 @@ class StoreLocation:
         """How to name the store in a message: a path, or the URL with its password masked."""
         return str(self.path) if self.path is not None else mask_url(self.url)
 
+    @property
+    def password(self) -> str | None:
+        m = _PASSWORD_RE.match(self.url) if self.path is None else None
+        return m["password"] if m and m["password"] else None
+
+    def scrub(self, text: str) -> str:
+        """``text`` (an error from a driver, say) with this store's password masked."""
+        return scrub(text, self.password)
+
 
 def default_path() -> Path:
     from platformdirs import user_data_path
@@ -44,10 +59,23 @@ def resolve(db: str | None = None) -> StoreLocation:
         path = default_path()
         return StoreLocation(url=f"sqlite:///{path}", path=path)
     if _URL_RE.match(value):
+        if value.startswith("sqlite+pysqlite://"):
+            value = "sqlite://" + value[len("sqlite+pysqlite://") :]
         if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
             raw = value[len("sqlite:///") :].split("?", 1)[0]
             path = Path(raw).expanduser().absolute()
-            return StoreLocation(url=f"sqlite:///{path}", path=path)
+            if raw != ":memory:":
+                return StoreLocation(url=f"sqlite:///{path}", path=path)
+        if value.lower().startswith("sqlite"):
+            from store.errors import BadInput
+
+            raise BadInput(
+                f"{mask_url(value)}: an in-memory or malformed SQLite URL keeps nothing; "
+                "give a file (a path, or sqlite:///PATH)"
+            )
+        for scheme in _POSTGRES_SCHEMES:
+            if value.startswith(scheme):
+                value = "postgresql+psycopg://" + value[len(scheme) :]
         return StoreLocation(url=value, path=None)
     path = Path(value).expanduser().absolute()
     return StoreLocation(url=f"sqlite:///{path}", path=path)
@@ -59,3 +87,16 @@ def mask_url(url: str) -> str:
     if not m:
         return url
     return f"{m['head']}***{m['tail']}"
+
+
+def scrub(text: str, *passwords: str | None) -> str:
+    """Mask every URL password, ``password=…`` keyword and known password in ``text``."""
+    text = _URL_IN_TEXT_RE.sub(lambda m: f"{m['head']}***", text)
+    text = _KEYWORD_PASSWORD_RE.sub(lambda m: f"{m['head']}***", text)
+    from urllib.parse import unquote
+
+    for password in passwords:
+        for form in {password, unquote(password or "")}:
+            if form and len(form) >= 3:
+                text = text.replace(form, "***")
+    return text

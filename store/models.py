@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
 
@@ -53,10 +54,25 @@ def _fk(target: str, *, nullable: bool = True, ondelete: str = "CASCADE") -> Col
     return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=True)
 
 
+class Versioned(SQLModel):
+    """A table people edit: ``version`` counts its row's changes (optimistic concurrency).
+
+    SQLAlchemy saves a row with ``UPDATE … WHERE id = :id AND version = :read``; a row
+    changed by someone else since it was read matches nothing, and the session raises
+    ``StaleDataError`` (``store.errors.Conflict`` through ``Store.session``).
+    """
+
+    version: int = Field(default=1, nullable=False, sa_column_kwargs={"server_default": text("1")})
+
+    @declared_attr
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.__table__.c.version}
+
+
 # --- organisations, incubators, startups ---------------------------------------------
 
 
-class Organisation(SQLModel, table=True):
+class Organisation(Versioned, table=True):
     """A sponsor (administration porteuse) or any other public body."""
 
     __tablename__ = "organisation"
@@ -72,7 +88,7 @@ class Organisation(SQLModel, table=True):
     source: str | None = None
 
 
-class Incubator(SQLModel, table=True):
+class Incubator(Versioned, table=True):
     __tablename__ = "incubator"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -90,7 +106,7 @@ class Incubator(SQLModel, table=True):
     source: str | None = None
 
 
-class Startup(SQLModel, table=True):
+class Startup(Versioned, table=True):
     """A startup d'État; ``slug`` is beta.gouv.fr's file name (``classe-a-12``)."""
 
     __tablename__ = "startup"
@@ -134,7 +150,7 @@ class StartupSponsor(SQLModel, table=True):
     position: int = 0
 
 
-class Phase(SQLModel, table=True):
+class Phase(Versioned, table=True):
     """One phase of a startup's life; ``name`` is kept exactly as the source wrote it."""
 
     __tablename__ = "phase"
@@ -147,7 +163,7 @@ class Phase(SQLModel, table=True):
     comment: str | None = None
 
 
-class Event(SQLModel, table=True):
+class Event(Versioned, table=True):
     """A dated event on a startup's page (committee, launch, FAST, end…)."""
 
     __tablename__ = "event"
@@ -168,7 +184,7 @@ class FastPromotion(SQLModel, table=True):
     date: dt.date | None = None
 
 
-class FastAward(SQLModel, table=True):
+class FastAward(Versioned, table=True):
     """A FAST award; ``startup_id`` is NULL when the laureate's name matched no startup."""
 
     __tablename__ = "fast_award"
@@ -184,7 +200,7 @@ class FastAward(SQLModel, table=True):
 # --- conventions -------------------------------------------------------------------------
 
 
-class Convention(SQLModel, table=True):
+class Convention(Versioned, table=True):
     """A convention (de service, de délégation de gestion) or an avenant to one.
 
     The convention is *concluded* on the latest signature date it bears: the
@@ -226,7 +242,7 @@ class Convention(SQLModel, table=True):
     notes: str | None = None
 
 
-class ConventionParty(SQLModel, table=True):
+class ConventionParty(Versioned, table=True):
     __tablename__ = "convention_party"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -240,7 +256,7 @@ class ConventionParty(SQLModel, table=True):
     signed_on: dt.date | None = None
 
 
-class ScheduleLine(SQLModel, table=True):
+class ScheduleLine(Versioned, table=True):
     """One year of a convention's AE/CP échéancier."""
 
     __tablename__ = "schedule_line"
@@ -256,7 +272,7 @@ class ScheduleLine(SQLModel, table=True):
 # --- agenda, objectives, money, people ----------------------------------------------------
 
 
-class Deadline(SQLModel, table=True):
+class Deadline(Versioned, table=True):
     __tablename__ = "deadline"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -270,7 +286,7 @@ class Deadline(SQLModel, table=True):
     source: str | None = None
 
 
-class Objective(SQLModel, table=True):
+class Objective(Versioned, table=True):
     """An objective or KPI: a metric with an optional target by a date."""
 
     __tablename__ = "objective"
@@ -287,7 +303,7 @@ class Objective(SQLModel, table=True):
     source: str | None = None
 
 
-class Measurement(SQLModel, table=True):
+class Measurement(Versioned, table=True):
     __tablename__ = "measurement"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -298,7 +314,7 @@ class Measurement(SQLModel, table=True):
     source: str | None = None
 
 
-class ConsumptionLine(SQLModel, table=True):
+class ConsumptionLine(Versioned, table=True):
     """Money spent (a payment) or committed (an engagement) by a startup.
 
     ``convention_id`` is the convention the line names, if any; which convention it
@@ -412,7 +428,7 @@ class StartupState(SQLModel, table=True):
     next_deadline_title: str | None = None
 
 
-class StaffingLine(SQLModel, table=True):
+class StaffingLine(Versioned, table=True):
     __tablename__ = "staffing_line"
 
     id: int | None = Field(default=None, primary_key=True)
@@ -438,6 +454,25 @@ class Meta(SQLModel, table=True):
     updated_at: str | None = None  # ISO 8601 timestamp
 
 
+class AuditLog(SQLModel, table=True):
+    """One change to the store: when, by whom, what (``store.audit`` writes it)."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_startup", "startup_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: str  # ISO 8601 timestamp, UTC
+    actor: str
+    action: str  # insert | update | delete | restore
+    table_name: str
+    row_id: str | None = None
+    # The startup the change belongs to (no foreign key: the history outlives the row).
+    startup_id: int | None = None
+    label: str | None = None
+    # JSON: {field: [before, after]} (an insert has no before, a delete no after).
+    changes: str | None = None
+
+
 ALL_TABLES = [
     Organisation,
     Incubator,
@@ -458,4 +493,5 @@ ALL_TABLES = [
     StartupState,
     StaffingLine,
     Meta,
+    AuditLog,
 ]

@@ -15,7 +15,7 @@ from typing import Any
 
 from store.errors import NotAStore, StartupsError, StoreMissing
 from store.location import StoreLocation, resolve
-from store.schema import SchemaState, sqlite_state
+from store.schema import SchemaState, connect_read_only, sqlite_state
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -53,7 +53,10 @@ class Reader:
     def rows(self, sql: str, **params: Any) -> Sequence[tuple]:
         if self.location.path is not None:
             if self._sqlite is None:
-                self._sqlite = sqlite3.connect(f"file:{self.location.path}?mode=ro", uri=True)
+                try:
+                    self._sqlite = connect_read_only(self.location.path)
+                except sqlite3.Error as exc:
+                    raise NotAStore(f"{self.location.path}: cannot open the store ({exc})") from exc
                 self._sqlite.execute("PRAGMA busy_timeout=5000")
             sqlite_params = {
                 k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()

@@ -8,6 +8,7 @@ with ``HEAD``.  A test keeps ``HEAD`` equal to the migrations' real head.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from enum import Enum
 from pathlib import Path
@@ -15,7 +16,13 @@ from pathlib import Path
 from store.errors import NotAStore
 
 # Every revision ever released, oldest first; the last one is the head.
-REVISIONS = ("0001_initial", "0002_attribution", "0003_report_rollup", "0004_startup_state")
+REVISIONS = (
+    "0001_initial",
+    "0002_attribution",
+    "0003_report_rollup",
+    "0004_startup_state",
+    "0005_audit_versions",
+)
 HEAD = REVISIONS[-1]
 
 
@@ -35,6 +42,29 @@ def classify(revision: str | None) -> SchemaState:
     return SchemaState.NEWER
 
 
+def connect_read_only(path: Path) -> sqlite3.Connection:
+    """A read-only connection to a SQLite store, even one in a read-only folder.
+
+    A WAL store needs its ``-shm`` file; where it is absent and cannot be created
+    (a read-only folder or mount, a copy on a read-only share) SQLite refuses to open
+    it, unless told that nobody can change the file (``immutable``): then it reads it as is.
+    """
+    from urllib.parse import quote
+
+    uri = f"file:{quote(str(path))}?mode=ro"
+    con = sqlite3.connect(uri, uri=True)
+    try:
+        con.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        con.close()
+        if "unable to open" not in str(exc) or os.access(path.parent, os.W_OK):
+            raise
+        con = sqlite3.connect(uri + "&immutable=1", uri=True)
+    except sqlite3.DatabaseError:
+        pass  # not a database: said by the caller's first query
+    return con
+
+
 def sqlite_state(path: Path) -> tuple[SchemaState, str | None]:
     """The state of the SQLite store at ``path`` and its revision (read-only, no locks kept)."""
     if not path.exists():
@@ -47,7 +77,7 @@ def sqlite_state(path: Path) -> tuple[SchemaState, str | None]:
     except OSError as exc:
         raise NotAStore(f"{path}: cannot read it ({exc.strerror})") from exc
     try:
-        con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        con = connect_read_only(path)
     except sqlite3.Error as exc:
         raise NotAStore(f"{path}: cannot open it as a store ({exc})") from exc
     try:

@@ -10,8 +10,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_burn_json_on_the_demo(run, demo_db):
-    result = run("burn", "classe-a-12", "--db", demo_db, "--as-of", "2018-09-15", "-f", "json")
+def test_burn_json_on_the_demo(run, demo_url):
+    result = run("burn", "classe-a-12", "--db", demo_url, "--as-of", "2018-09-15", "-f", "json")
     assert result.code == 0, result.err
     series = {p["month"]: p for p in result.json()["series"]}
     # The 2018 convention: 12 April to 1 October 2018, 269 700 €.
@@ -32,14 +32,14 @@ def test_burn_json_on_the_demo(run, demo_db):
     assert series["2018-10"]["consumed_eur"] is None
 
 
-def test_burn_all_and_after_the_end(run, demo_db):
+def test_burn_all_and_after_the_end(run, demo_url):
     # On 1 June 2019 nothing is in force: the last convention to have ended is drawn,
     # with the balance paid on 31 October 2018 (32 000 €) counted against it.
-    result = run("burn", "classe-a-12", "--db", demo_db, "--as-of", "2019-06-01", "-f", "json")
+    result = run("burn", "classe-a-12", "--db", demo_url, "--as-of", "2019-06-01", "-f", "json")
     series = result.json()["series"]
     assert series[-1]["month"] == "2018-10" and series[-1]["consumed_eur"] == 201000.0
     everything = run(
-        "burn", "classe-a-12", "--db", demo_db, "--as-of", "2019-06-01", "--all", "-f", "json"
+        "burn", "classe-a-12", "--db", demo_url, "--as-of", "2019-06-01", "--all", "-f", "json"
     ).json()["series"]
     assert everything[-1] == {
         "month": "2019-06",
@@ -50,17 +50,17 @@ def test_burn_all_and_after_the_end(run, demo_db):
     }
 
 
-def test_burn_chart_and_errors(run, demo_db):
-    result = run("burn", "classe-a-12", "--db", demo_db, "--as-of", "2018-09-15")
+def test_burn_chart_and_errors(run, demo_url):
+    result = run("burn", "classe-a-12", "--db", demo_url, "--as-of", "2018-09-15")
     assert result.code == 0, result.err
     assert "2018-04" in result.out and "\x1b[" not in result.out
-    missing = run("burn", "nope", "--db", demo_db)
+    missing = run("burn", "nope", "--db", demo_url)
     assert missing.code == 2 and missing.err.count("\n") == 1 and "nope" in missing.err
 
 
-def test_report_alerts_and_sort(run, demo_db):
+def test_report_alerts_and_sort(run, demo_url):
     def slugs(*args):
-        result = run("report", "--db", demo_db, "--as-of", "2018-06-01", "-f", "json", *args)
+        result = run("report", "--db", demo_url, "--as-of", "2018-06-01", "-f", "json", *args)
         assert result.code == 0, result.err
         return [s["slug"] for s in result.json()["startups"]], result.json()["totals"]
 
@@ -70,7 +70,7 @@ def test_report_alerts_and_sort(run, demo_db):
     assert slugs("--sort", "envelope")[0] == ["classe-a-12", "dossiersco"]  # unknown last
     assert slugs("--sort", "alerts")[0] == ["dossiersco", "classe-a-12"]
     assert slugs("--sort", "title")[0] == ["classe-a-12", "dossiersco"]
-    assert run("report", "--db", demo_db, "--sort", "size").code == 2
+    assert run("report", "--db", demo_url, "--sort", "size").code == 2
 
 
 def test_read_commands_import_no_textual_nor_sqlalchemy(demo_db):

@@ -18,8 +18,8 @@ def plain(text: str) -> str:
     return text.replace("\u202f", " ").replace("\u00a0", " ")
 
 
-def test_json_is_the_default_contract(run, demo_db):
-    result = run("report", "--db", demo_db, "--as-of", "2018-06-01", "--format", "json")
+def test_json_is_the_default_contract(run, demo_url):
+    result = run("report", "--db", demo_url, "--as-of", "2018-06-01", "--format", "json")
     data = result.json()
     assert set(data) == {"schema", "as_of", "startups", "totals"}
     assert [s["slug"] for s in data["startups"]] == ["classe-a-12", "dossiersco"]
@@ -52,9 +52,9 @@ def test_table(run, demo_db):
     assert "\x1b[" not in result.out  # not a terminal: no colour codes
 
 
-def test_limit_and_filters(run, demo_db):
+def test_limit_and_filters(run, demo_url):
     def slugs(*args):
-        result = run("report", "--db", demo_db, "--as-of", "2018-06-01", "--format", "json", *args)
+        result = run("report", "--db", demo_url, "--as-of", "2018-06-01", "--format", "json", *args)
         assert result.code == 0, result.err
         return [s["slug"] for s in result.json()["startups"]]
 

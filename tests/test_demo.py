@@ -18,8 +18,8 @@ def report(run, db, day: str) -> dict:
     return {s["slug"]: s for s in result.json()["startups"]} | {"_": result.json()}
 
 
-def test_report_on_2018_06_01_matches_the_design_example(run, demo_db):
-    r = report(run, demo_db, "2018-06-01")
+def test_report_on_2018_06_01_matches_the_design_example(run, demo_url):
+    r = report(run, demo_url, "2018-06-01")
     c12 = r["classe-a-12"]
     assert c12 == {
         "slug": "classe-a-12",
@@ -59,48 +59,48 @@ def test_report_on_2018_06_01_matches_the_design_example(run, demo_db):
     assert sco["phase"] == "construction"
 
 
-def test_dossiersco_avenant_sets_the_ceiling_once_signed_by_both(run, demo_db):
+def test_dossiersco_avenant_sets_the_ceiling_once_signed_by_both(run, demo_url):
     # Signed 30 Nov 2018 (MEN) and 5 Dec 2018 (DINSIC): in force from 5 Dec.
-    assert report(run, demo_db, "2018-12-04")["dossiersco"]["envelope_eur"] is None
-    sco = report(run, demo_db, "2018-12-31")["dossiersco"]
+    assert report(run, demo_url, "2018-12-04")["dossiersco"]["envelope_eur"] is None
+    sco = report(run, demo_url, "2018-12-31")["dossiersco"]
     assert sco["envelope_eur"] == 200000.0
     assert sco["conventions_in_force"] == 1
     assert "AMOUNT_UNKNOWN" not in sco["alerts"]
 
 
-def test_classe_a_12_convention_ends_on_1_october_2018(run, demo_db):
-    assert report(run, demo_db, "2018-10-01")["classe-a-12"]["conventions_in_force"] == 1
-    after = report(run, demo_db, "2018-10-02")["classe-a-12"]
+def test_classe_a_12_convention_ends_on_1_october_2018(run, demo_url):
+    assert report(run, demo_url, "2018-10-01")["classe-a-12"]["conventions_in_force"] == 1
+    after = report(run, demo_url, "2018-10-02")["classe-a-12"]
     assert after["conventions_in_force"] == 0
     assert after["envelope_eur"] == 0.0
     assert "GAP" in after["alerts"]
 
 
-def test_classe_a_12_is_expiring_on_15_september_2018(run, demo_db):
-    c12 = report(run, demo_db, "2018-09-15")["classe-a-12"]
+def test_classe_a_12_is_expiring_on_15_september_2018(run, demo_url):
+    c12 = report(run, demo_url, "2018-09-15")["classe-a-12"]
     assert "EXPIRING" in c12["alerts"]
     assert "OVERDUE" in c12["alerts"]  # the usable version due 1 Sept is not marked done
     assert c12["next_deadline"]["date"] == "2018-10-01"
 
 
-def test_2020_convention_is_pending_not_in_force(run, demo_db):
-    c12 = report(run, demo_db, "2020-06-01")["classe-a-12"]
+def test_2020_convention_is_pending_not_in_force(run, demo_url):
+    c12 = report(run, demo_url, "2020-06-01")["classe-a-12"]
     assert c12["pending_eur"] == 50000.0
     assert c12["conventions_in_force"] == 0
     assert c12["envelope_eur"] == 0.0
     assert "UNSIGNED" in c12["alerts"]
     assert "GAP" in c12["alerts"]
-    assert report(run, demo_db, "2019-06-01")["classe-a-12"]["pending_eur"] == 0.0
+    assert report(run, demo_url, "2019-06-01")["classe-a-12"]["pending_eur"] == 0.0
 
 
-def test_before_any_convention(run, demo_db):
-    sco = report(run, demo_db, "2018-01-15")["dossiersco"]
+def test_before_any_convention(run, demo_url):
+    sco = report(run, demo_url, "2018-01-15")["dossiersco"]
     assert sco["conventions_in_force"] == 0
     assert "GAP" in sco["alerts"]  # in construction since 30 Nov 2017, no convention yet
 
 
-def test_seed_facts_in_the_store(demo_db):
-    s = open_store(str(demo_db))
+def test_seed_facts_in_the_store(demo_url):
+    s = open_store(str(demo_url))
     with s.session() as session:
 
         def startup(slug):
@@ -189,34 +189,34 @@ def _counts(path) -> dict[str, int]:
     return counts
 
 
-def test_loading_twice_changes_nothing(demo_db, run):
-    before = _counts(demo_db)
-    result = run("demo", "--db", demo_db, "--no-tui")
+def test_loading_twice_changes_nothing(demo_url, run):
+    before = _counts(demo_url)
+    result = run("demo", "--db", demo_url, "--no-tui")
     assert result.code == 0, result.err
     assert "nothing added" in result.err
-    assert _counts(demo_db) == before
+    assert _counts(demo_url) == before
 
 
 @pytest.mark.parametrize("as_of", ["2018-06-01", "2018-12-31"])
-def test_demo_prints_the_report(run, tmp_path, as_of):
-    result = run("demo", "--db", tmp_path / "d.db", "--no-tui", "--as-of", as_of)
+def test_demo_prints_the_report(run, engine_url, as_of):
+    result = run("demo", "--db", engine_url, "--no-tui", "--as-of", as_of)
     assert result.code == 0, result.err
     assert "Classe à 12" in result.out and "DossierSCO" in result.out
 
 
-def test_load_demo_returns_what_it_created(store):
-    assert load_demo(store).created > 0
-    assert load_demo(store).created == 0
+def test_load_demo_returns_what_it_created(engine_store):
+    assert load_demo(engine_store).created > 0
+    assert load_demo(engine_store).created == 0
 
 
-def test_classe_a_12_over_time_alerts(run, demo_db):
-    assert report(run, demo_db, "2018-06-01")["classe-a-12"]["alerts"] == []
-    assert "GAP" in report(run, demo_db, "2019-06-01")["classe-a-12"]["alerts"]
-    c12 = report(run, demo_db, "2020-06-01")["classe-a-12"]
+def test_classe_a_12_over_time_alerts(run, demo_url):
+    assert report(run, demo_url, "2018-06-01")["classe-a-12"]["alerts"] == []
+    assert "GAP" in report(run, demo_url, "2019-06-01")["classe-a-12"]["alerts"]
+    c12 = report(run, demo_url, "2020-06-01")["classe-a-12"]
     assert c12["pending_eur"] == 50000.0 and "UNSIGNED" in c12["alerts"]
     # 15 Sept 2018: 123 000 € spent in the 90 days, 41 000 €/month; 146 700 € left,
     # 16 days to the end: 124 833 € would be left (46 % > 20 %).
-    sept = report(run, demo_db, "2018-09-15")["classe-a-12"]
+    sept = report(run, demo_url, "2018-09-15")["classe-a-12"]
     assert sept["burn_rate_eur_per_month"] == 41000.0
     assert sept["runway_months"] == 3.6  # 146 700 / 41 000
     assert sept["alerts"] == ["EXPIRING", "OVERDUE", "UNDERSPEND"]

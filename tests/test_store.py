@@ -12,6 +12,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
 from store import models as m
@@ -28,8 +29,8 @@ def test_head_constant_matches_the_migrations():
     assert [r.revision for r in reversed(list(script.walk_revisions()))] == list(REVISIONS)
 
 
-def test_models_and_migrations_agree(store):
-    with store.engine.connect() as connection:
+def test_models_and_migrations_agree(engine_store):
+    with engine_store.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, SQLModel.metadata) == []
 
@@ -50,8 +51,8 @@ def test_sqlite_settings(store):
         assert c.execute(text("PRAGMA busy_timeout")).scalar() >= 1000
 
 
-def test_foreign_keys_are_enforced(store):
-    with pytest.raises(Exception, match="FOREIGN KEY"), store.session() as s:
+def test_foreign_keys_are_enforced(engine_store):
+    with pytest.raises(IntegrityError, match=r"(?i)foreign key"), engine_store.session() as s:
         s.add(m.Phase(startup_id=999, name="construction"))
 
 
@@ -117,12 +118,12 @@ def _one_of_everything(s) -> None:
     reattribute(s, st.id)  # what every writer does after changing lines: fills the rollup
 
 
-def test_round_trip_of_every_table(db_path):
-    s1 = open_store(str(db_path))
+def test_round_trip_of_every_table(engine_url):
+    s1 = open_store(engine_url)
     with s1.session() as s:
         _one_of_everything(s)
     s1.dispose()
-    s2 = open_store(str(db_path))
+    s2 = open_store(engine_url)
     with s2.session() as s:
         for table in m.ALL_TABLES:
             assert len(s.exec(select(table)).all()) >= 1, table.__tablename__
@@ -137,12 +138,12 @@ def test_round_trip_of_every_table(db_path):
     s2.dispose()
 
 
-def test_a_failed_unit_of_work_writes_nothing(store):
-    with pytest.raises(RuntimeError), store.session() as s:
+def test_a_failed_unit_of_work_writes_nothing(engine_store):
+    with pytest.raises(RuntimeError), engine_store.session() as s:
         s.add(m.Organisation(slug="x", name="X"))
         s.flush()
         raise RuntimeError("boom")
-    with store.session() as s:
+    with engine_store.session() as s:
         assert s.exec(select(m.Organisation)).all() == []
 
 
