@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from textual.widgets import Input
+from tui_support import settle
 
 from tui.app import StartupsApp
 
@@ -19,20 +20,19 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 def steady(*keys: str, startup: str | None = None):
+    """Open, press, and wait after each step until the app says it is ready."""
+
     async def run_before(pilot) -> None:
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         if startup is not None:
             pilot.app.action_open_startup(startup)
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
+            await settle(pilot)
         for key in keys:
             await pilot.press(key)
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
+            await settle(pilot)
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
-        await pilot.pause()
+        await settle(pilot)
 
     return run_before
 

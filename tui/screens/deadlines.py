@@ -91,7 +91,7 @@ class DeadlinesScreen(DataScreen):
         bar.append(f" · {overdue} en retard" if overdue else " · aucune en retard")
         bar.append(f" · fenêtre : {window} (w)")
         self.query_one("#agenda-bar", Static).update(bar)
-        self.set_loading(False)
+        self.applied()
 
     def _current(self):
         table = self.query_one(DataTable)

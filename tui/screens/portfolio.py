@@ -228,7 +228,7 @@ class PortfolioScreen(DataScreen):
         table = self.query_one(PortfolioTable)
         table.set_rows(report.rows, keep=lambda r: r.id)
         self._apply_filter()
-        table.loading = False
+        self.applied()
 
     def _set_facet_options(self, rows: list[StartupRow]) -> None:
         phases = sorted(

@@ -324,7 +324,7 @@ class StartupScreen(DataScreen):
         self._show_budget(card)
         self._show_deadlines(card)
         self._show_lines(card)
-        self.set_loading(False)
+        self.applied()
 
     def _show_overview(self, card: StartupCard) -> None:
         self.query_one("#timeline", Static).update(phase_timeline(card))
@@ -429,39 +429,42 @@ class StartupScreen(DataScreen):
         card = self.card
         if card is None:
             return
-        if self._chart is None:
-            from textual_plotext import PlotextPlot
+        from tui.widgets.burn_chart import BurnChart, Series
 
-            self._chart = PlotextPlot(id="burn-chart")
+        if self._chart is None:
+            self._chart = BurnChart(id="burn-chart")
             self.query_one("#chart-holder").mount(self._chart)
-        plt = self._chart.plt
-        plt.clear_data()
-        plt.clear_figure()
         points = card.burn
         if not points:
-            plt.title("Aucune période de financement au " + card.as_of.isoformat())
-            self._chart.refresh()
-            return
-        xs = list(range(len(points)))
-        labels = [p.month.strftime("%Y-%m") for p in points]
+            title = "Aucune période de financement au " + card.as_of.isoformat()
+        else:
+            title = f"Burn-down au {card.as_of.isoformat()} (€)"
+        self._chart.show(
+            [p.month for p in points],
+            [
+                Series("enveloppe", [p.envelope_cents for p in points]),
+                Series("consommé (cumul)", [p.consumed_cents for p in points]),
+                Series("reste", [p.remaining_cents for p in points]),
+                Series("projection", [p.projected_cents for p in points], marker="dot"),
+            ],
+            title,
+            key=card,
+        )
 
-        def series(values):
-            pairs = [(x, v / 100) for x, v in zip(xs, values, strict=True) if v is not None]
-            return [p[0] for p in pairs], [p[1] for p in pairs]
-
-        for values, name, marker in (
-            ([p.envelope_cents for p in points], "enveloppe", "hd"),
-            ([p.consumed_cents for p in points], "consommé (cumul)", "hd"),
-            ([p.remaining_cents for p in points], "reste", "hd"),
-            ([p.projected_cents for p in points], "projection", "dot"),
-        ):
-            x, y = series(values)
-            if x:
-                plt.plot(x, y, label=name, marker=marker)
-        step = max(1, len(xs) // 6)
-        plt.xticks(xs[::step], labels[::step])
-        plt.title(f"Burn-down au {card.as_of.isoformat()} (€)")
-        self._chart.refresh()
+    @property
+    def ready(self) -> bool:
+        """The card is shown, and so is its chart when the Budget tab is the active one."""
+        if not super().ready:
+            return False
+        if self.active_tab != "budget":
+            return True
+        chart = self._chart
+        return (
+            chart is not None
+            and chart.drawn_for is self.card
+            and chart.is_mounted
+            and chart.size.area > 0
+        )
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
