@@ -153,6 +153,7 @@ class ConventionView:
     notes: str | None
     placeholder: bool
     consumed_cents: int = 0
+    source_sha256: str | None = None
 
     @property
     def label(self) -> str:
@@ -403,6 +404,7 @@ def startup_card(session, slug: str, as_of: dt.date) -> StartupCard:
             notes=c.notes,
             placeholder=c.placeholder,
             consumed_cents=consumed_by_root.get(c.id, 0) if budget else 0,
+            source_sha256=c.source_sha256,
         )
         views.append(view)
         titles[c.id] = view.label

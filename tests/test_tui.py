@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tree
@@ -504,3 +505,64 @@ def test_burn_chart_labels_never_collide():
             step = tick_step(points, width)
             spacing = (width - Y_LABELS - 1) / (points - 1)
             assert step * spacing >= GAP or step >= points
+
+
+# --- importing a convention -----------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "conventions"
+
+
+async def test_import_the_dossiersco_avenant_completes_the_demo_one(app, demo_db):
+    from tui.screens.import_convention import ImportScreen
+
+    before = count(demo_db, "SELECT COUNT(*) FROM convention")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_startup(pilot, "dossiersco")
+        await pilot.press("i")
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        dialog.query_one("#path", Input).value = str(EXAMPLES / "dossiersco_avenant_2018-12-05.txt")
+        await pilot.press("enter")
+        await settle(pilot)
+        plan = text_of(dialog.query_one("#import-plan", Static))
+        assert "startup: dossiersco" in plan and "completed, not duplicated" in plan
+        assert "parent" in plan and "convention du 2018-04-12" in plan  # a field, its value
+        assert "l. " in plan  # and its evidence
+        assert count(demo_db, "SELECT COUNT(*) FROM convention WHERE evidence IS NOT NULL") == 0
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StartupScreen) and screen.active_tab == "conventions"
+        assert count(demo_db, "SELECT COUNT(*) FROM convention") == before
+        assert count(demo_db, "SELECT COUNT(*) FROM convention WHERE evidence IS NOT NULL") == 1
+        selected = screen.selected_convention()
+        assert selected.kind == "avenant" and selected.evidence
+        detail = text_of(screen.query_one("#convention-info", Static))
+        assert "Preuves — dossiersco_avenant_2018-12-05.txt · sha256" in detail
+        assert "ceiling_eur" in detail and "deux cent mille euros" in detail
+
+
+async def test_import_refuses_a_file_that_is_not_a_convention(app, demo_db, tmp_path):
+    from tui.screens.import_convention import ImportScreen
+
+    unrelated = tmp_path / "notes.txt"
+    unrelated.write_text("Liste de courses : pain, lait, œufs.\n", encoding="utf-8")
+    before = count(demo_db, "SELECT COUNT(*) FROM convention")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        dialog.query_one("#path", Input).value = str(unrelated)
+        await pilot.press("enter")
+        await settle(pilot)
+        error = dialog.query_one("#error-path", Static)
+        assert "notes.txt" in text_of(error) and "\n" not in text_of(error).strip()
+        assert dialog.query_one("#confirm").disabled
+        await pilot.press("ctrl+s")  # refused: nothing to import
+        await settle(pilot)
+        assert app.screen is dialog
+        await pilot.press("escape")
+        assert isinstance(app.screen, PortfolioScreen)
+    assert count(demo_db, "SELECT COUNT(*) FROM convention") == before

@@ -156,6 +156,27 @@ class StartupsApp(App[None]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, PortfolioScreen):
             self.pop_screen()
 
+    def action_import_convention(self) -> None:
+        """Read a convention or avenant file, show the plan, store it on confirmation."""
+        from tui.screens.import_convention import ImportScreen
+        from tui.screens.startup import StartupScreen
+
+        if isinstance(self.screen, ImportScreen):
+            return
+        here = self.screen
+
+        def imported(result) -> None:
+            if result is None or result.nothing or not result.startup_slug:
+                return
+            if isinstance(here, StartupScreen) and here.slug == result.startup_slug:
+                here.show_convention(result.convention_id)
+            else:
+                screen = StartupScreen(result.startup_slug)
+                screen.show_convention(result.convention_id)
+                self.push_screen(screen)
+
+        self.push_screen(ImportScreen(), imported)
+
     def saved(self) -> None:
         """Something was written: every screen reloads when it is next shown."""
         self.data_version += 1
@@ -179,5 +200,10 @@ class StartupsApp(App[None]):
             "Thème clair / sombre",
             "Basculer entre textual-dark et textual-light",
             self.action_toggle_theme,
+        )
+        yield SystemCommand(
+            "Importer une convention (texte ou PDF)",
+            "Lire un texte ou un PDF, voir chaque champ et sa preuve, puis enregistrer",
+            self.action_import_convention,
         )
         yield SystemCommand("Aide", "Les touches de chaque écran", self.action_help)

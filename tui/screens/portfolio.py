@@ -174,6 +174,7 @@ class PortfolioScreen(DataScreen):
         Binding("r", "reverse", "Inverser", show=False),
         Binding("a", "alerts_only", "Alertes"),
         Binding("d", "app.deadlines", "Échéances"),
+        Binding("i", "app.import_convention", "Importer"),
         Binding("escape", "clear", "Effacer", show=False),
     ]
 

@@ -209,19 +209,37 @@ def convention_detail(c: ConventionView, card: StartupCard) -> Group:
                 table.add_row(label, c.imputation[key])
         parts.append(table)
     if c.evidence:
-        parts.append(Text("Preuves (lignes du texte)", style="bold"))
-        for field, where in c.evidence.items():
-            if isinstance(where, dict):
-                parts.append(
-                    Text(
-                        f"{field} — l. {where.get('line', '?')} : {where.get('text', '')}",
-                        style="dim",
-                    )
-                )
+        parts.append(evidence_table(c))
     if c.notes:
         parts.append(Text("Notes", style="bold"))
         parts.append(Text(c.notes, style="italic"))
     return Group(*parts)
+
+
+EVIDENCE_WIDTH = 160  # characters of the quoted line (wrapped in the pane)
+
+
+def _excerpt(text: str, width: int = EVIDENCE_WIDTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def evidence_table(c: ConventionView) -> Group:
+    """Where the imported text says each fact: field, line number, the quoted line."""
+    heading = Text("Preuves", style="bold")
+    heading.append(f" — {c.source_file or 'texte importé'}", style="")
+    if c.source_sha256:
+        heading.append(f" · sha256 {c.source_sha256[:12]}…", style="dim")
+    table = Table(box=None, padding=(0, 1), header_style="dim", show_edge=False)
+    table.add_column("Champ", no_wrap=True, style="dim")
+    table.add_column("Ligne", justify="right", no_wrap=True)
+    table.add_column("Texte", overflow="fold")
+    rows = [(name, w) for name, w in c.evidence.items() if isinstance(w, dict)]
+    rows.sort(key=lambda row: (row[1].get("line") or 0, row[0]))
+    for name, where in rows:
+        line = where.get("line")
+        table.add_row(name, "?" if line is None else str(line), _excerpt(where.get("text") or ""))
+    return Group(heading, table)
 
 
 class StartupScreen(DataScreen):
@@ -243,6 +261,7 @@ class StartupScreen(DataScreen):
         Binding("n", "new_deadline", "Échéance"),
         Binding("x", "toggle_done", "Fait", show=False),
         Binding("m", "new_measurement", "Mesure KPI", show=False),
+        Binding("i", "app.import_convention", "Importer", show=False),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -250,6 +269,7 @@ class StartupScreen(DataScreen):
         self.slug = slug
         self.card: StartupCard | None = None
         self._chart = None
+        self._select_convention: int | None = None  # to select once the card is shown
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -295,6 +315,8 @@ class StartupScreen(DataScreen):
             "Date", "Libellé", "Nature", "Montant", "Imputée sur"
         )
         self.query_one("#convention-tree", Tree).show_root = False
+        if getattr(self, "_initial_tab", None):
+            self.action_tab(self._initial_tab)
 
     # --- loading ------------------------------------------------------------------------
 
@@ -381,10 +403,14 @@ class StartupScreen(DataScreen):
             add(tree.root, root)
         tree.root.expand()
         line = 0
+        if self._select_convention is not None:
+            selected, self._select_convention = self._select_convention, None
         if selected is not None:
-            for node in _walk(tree.root):
+            # Every branch is expanded and the root hidden: a node's line is its rank in
+            # the walk (node.line is only known once the tree has been drawn).
+            for rank, node in enumerate(_walk(tree.root)):
                 if node.data is not None and node.data.id == selected:
-                    line = max(node.line, 0)
+                    line = rank - 1
         tree.cursor_line = line
         self._show_convention(tree.cursor_node.data if tree.cursor_node else None)
 
@@ -517,6 +543,14 @@ class StartupScreen(DataScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def show_convention(self, convention_id: int | None) -> None:
+        """Open the Conventions tab on this convention (when the card is next shown)."""
+        self._select_convention = convention_id
+        if self.is_mounted:
+            self.action_tab("conventions")
+        else:
+            self._initial_tab = "conventions"
 
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
