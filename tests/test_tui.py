@@ -195,8 +195,12 @@ async def test_deadlines_and_consumption_tabs_highlight_overdue(app):
         await settle(pilot)
         screen = await open_startup(pilot, "classe-a-12")
         deadlines = screen.query_one("#deadline-table", DataTable)
-        first = deadlines.get_row_at(0)
-        assert str(first[0]) == "2018-09-01" and "en retard" in str(first[3])
+        rows = [[str(c) for c in deadlines.get_row_at(i)] for i in range(deadlines.row_count)]
+        overdue = [r for r in rows if "en retard" in r[2]]
+        assert [r[0] for r in overdue] == ["2018-09-01"]
+        # The same deadlines as `startups deadlines`/`show` (store.agenda): derived ones too.
+        assert ["2018-10-01", "Fin de la convention de service"] in [[r[0], r[3]] for r in rows]
+        assert any(r[1] == "renouvellement" for r in rows)
         lines = screen.query_one("#line-table", DataTable)
         assert lines.row_count == 5
         assert "hors convention" not in "".join(str(c) for c in lines.get_row_at(0))

@@ -309,7 +309,7 @@ class StartupScreen(DataScreen):
             "Mois", "Enveloppe", "Consommé (cumul)", "Reste", "Projection"
         )
         self.query_one("#deadline-table", DataTable).add_columns(
-            "Date", "Échéance", "Nature", "État"
+            "Date", "Nature", "État", "Échéance"
         )
         self.query_one("#line-table", DataTable).add_columns(
             "Date", "Libellé", "Nature", "Montant", "Imputée sur"
@@ -330,8 +330,8 @@ class StartupScreen(DataScreen):
     def _load(self, slug: str, as_of: dt.date) -> None:
         from store.browse import startup_card
 
-        with self.app.store().session() as session:
-            card = startup_card(session, slug, as_of)
+        with self.app.reader() as reader:
+            card = startup_card(reader, slug, as_of)
         self.post_message(StartupLoaded(card))
 
     def on_startup_loaded(self, message: StartupLoaded) -> None:
@@ -507,6 +507,8 @@ class StartupScreen(DataScreen):
                 )
             elif d.overdue:
                 state = Text(" en retard ", style="bold white on #b3261e")
+            elif d.kind == "committee":
+                state = Text("comité beta.gouv.fr", style="dim")
             elif d.derived:
                 state = Text("déduite de la convention", style="dim")
             else:
@@ -514,10 +516,10 @@ class StartupScreen(DataScreen):
             style = "bold red" if d.overdue else ("dim" if d.done else "")
             table.add_row(
                 Text(d.date.isoformat(), style=style),
-                Text(d.title, style=style),
                 DEADLINE_KINDS.get(d.kind, d.kind),
                 state,
-                key=f"d{d.id}" if d.id is not None else f"derived-{d.convention_id}-{d.date}",
+                Text(d.title, style=style),
+                key=d.ref,
             )
 
     def _show_lines(self, card: StartupCard) -> None:
@@ -571,9 +573,9 @@ class StartupScreen(DataScreen):
 
     def selected_deadline(self):
         key = self._selected_key("#deadline-table")
-        if self.card is None or key is None or not key.startswith("d"):
+        if self.card is None or key is None:
             return None
-        return next((d for d in self.card.deadlines if f"d{d.id}" == key), None)
+        return next((d for d in self.card.deadlines if d.ref == key and d.id is not None), None)
 
     def selected_line(self):
         key = self._selected_key("#line-table")
