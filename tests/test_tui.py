@@ -570,3 +570,49 @@ async def test_import_refuses_a_file_that_is_not_a_convention(app, demo_db, tmp_
         await pilot.press("escape")
         assert isinstance(app.screen, PortfolioScreen)
     assert count(demo_db, "SELECT COUNT(*) FROM convention") == before
+
+
+# --- read-only ------------------------------------------------------------------------------
+
+
+async def test_read_only_disables_every_write(demo_db):
+    from tui.screens.import_convention import ImportScreen
+
+    tables = ("convention", "consumption_line", "deadline", "measurement")
+    before = {t: count(demo_db, f"SELECT COUNT(*) FROM {t}") for t in tables}
+    app = StartupsApp(str(demo_db), AS_OF, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "lecture seule" in app.sub_title
+        await pilot.press("i")
+        assert not isinstance(app.screen, ImportScreen)
+        screen = await open_startup(pilot, "classe-a-12")
+        for action in ("new_convention", "new_line", "edit", "toggle_done"):
+            assert screen.check_action(action, ()) is None  # dimmed in the footer, not run
+        for key in ("c", "v", "l", "n", "m", "e"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen, key  # no form opens
+        await pilot.press("4", "x")
+        await settle(pilot)
+        refusals = [n for n in app._notifications if "Lecture seule" in n.message]
+        assert refusals
+        await pilot.press("escape", "d")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+    assert {t: count(demo_db, f"SELECT COUNT(*) FROM {t}") for t in tables} == before
+    assert count(demo_db, "SELECT COUNT(*) FROM deadline WHERE done = 1") == 0
+
+
+def test_cli_read_only_reaches_the_app(run, demo_db, monkeypatch):
+    import cli
+    from tui.app import StartupsApp
+
+    opened = []
+    monkeypatch.setattr(StartupsApp, "run", lambda self: opened.append(self.read_only))
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    assert run("tui", "--read-only", "--db", demo_db).code == 0
+    assert run("--read-only", "--db", demo_db).code == 0
+    assert run("tui", "--db", demo_db).code == 0
+    assert opened == [True, True, False]

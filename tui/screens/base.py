@@ -15,6 +15,14 @@ class DataScreen(Screen[None]):
     _applied_key: Any = None  # what the data on screen was loaded for
     _failed_key: Any = None  # what the last failed load was started for
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only mode: the writing actions are shown dimmed and not run."""
+        from tui.app import WRITE_ACTIONS
+
+        if getattr(self.app, "read_only", False) and action in WRITE_ACTIONS:
+            return None
+        return True
+
     def data_key(self) -> Any:
         return (self.app.as_of, self.app.data_version)
 

@@ -115,6 +115,8 @@ class DeadlinesScreen(DataScreen):
             self.app.action_open_startup(item.slug)
 
     def action_toggle_done(self) -> None:
+        if self.app.refuse_write():
+            return
         item = self._current()
         if item is None:
             return

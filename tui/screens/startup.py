@@ -584,7 +584,8 @@ class StartupScreen(DataScreen):
         return next((line for line in self.card.lines if str(line.id) == key), None)
 
     def _form(self, screen) -> None:
-        self.app.push_screen(screen)
+        if not self.app.refuse_write():
+            self.app.push_screen(screen)
 
     def action_new_convention(self) -> None:
         from tui.screens.forms import ConventionForm
@@ -649,6 +650,8 @@ class StartupScreen(DataScreen):
         self._form(MeasurementForm(self.card))
 
     def action_toggle_done(self) -> None:
+        if self.app.refuse_write():
+            return
         deadline = self.selected_deadline() if self.active_tab == "deadlines" else None
         if deadline is None:
             self.notify("Choisissez une échéance saisie (onglet 4).")
