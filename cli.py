@@ -581,7 +581,22 @@ def _flat(row: dict) -> dict:
 def _render_json(data: PortfolioReport) -> None:
     import json
 
-    sys.stdout.write(json.dumps(data.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    if sys.stdout.isatty():
+        sys.stdout.write(json.dumps(data.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        return
+    # Piped: compact, through the C encoder, one chunk of rows at a time (a 10,000-startup
+    # report never holds every row's dict at once).
+    from store.report import SCHEMA
+
+    encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+    head = encode({"schema": SCHEMA, "as_of": data.as_of.isoformat()})
+    write = sys.stdout.write
+    write(head[:-1] + ',"startups":[')
+    rows = data.rows
+    for i in range(0, len(rows), 500):
+        chunk = ",".join(encode(row.to_dict()) for row in rows[i : i + 500])
+        write(("," if i else "") + chunk)
+    write('],"totals":' + encode(data.totals.to_dict()) + "}\n")
 
 
 def _render_csv(data: PortfolioReport) -> None:

@@ -11,7 +11,9 @@ The schema comes from the migrations (``store.db.open_store``); the rows are the
 written with ``executemany`` in one transaction through ``sqlite3``, and each
 line's ``counted_convention_id`` is computed by the budget rules themselves
 (``store.budget.attribute``), once per stretch of days over which the answer
-cannot change.  10,000 startups and 1,000,000 lines take a few seconds.
+cannot change; each startup's timeline (``startup_state``) comes from
+``store.timeline.state_rows``, as the write path makes it.  10,000 startups and
+1,000,000 lines take about half a minute on two cores.
 """
 
 from __future__ import annotations
@@ -27,9 +29,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from store.budget import Budget, ConventionFacts, attribute, budgets
+from store.budget import Budget, ConventionFacts, DeadlineFacts, PhaseFacts, attribute, budgets
+from store.report import conventions_from_rows
 from store.rollup import COLUMNS as ROLLUP_COLUMNS
 from store.rollup import month_rows
+from store.timeline import COLUMNS as STATE_COLUMNS
+from store.timeline import state_rows
 
 D = dt.date
 FIRST_DAY = D(2015, 1, 1)
@@ -80,6 +85,7 @@ class Generator:
                 "staffing_line",
                 "consumption_line",
                 "consumption_month",
+                "startup_state",
             )
         }
 
@@ -100,6 +106,7 @@ class Generator:
     def startup(self, sid: int, lines: int) -> None:
         rng = self.rng
         rows = self.rows
+        mark = {table: len(written) for table, written in rows.items()}
         born = FIRST_DAY + _days(rng.random() * (LAST_START - FIRST_DAY).days)
         rows["startup"].append((sid, f"s{sid:05d}", f"Startup {sid:05d}", 1 + sid % 15, "bench", 0))
         for position, org in enumerate(rng.sample(range(1, 41), rng.choice((1, 1, 1, 2)))):
@@ -227,6 +234,55 @@ class Generator:
             rows["consumption_month"].append(
                 tuple(v.isoformat() if isinstance(v, dt.date) else v for v in r.values())
             )
+        self._state(sid, {t: self.rows[t][mark[t] :] for t in mark}, own_lines)
+
+    def _state(self, sid: int, mine: dict[str, list[tuple]], own_lines: list) -> None:
+        """The startup's timeline (store.timeline), from its rows as the store reads them."""
+        rows = self.rows
+        own = mine["convention"]
+        parties: dict[int, str] = {}
+        for cid, _position, _name, _role, signed in mine["convention_party"]:
+            if signed is not None:
+                parties[cid] = max(signed, parties.get(cid, signed))
+        facts = [
+            c
+            for _sid, c in conventions_from_rows(
+                [
+                    (
+                        cid,
+                        sid,
+                        kind,
+                        parent,
+                        number,
+                        title,
+                        signed,
+                        starts,
+                        ends,
+                        ceiling,
+                        parties.get(cid),
+                    )
+                    for cid, sid, kind, number, parent, title, signed, starts, ends, ceiling, *_ in own
+                ],
+                mine["schedule_line"],
+            )
+        ]
+        phases = [
+            PhaseFacts(name=name, start=D.fromisoformat(start))
+            for _sid, name, start, _end in mine["phase"]
+        ]
+        deadlines = [
+            DeadlineFacts(date=D.fromisoformat(day), title=title, kind=kind)
+            for _sid, _cid, day, title, kind, done in mine["deadline"]
+            if not done
+        ]
+        engagements: dict[int, list[dt.date]] = {}
+        for counted, day, _amount, kind in own_lines:
+            if kind == "engagement" and counted is not None:
+                engagements.setdefault(counted, []).append(day)
+        for r in state_rows(sid, facts, phases, deadlines, engagements):
+            rows["startup_state"].append(
+                tuple(v.isoformat() if isinstance(v, dt.date) else v for v in r.values())
+            )
 
     def _cid(self) -> int:
         cid = self.next_convention_id
@@ -307,6 +363,9 @@ INSERTS = {
     # The rollup the write path keeps (store.rollup), from the same function.
     "consumption_month": f"INSERT INTO consumption_month ({', '.join(ROLLUP_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(ROLLUP_COLUMNS))})",
+    # The timeline the write path keeps (store.timeline), from the same function.
+    "startup_state": f"INSERT INTO startup_state ({', '.join(STATE_COLUMNS)}) "
+    f"VALUES ({', '.join('?' * len(STATE_COLUMNS))})",
 }
 
 
@@ -328,7 +387,7 @@ def generate(path: Path, startups: int, expenses: int, seed: int = 1) -> dict[st
         # row: the big tables' indexes are dropped during the load and made again after.
         indexes = con.execute(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
-            "AND tbl_name IN ('consumption_line', 'consumption_month')"
+            "AND tbl_name IN ('consumption_line', 'consumption_month', 'startup_state')"
         ).fetchall()
         for name, _sql in indexes:
             con.execute(f'DROP INDEX "{name}"')

@@ -55,6 +55,20 @@ def main(argv: list[str] | None = None) -> int:
         generate.generate(args.db, args.startups, args.expenses, seed=1)
         print(f"generated {args.db} in {time.perf_counter() - began:.1f} s")
 
+    # The same command on the 2-startup demo store: the fixed cost of the CLI (interpreter,
+    # typer and its parameter validation, the store's modules), whatever the data.
+    floor_db = args.db.with_name("startups-bench-demo.db")
+    if not floor_db.exists():
+        subprocess.run(
+            [
+                *(str(Path(sys.executable).with_name("startups")), "demo"),
+                *("--db", str(floor_db), "--no-tui"),
+            ],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     python = sys.executable
     startups = str(Path(python).with_name("startups"))
@@ -73,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
             "table",
             "--limit",
             "50",
+        ],
+        "report json on the demo (floor)": [
+            *(startups, "report", "--db", str(floor_db), "--as-of", as_of, "-f", "json"),
         ],
         "startups --help": [startups, "--help"],
         "burn s00001 --format json": [

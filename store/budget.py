@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 AVENANT = "avenant"
 
@@ -482,7 +482,7 @@ class StartupFacts:
     staffing: tuple[StaffingFacts, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Projection:
     """One convention in force on D, projected to its end.
 
@@ -508,7 +508,7 @@ class Projection:
         return None if self.ceiling_cents is None else self.ceiling_cents - self.consumed_cents
 
 
-@dataclass
+@dataclass(slots=True)
 class Assessment:
     """A startup's budget figures and alerts on D."""
 
@@ -554,39 +554,138 @@ def _covered_after(
     return False
 
 
-def root_rate(facts: StartupFacts, b: Budget, on: dt.date) -> float | None:
+def root_rate(
+    window_cents: int, consumed_cents: int, start: dt.date | None, on: dt.date
+) -> float | None:
     """A convention's own burn rate on D, or ``None``: *no rate yet*.
 
-    Its lines in the 90 days before D, per month.  A rate of 0 means something only once
-    the convention has a history: something was already spent against it, or it has
-    been running for a whole window (90 days).  Before that (a convention just signed,
-    nothing spent yet) there is no rate, and the projection alerts stay silent.
+    Its lines in the 90 days before D (``window_cents``), per month.  A rate of 0 means
+    something only once the convention has a history: something was already spent
+    against it (``consumed_cents``), or it has been running for a whole window (90 days
+    since its ``start``).  Before that (a convention just signed, nothing spent yet)
+    there is no rate, and the projection alerts stay silent.
     """
-    window = facts.window_cents_by_root.get(b.id, 0)
-    if window:
-        return burn_rate(window)
-    started = b.start
-    if facts.consumed_cents.get(b.id, 0) or (
-        started is not None and (on - started).days >= BURN_WINDOW_DAYS
-    ):
+    if window_cents:
+        return burn_rate(window_cents)
+    if consumed_cents or (start is not None and (on - start).days >= BURN_WINDOW_DAYS):
         return 0.0
     return None
 
 
-def _project(facts: StartupFacts, b: Budget, on: dt.date) -> Projection:
-    ceiling = b.ceiling_cents(on)
-    consumed = facts.consumed_cents.get(b.id, 0)
-    end = b.ends_on(on)
-    rate = root_rate(facts, b, on)
+@dataclass(frozen=True, slots=True)
+class RootState:
+    """A convention in force on D, as the consumption-dependent rules need it: its
+    ceiling, period start and end as known on D, and the CP its schedule plans for D's
+    year (``None``: no schedule line for that year)."""
+
+    id: int
+    ceiling_cents: int | None
+    start: dt.date | None
+    ends_on: dt.date | None
+    cp_cents: int | None = None
+
+
+# The alerts that do not depend on the amounts consumed: piecewise constant in D, so
+# they can be computed once per stretch of days (``store.timeline``).
+STRUCTURAL_ALERTS = frozenset(
+    {"GAP", "EXPIRING", "UNSIGNED", "AMOUNT_UNKNOWN", "ENGAGED_AFTER_END", "OVERDUE"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Structure:
+    """Everything about a startup on D that does not depend on the amounts consumed.
+
+    ``alerts`` holds only STRUCTURAL_ALERTS codes; ``roots`` the conventions in force.
+    """
+
+    phase: str | None = None
+    envelope_cents: int | None = 0
+    pending_cents: int = 0
+    roots: tuple[RootState, ...] = ()
+    next_deadline: DeadlineFacts | None = None
+    alerts: frozenset[str] = frozenset()
+
+
+def structure(
+    all_budgets: Sequence[Budget],
+    phases: Iterable[PhaseFacts],
+    deadlines: Iterable[DeadlineFacts],
+    last_engagement_on: dict[int, dt.date],
+    on: dt.date,
+) -> Structure:
+    """The part of ``assess`` that does not depend on the amounts consumed.
+
+    ``last_engagement_on``: each root convention's latest engagement dated on or before D
+    (the dates of lines, not their amounts: ENGAGED_AFTER_END is decided here).
+    """
+    active = in_force(all_budgets, on)
+    env = envelope(all_budgets, on)
+    phase = phase_on(phases, on)
+    deadlines = [*deadlines, *derived_deadlines(all_budgets, on)]
+    pending = pending_budgets(all_budgets, on)
+    alerts: set[str] = set()
+    if is_active_phase(phase) and not active:
+        alerts.add("GAP")
+    roots = []
+    for b in active:
+        end = b.ends_on(on)
+        if (
+            end is not None
+            and (end - on).days <= EXPIRING_WITHIN_DAYS
+            and not _covered_after(all_budgets, b, end, on)
+        ):
+            alerts.add("EXPIRING")
+        roots.append(
+            RootState(
+                id=b.id,
+                ceiling_cents=b.ceiling_cents(on),
+                start=b.start,
+                ends_on=end,
+                cp_cents=b.schedule_cp_cents(on.year, on),
+            )
+        )
+    if pending:
+        alerts.add("UNSIGNED")
+    if env.cents is None or any(b.ceiling_cents(on) is None for b in pending):
+        alerts.add("AMOUNT_UNKNOWN")
+    for b in all_budgets:
+        engaged = last_engagement_on.get(b.id)
+        end = b.ends_on(on)
+        if engaged is not None and end is not None and engaged > end:
+            alerts.add("ENGAGED_AFTER_END")
+    if any(not d.done and not d.derived and d.date < on for d in deadlines):
+        alerts.add("OVERDUE")
+    return Structure(
+        phase=phase,
+        envelope_cents=env.cents,
+        pending_cents=sum(b.ceiling_cents(on) or 0 for b in pending),
+        roots=tuple(roots),
+        next_deadline=next_deadline(deadlines, on),
+        alerts=frozenset(alerts),
+    )
+
+
+def _project(
+    r: RootState,
+    consumed: int,
+    window: int,
+    staffing: Sequence[StaffingFacts],
+    on: dt.date,
+) -> Projection:
+    ceiling = r.ceiling_cents
+    end = r.ends_on
+    rate = root_rate(window, consumed, r.start, on)
     remaining = None if ceiling is None else ceiling - consumed
     leftover = None if rate is None else projected_leftover(remaining, rate, on, end)
     exhausts = None if rate is None else exhaustion_date(on, remaining, rate)
-    staffing = [s for s in facts.staffing if s.convention_id in (None, b.id)]
     cost = None
-    if staffing and end is not None and end > on:
-        cost = staffing_cost_cents(staffing, on + dt.timedelta(days=1), end)
+    if staffing:
+        own = [s for s in staffing if s.convention_id in (None, r.id)]
+        if own and end is not None and end > on:
+            cost = staffing_cost_cents(own, on + dt.timedelta(days=1), end)
     return Projection(
-        convention_id=b.id,
+        convention_id=r.id,
         ceiling_cents=ceiling,
         consumed_cents=consumed,
         ends_on=end,
@@ -598,17 +697,73 @@ def _project(facts: StartupFacts, b: Budget, on: dt.date) -> Projection:
     )
 
 
-def _cp_short(facts: StartupFacts, b: Budget, rate: float | None, on: dt.date) -> bool:
+def _cp_short(r: RootState, paid: int, rate: float | None, on: dt.date) -> bool:
     """Would the year's CP of a scheduled convention not all be paid by 31 December?"""
-    cp = b.schedule_cp_cents(on.year, on)
+    cp = r.cp_cents
     if cp is None or rate is None:
         return False
-    paid = facts.paid_this_year_cents.get(b.id, 0)
     year_end = dt.date(on.year, 12, 31)
-    end = b.ends_on(on)
+    end = r.ends_on
     last = min(year_end, end) if end is not None else year_end
     projected = paid + rate * max(0, (last - on).days) / DAYS_PER_MONTH
     return projected < cp
+
+
+def finish(
+    s: Structure,
+    on: dt.date,
+    *,
+    consumed_cents: dict[int, int],
+    unattributed_cents: int = 0,
+    burn_window_cents: int = 0,
+    window_cents_by_root: dict[int, int] | None = None,
+    paid_this_year_cents: dict[int, int] | None = None,
+    staffing: Sequence[StaffingFacts] = (),
+) -> Assessment:
+    """The part of ``assess`` that depends on the amounts consumed (see StartupFacts for
+    the meaning of each amount); the dicts are keyed by root convention id and may hold
+    other startups' conventions too."""
+    window = window_cents_by_root or {}
+    paid = paid_this_year_cents or {}
+    alerts = set(s.alerts) if s.roots or unattributed_cents else s.alerts
+    consumed = 0
+    projections = []
+    for r in s.roots:
+        used = consumed_cents.get(r.id, 0)
+        consumed += used
+        p = _project(r, used, window.get(r.id, 0), staffing, on)
+        projections.append(p)
+        if p.ceiling_cents is not None and used > p.ceiling_cents:
+            alerts.add("OVERSPENT")
+        end = p.ends_on
+        if p.exhausts_on is not None and end is not None and p.exhausts_on < end:
+            alerts.add("EXHAUSTS_BEFORE_END")
+        if (
+            p.leftover_cents is not None
+            and p.ceiling_cents
+            and p.leftover_cents > UNDERSPEND_SHARE * p.ceiling_cents
+        ) or _cp_short(r, paid.get(r.id, 0), p.burn_rate_cents_per_month, on):
+            alerts.add("UNDERSPEND")
+    if unattributed_cents:
+        alerts.add("UNATTRIBUTED")
+    return Assessment(
+        as_of=on,
+        phase=s.phase,
+        envelope_cents=s.envelope_cents,
+        pending_cents=s.pending_cents,
+        consumed_cents=consumed,
+        unattributed_cents=unattributed_cents,
+        burn_rate_cents_per_month=burn_rate(burn_window_cents),
+        conventions_in_force=len(s.roots),
+        next_deadline=s.next_deadline,
+        alerts=list(_in_order(frozenset(alerts))),
+        projections=projections,
+    )
+
+
+@lru_cache(maxsize=1024)
+def _in_order(codes: frozenset[str]) -> tuple[str, ...]:
+    return tuple(code for code in ALERT_CODES if code in codes)
 
 
 def assess(facts: StartupFacts, on: dt.date) -> Assessment:
@@ -619,61 +774,20 @@ def assess(facts: StartupFacts, on: dt.date) -> Assessment:
     on the next one.  The projection alerts (EXHAUSTS_BEFORE_END, UNDERSPEND) use each
     convention's own burn rate and stay silent while it has *no rate yet*
     (``root_rate``).
+
+    Two steps: ``structure`` (what does not depend on the amounts: the report reads it
+    precomputed from ``startup_state``, see ``store.timeline``) and ``finish``.
     """
-    all_budgets = budgets(facts.conventions)
-    active = in_force(all_budgets, on)
-    env = envelope(all_budgets, on)
-    consumed = sum(facts.consumed_cents.get(b.id, 0) for b in active)
-    phase = phase_on(facts.phases, on)
-    deadlines = [*facts.deadlines, *derived_deadlines(all_budgets, on)]
-    pending = pending_budgets(all_budgets, on)
-    alerts: set[str] = set()
-    projections = [_project(facts, b, on) for b in active]
-
-    if is_active_phase(phase) and not active:
-        alerts.add("GAP")
-    for b, p in zip(active, projections, strict=True):
-        if p.ceiling_cents is not None and p.consumed_cents > p.ceiling_cents:
-            alerts.add("OVERSPENT")
-        end = p.ends_on
-        if (
-            end is not None
-            and (end - on).days <= EXPIRING_WITHIN_DAYS
-            and not _covered_after(all_budgets, b, end, on)
-        ):
-            alerts.add("EXPIRING")
-        if p.exhausts_on is not None and end is not None and p.exhausts_on < end:
-            alerts.add("EXHAUSTS_BEFORE_END")
-        if (
-            p.leftover_cents is not None
-            and p.ceiling_cents
-            and p.leftover_cents > UNDERSPEND_SHARE * p.ceiling_cents
-        ) or _cp_short(facts, b, p.burn_rate_cents_per_month, on):
-            alerts.add("UNDERSPEND")
-    if pending:
-        alerts.add("UNSIGNED")
-    if env.cents is None or any(b.ceiling_cents(on) is None for b in pending):
-        alerts.add("AMOUNT_UNKNOWN")
-    if facts.unattributed_cents:
-        alerts.add("UNATTRIBUTED")
-    for b in all_budgets:
-        engaged = facts.last_engagement_on.get(b.id)
-        end = b.ends_on(on)
-        if engaged is not None and end is not None and engaged > end:
-            alerts.add("ENGAGED_AFTER_END")
-    if any(not d.done and not d.derived and d.date < on for d in deadlines):
-        alerts.add("OVERDUE")
-
-    return Assessment(
-        as_of=on,
-        phase=phase,
-        envelope_cents=env.cents,
-        pending_cents=sum(b.ceiling_cents(on) or 0 for b in pending),
-        consumed_cents=consumed,
+    s = structure(
+        budgets(facts.conventions), facts.phases, facts.deadlines, facts.last_engagement_on, on
+    )
+    return finish(
+        s,
+        on,
+        consumed_cents=facts.consumed_cents,
         unattributed_cents=facts.unattributed_cents,
-        burn_rate_cents_per_month=burn_rate(facts.burn_window_cents),
-        conventions_in_force=len(active),
-        next_deadline=next_deadline(deadlines, on),
-        alerts=[code for code in ALERT_CODES if code in alerts],
-        projections=projections,
+        burn_window_cents=facts.burn_window_cents,
+        window_cents_by_root=facts.window_cents_by_root,
+        paid_this_year_cents=facts.paid_this_year_cents,
+        staffing=facts.staffing,
     )

@@ -179,7 +179,7 @@ def load(reader, slug: str, on: dt.date, *, whole_history: bool = False) -> list
     """The series of the startup ``slug`` (``NotFound`` when there is none)."""
     from store.errors import NotFound
     from store.read import as_date
-    from store.report import SQL_CONVENTIONS, SQL_SCHEDULE, conventions_from_rows
+    from store.report import SQL_CONVENTIONS_OF, SQL_SCHEDULE_OF, conventions_from_rows
 
     found = reader.rows(SQL_STARTUP, slug=slug)
     if not found:
@@ -188,10 +188,8 @@ def load(reader, slug: str, on: dt.date, *, whole_history: bool = False) -> list
     own = [
         c
         for _sid, c in conventions_from_rows(
-            reader.rows(
-                SQL_CONVENTIONS + " WHERE c.startup_id = :startup_id", startup_id=startup_id
-            ),
-            reader.rows(SQL_SCHEDULE),
+            reader.rows(SQL_CONVENTIONS_OF, startup_id=startup_id),
+            reader.rows(SQL_SCHEDULE_OF, startup_id=startup_id),
         )
     ]
     lines = [

@@ -115,6 +115,10 @@ class Store:
     def session(self) -> Iterator[Session]:
         """One unit of work: committed as one transaction, rolled back whole on any error."""
         with Session(self.engine, expire_on_commit=False) as session:
+            # Derived rows (the startup timeline) follow every write made here.
+            from store.ledger import track_writes
+
+            track_writes(session)
             try:
                 yield session
                 session.commit()

@@ -90,6 +90,7 @@ def reattribute(session: Session, startup_id: int) -> int:
         startup_id,
         ((x.counted_convention_id, x.date, x.amount_cents, x.kind) for x in lines),
     )
+    refresh(session, startup_id)
     return changed
 
 
@@ -125,9 +126,181 @@ def _rollup_key(rows) -> list[tuple]:
 
 
 def reattribute_all(session: Session) -> int:
-    """Re-attribute every startup's lines (after an upgrade, or a bulk load)."""
-    startup_ids = session.exec(select(ConsumptionLine.startup_id).distinct()).all()
+    """Re-attribute every startup's lines and rebuild its derived rows (after an upgrade,
+    or a bulk load)."""
+    startup_ids = session.exec(select(Startup.id).order_by(Startup.id)).all()
     return sum(reattribute(session, startup_id) for startup_id in startup_ids)
+
+
+# --- the startup timeline (store.timeline) ------------------------------------------------
+
+SQL_PHASES = 'SELECT name, start, "end" FROM phase WHERE startup_id = :startup_id'
+SQL_OPEN_DEADLINES = """
+SELECT id, convention_id, date, title, kind FROM deadline
+WHERE startup_id = :startup_id AND done = :no
+"""
+SQL_ENGAGEMENTS = """
+SELECT DISTINCT counted_convention_id, date FROM consumption_line
+WHERE startup_id = :startup_id AND kind = :engagement AND counted_convention_id IS NOT NULL
+"""
+
+
+def state_rows_of(session: Session, startup_id: int) -> list[dict]:
+    """The ``startup_state`` rows the startup should have, from what the store holds."""
+    from sqlalchemy import text
+
+    from store.budget import DeadlineFacts, PhaseFacts
+    from store.read import as_date
+    from store.report import SQL_CONVENTIONS_OF, SQL_SCHEDULE_OF, conventions_from_rows
+    from store.timeline import state_rows
+
+    params = {"startup_id": startup_id}
+    conventions = [
+        c
+        for _sid, c in conventions_from_rows(
+            session.execute(text(SQL_CONVENTIONS_OF), params),
+            session.execute(text(SQL_SCHEDULE_OF), params),
+        )
+    ]
+    phases = [
+        PhaseFacts(name=name, start=as_date(start), end=as_date(end))
+        for name, start, end in session.execute(text(SQL_PHASES), params)
+    ]
+    deadlines = [
+        DeadlineFacts(id=i, convention_id=c, date=as_date(d), title=title, kind=kind)
+        for i, c, d, title, kind in session.execute(
+            text(SQL_OPEN_DEADLINES), {**params, "no": False}
+        )
+    ]
+    engagements: dict[int, list[dt.date]] = defaultdict(list)
+    for root, day in session.execute(
+        text(SQL_ENGAGEMENTS), {**params, "engagement": LineKind.ENGAGEMENT.value}
+    ):
+        engagements[root].append(as_date(day))
+    return state_rows(startup_id, conventions, phases, deadlines, engagements)
+
+
+def refresh(session: Session, startup_id: int) -> bool:
+    """Rebuild the startup's timeline (``startup_state``, see ``store.timeline``).
+
+    Every writer gets it for free: ``reattribute`` calls it, and the sessions of
+    ``Store.session()`` call it before committing for every startup whose conventions,
+    signatures, schedules, phases, deadlines or lines were written in the session
+    (``track_writes``).  Returns whether the stored rows changed.
+    """
+    from sqlalchemy import text
+
+    from store.read import as_date
+    from store.timeline import COLUMNS, SQL_CURRENT, SQL_DELETE, SQL_INSERT
+
+    session.flush()
+    rows = state_rows_of(session, startup_id)
+    touched = session.info.get(TOUCHED)
+    if touched is not None:
+        touched.discard(startup_id)
+    # Rewrite only when something changed (a reload leaves the store as it was).
+    stored = [
+        tuple(as_date(v) if c in DATE_COLUMNS else v for c, v in zip(COLUMNS, r, strict=True))
+        for r in session.execute(text(SQL_CURRENT), {"startup_id": startup_id})
+    ]
+    if stored == [tuple(row[c] for c in COLUMNS) for row in rows]:
+        return False
+    session.execute(text(SQL_DELETE), {"startup_id": startup_id})
+    if rows:
+        session.execute(text(SQL_INSERT), rows)
+    return True
+
+
+DATE_COLUMNS = frozenset({"valid_from", "valid_to", "next_deadline_on"})
+TOUCHED = "startups.touched_startups"
+
+
+def _startup_ids_of(session: Session, objects) -> set[int]:
+    """The startups whose timeline the written ``objects`` may change."""
+    from store.models import Phase
+
+    ids: set[int] = set()
+    conventions: set[int] = set()
+    for obj in objects:
+        if isinstance(obj, (Convention, Phase, Deadline, ConsumptionLine)):
+            ids.add(obj.startup_id)
+        elif isinstance(obj, (ConventionParty, ScheduleLine)):
+            conventions.add(obj.convention_id)
+    for cid in conventions:
+        with session.no_autoflush:
+            convention = session.get(Convention, cid)
+        if convention is not None:
+            ids.add(convention.startup_id)
+    ids.discard(None)
+    return ids
+
+
+def track_writes(session: Session) -> None:
+    """Keep the timeline current whatever wrote: remember the startups touched in this
+    session (ORM objects, and bulk ``insert(Model)`` statements) and ``refresh`` them
+    before the transaction commits.  Installed by ``Store.session()``."""
+    from sqlalchemy import event
+
+    from store.models import Phase
+
+    tracked = {
+        m.__tablename__: m
+        for m in (Convention, ConventionParty, ScheduleLine, Phase, Deadline, ConsumptionLine)
+    }
+    session.info[TOUCHED] = set()
+
+    @event.listens_for(session, "before_flush")
+    def _before_flush(session, _context, _instances):
+        session.info[TOUCHED] |= _startup_ids_of(
+            session, (*session.new, *session.dirty, *session.deleted)
+        )
+
+    @event.listens_for(session, "do_orm_execute")
+    def _bulk(state):
+        if not (state.is_insert or state.is_update or state.is_delete):
+            return
+        table = getattr(state.statement, "table", None)
+        model = tracked.get(getattr(table, "name", None))
+        if model is None:
+            return
+        params = state.parameters
+        rows = params if isinstance(params, list) else [params or {}]
+        of_convention = model in (ConventionParty, ScheduleLine)
+        key = "convention_id" if of_convention else "startup_id"
+        if state.is_update or state.is_delete:
+            if isinstance(params, list):  # one statement, many parameter sets
+                session.info[TOUCHED].add(ALL)
+                return
+            # The rows it is about to change, asked with the statement's own condition.
+            where = state.statement.whereclause
+            query = select(table.c[key]) if where is None else select(table.c[key]).where(where)
+            values = [v for (v,) in session.execute(query, params or {}).all()]
+        else:
+            values = [row.get(key) for row in rows]
+        if None in values:
+            # A statement whose startups cannot be told: all of them.
+            session.info[TOUCHED].add(ALL)
+            return
+        if of_convention:
+            with session.no_autoflush:
+                values = [
+                    c.startup_id for v in values if (c := session.get(Convention, v)) is not None
+                ]
+        session.info[TOUCHED].update(values)
+
+    @event.listens_for(session, "before_commit")
+    def _before_commit(session):
+        session.flush()  # the last writes are flushed only now: they may touch startups
+        touched = session.info.get(TOUCHED)
+        if not touched:
+            return
+        ids = session.exec(select(Startup.id)).all() if ALL in touched else sorted(touched)
+        for startup_id in ids:
+            refresh(session, startup_id)
+        touched.clear()
+
+
+ALL = -1  # in TOUCHED: every startup
 
 
 # --- consumption lines and deadlines, as the CLI and the app's forms write them ----------

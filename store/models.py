@@ -382,6 +382,36 @@ class ConsumptionMonth(SQLModel, table=True):
     engaged_last_on: dt.date | None = None
 
 
+class StartupState(SQLModel, table=True):
+    """Derived: what the budget rules say of a startup, apart from the amounts consumed,
+    from ``valid_from`` to ``valid_to`` (both included).
+
+    Rebuilt by ``store.ledger.refresh`` (see ``store.timeline``); the as-of reports read
+    the row valid on D instead of loading every convention, phase and deadline.
+    ``roots``: the conventions in force, JSON ``[[id, ceiling, start, end, cp], …]``;
+    ``alerts``: the structural alert codes, space-separated.
+    """
+
+    __tablename__ = "startup_state"
+    __table_args__ = (
+        Index("ix_startup_state_startup_from", "startup_id", "valid_from", unique=True),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("startup.id", ondelete="CASCADE"), nullable=False)
+    )
+    valid_from: dt.date
+    valid_to: dt.date
+    phase: str | None = None
+    envelope_cents: int | None = None
+    pending_cents: int = 0
+    roots: str | None = None
+    alerts: str = ""
+    next_deadline_on: dt.date | None = None
+    next_deadline_title: str | None = None
+
+
 class StaffingLine(SQLModel, table=True):
     __tablename__ = "staffing_line"
 
@@ -425,6 +455,7 @@ ALL_TABLES = [
     Measurement,
     ConsumptionLine,
     ConsumptionMonth,
+    StartupState,
     StaffingLine,
     Meta,
 ]

@@ -20,7 +20,9 @@ from store.budget import (
     PhaseFacts,
     StaffingFacts,
     StartupFacts,
+    Structure,
     assess,
+    finish,
 )
 from store.read import Reader, as_date
 from store.rollup import ENGAGEMENT, PAYMENT, month_of, next_month
@@ -45,7 +47,20 @@ FROM convention c
 LEFT JOIN (SELECT convention_id, MAX(signed_on) AS signed_last
            FROM convention_party GROUP BY convention_id) p ON p.convention_id = c.id
 """
+# One startup's conventions (the burn-down, the timeline's refresh): index seeks only,
+# never the aggregate of every signature in the store.
+SQL_CONVENTIONS_OF = """
+SELECT c.id, c.startup_id, c.kind, c.parent_id, c.number, c.title, c.signed_on, c.starts_on,
+       c.ends_on, c.ceiling_cents,
+       (SELECT MAX(p.signed_on) FROM convention_party p WHERE p.convention_id = c.id)
+FROM convention c WHERE c.startup_id = :startup_id
+"""
 SQL_SCHEDULE = "SELECT convention_id, year, ae_cents, cp_cents FROM schedule_line"
+SQL_SCHEDULE_OF = """
+SELECT l.convention_id, l.year, l.ae_cents, l.cp_cents
+FROM schedule_line l JOIN convention c ON c.id = l.convention_id
+WHERE c.startup_id = :startup_id
+"""
 # Deadlines done never count (neither next deadline nor OVERDUE): not loaded.
 SQL_DEADLINES = """
 SELECT id, startup_id, convention_id, date, title, kind, done FROM deadline WHERE done = :no
@@ -108,10 +123,12 @@ def euros(cents: int | float | None) -> float | None:
     """Cents to euros, exact to the cent in JSON (269700.0, 0.5…)."""
     if cents is None:
         return None
+    if type(cents) is int:
+        return cents / 100  # already the closest float to a whole number of cents
     return round(cents / 100, 2)
 
 
-@dataclass
+@dataclass(slots=True)
 class StartupRow:
     id: int
     slug: str
@@ -159,14 +176,17 @@ class Totals:
     remaining_cents: int = 0
 
     def add(self, a: Assessment) -> None:
+        self.add_figures(a.envelope_cents, a.pending_cents, a.consumed_cents)
+
+    def add_figures(self, envelope: int | None, pending: int, consumed: int) -> None:
         self.startups += 1
-        if a.envelope_cents is None:
+        if envelope is None:
             self.envelope_unknown += 1
         else:
-            self.envelope_cents += a.envelope_cents
-            self.remaining_cents += a.remaining_cents or 0
-        self.pending_cents += a.pending_cents
-        self.consumed_cents += a.consumed_cents
+            self.envelope_cents += envelope
+            self.remaining_cents += envelope - consumed
+        self.pending_cents += pending
+        self.consumed_cents += consumed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -382,7 +402,13 @@ def load_facts(reader: Reader, as_of: dt.date) -> dict[int, StartupFacts]:
     return facts
 
 
-def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> PortfolioReport:
+def build_reference(
+    reader: Reader, as_of: dt.date, filters: Filters | None = None
+) -> PortfolioReport:
+    """The report computed from scratch (every fact loaded, ``assess`` per startup).
+
+    Slow on a large store; kept as the reference the fast ``build`` is tested against.
+    """
     filters = filters or Filters()
     sponsors: dict[int, list[str]] = defaultdict(list)
     for sid, slug in reader.rows(SQL_SPONSORS):
@@ -403,6 +429,212 @@ def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> Por
             continue
         report.totals.add(row.assessment)
         report.rows.append(row)
+    if filters.sort != "slug":
+        report.rows = sort_rows(report.rows, filters.sort)
+    if filters.limit is not None:
+        report.rows = report.rows[: filters.limit]
+    return report
+
+
+# --- the fast path: the timeline (store.timeline) and the rollup (store.rollup) ----------
+
+# One row per startup: its state on D (one index seek in startup_state) and its
+# unattributed lines up to the end of the month before D's (one seek in the rollup).
+SQL_STATE_ON = """
+SELECT s.id, s.slug, s.title, i.slug, st.phase, st.envelope_cents, st.pending_cents,
+       st.roots, st.alerts, st.next_deadline_on, st.next_deadline_title,
+       (SELECT r.cum_cents FROM consumption_month r
+        WHERE r.convention_id IS NULL AND r.startup_id = s.id AND r.month < :month
+        ORDER BY r.month DESC LIMIT 1)
+FROM startup s
+LEFT JOIN incubator i ON i.id = s.incubator_id
+LEFT JOIN startup_state st ON st.startup_id = s.id
+  AND st.valid_from = (SELECT MAX(x.valid_from) FROM startup_state x
+                       WHERE x.startup_id = s.id AND x.valid_from <= :as_of)
+"""
+SQL_FILTER_PHASE = "st.phase = :phase"
+SQL_FILTER_INCUBATOR = "i.slug = :incubator"
+SQL_FILTER_SPONSOR = """EXISTS (SELECT 1 FROM startup_sponsor ss
+        JOIN organisation o ON o.id = ss.organisation_id
+        WHERE ss.startup_id = s.id AND o.slug = :sponsor)"""
+# The running total of each convention in force, up to the end of the month before D's
+# (the ids are integers read back from startup_state, written into the statement in
+# chunks so that no engine's limit on parameters applies).
+SQL_ROOTS_CUMULATED = """
+SELECT c.id, (SELECT r.cum_cents FROM consumption_month r
+              WHERE r.convention_id = c.id AND r.startup_id = c.startup_id AND r.month < :month
+              ORDER BY r.month DESC LIMIT 1)
+FROM convention c WHERE c.id IN ({ids})
+"""
+# Payments of D's year before D's month, for the conventions in force with a CP planned
+# for D's year (the only ones the CP rule looks at).
+SQL_ROOTS_PAID_THIS_YEAR = """
+SELECT r.convention_id, SUM(r.paid_cents) FROM consumption_month r
+WHERE r.convention_id IN ({ids}) AND r.month >= :year_start AND r.month < :month
+GROUP BY r.convention_id
+"""
+SQL_PARTIAL_MONTH_SUMS = """
+SELECT startup_id, counted_convention_id, kind, SUM(amount_cents)
+FROM consumption_line
+WHERE date >= :month AND date <= :as_of
+GROUP BY startup_id, counted_convention_id, kind
+"""
+ID_CHUNK = 2000
+
+
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), ID_CHUNK):
+        yield ",".join(str(int(x)) for x in ids[i : i + ID_CHUNK])
+
+
+def _consumption_on(reader: Reader, as_of: dt.date, root_ids: list[int], scheduled_ids: list[int]):
+    """The consumption figures of the fast path, as dicts keyed by convention (consumed,
+    window, paid this year) and by startup (unattributed in D's month, burn window)."""
+    month = month_of(as_of)
+    window_start = as_of - dt.timedelta(days=BURN_WINDOW_DAYS)
+    first_month = month_of(window_start)
+    consumed: dict[int, int] = {}
+    for ids in _chunks(root_ids):
+        for cid, cum in reader.rows(SQL_ROOTS_CUMULATED.format(ids=ids), month=month):
+            if cum is not None:
+                consumed[cid] = int(cum)
+    unattributed: dict[int, int] = defaultdict(int)
+    burn: dict[int, int] = defaultdict(int)
+    window: dict[int, int] = defaultdict(int)
+    paid: dict[int, int] = defaultdict(int)
+    for ids in _chunks(scheduled_ids):
+        for cid, total in reader.rows(
+            SQL_ROOTS_PAID_THIS_YEAR.format(ids=ids),
+            year_start=dt.date(as_of.year, 1, 1),
+            month=month,
+        ):
+            paid[cid] = int(total)
+    for sid, cid, kind, total in reader.rows(SQL_PARTIAL_MONTH_SUMS, month=month, as_of=as_of):
+        total = int(total)
+        burn[sid] += total
+        if cid is None:
+            unattributed[sid] += total
+            continue
+        consumed[cid] = consumed.get(cid, 0) + total
+        window[cid] += total
+        if kind == PAYMENT:
+            paid[cid] += total
+    for sid, cid, total in reader.rows(SQL_WINDOW_MONTHS, first_month=first_month, month=month):
+        burn[sid] += int(total)
+        if cid is not None:
+            window[cid] += int(total)
+    for sid, cid, total in reader.rows(
+        SQL_WINDOW_HEAD, window_start=window_start, head_end=next_month(first_month)
+    ):
+        burn[sid] += int(total)
+        if cid is not None:
+            window[cid] += int(total)
+    return consumed, unattributed, burn, window, paid
+
+
+def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> PortfolioReport:
+    """The portfolio on D: each startup's precomputed state (``startup_state``) and its
+    consumption (the rollup), then the consumption-dependent rules (``budget.finish``).
+
+    Equal to ``build_reference`` (a property test checks it); the phase, incubator and
+    sponsor filters are applied in SQL.
+    """
+    import json
+
+    from store.timeline import roots_from_json
+
+    filters = filters or Filters()
+    where, params = [], {"as_of": as_of, "month": month_of(as_of)}
+    for value, clause, name in (
+        (filters.phase, SQL_FILTER_PHASE, "phase"),
+        (filters.incubator, SQL_FILTER_INCUBATOR, "incubator"),
+        (filters.sponsor, SQL_FILTER_SPONSOR, "sponsor"),
+    ):
+        if value is not None:
+            where.append(clause)
+            params[name] = value
+    sql = SQL_STATE_ON + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.slug"
+    states = reader.rows(sql, **params)
+    sponsors: dict[int, list[str]] = defaultdict(list)
+    for sid, slug in reader.rows(SQL_SPONSORS):
+        sponsors[sid].append(slug)
+
+    root_ids: list[int] = []
+    scheduled_ids: list[int] = []
+    roots_of: list[list] = []
+    for row in states:
+        raw = json.loads(row[7]) if row[7] else ()
+        roots_of.append(raw)
+        for r in raw:  # [id, ceiling, start, end, cp of D's year]
+            root_ids.append(r[0])
+            if r[4] is not None:
+                scheduled_ids.append(r[0])
+    consumed, unattributed, burn, window, paid = _consumption_on(
+        reader, as_of, root_ids, scheduled_ids
+    )
+
+    # Listed by slug with a limit and no --alerts: the rows past the limit only count in
+    # the totals, which need no rule but sums (no assessment made for them).
+    cut = (
+        filters.limit
+        if filters.limit is not None and filters.sort == "slug" and not filters.alerts
+        else None
+    )
+    report = PortfolioReport(as_of=as_of, rows=[])
+    empty = Structure()
+    alert_sets: dict[str, frozenset[str]] = {}
+    for i in range(len(states)):
+        # Each row's SQL tuple is let go as soon as it is assessed.
+        row, raw = states[i], roots_of[i]
+        states[i] = roots_of[i] = None
+        sid = row[0]
+        alerts = row[8]
+        if cut is not None and i >= cut:
+            if alerts is None:
+                report.totals.add_figures(0, 0, 0)
+            else:
+                used = sum(consumed.get(r[0], 0) for r in raw)
+                report.totals.add_figures(row[5], row[6], used)
+            continue
+        if alerts is None:  # no state row: nothing known of the startup but its name
+            structure = empty
+        else:
+            codes = alert_sets.get(alerts)
+            if codes is None:
+                codes = alert_sets[alerts] = frozenset(alerts.split())
+            day = row[9]
+            structure = Structure(
+                phase=row[4],
+                envelope_cents=row[5],
+                pending_cents=row[6],
+                roots=roots_from_json(raw),
+                next_deadline=None
+                if day is None
+                else DeadlineFacts(date=as_date(day), title=row[10]),
+                alerts=codes,
+            )
+        assessment = finish(
+            structure,
+            as_of,
+            consumed_cents=consumed,
+            unattributed_cents=int(row[11] or 0) + unattributed.get(sid, 0),
+            burn_window_cents=burn.get(sid, 0),
+            window_cents_by_root=window,
+            paid_this_year_cents=paid,
+        )
+        if filters.alerts and not assessment.alerts:
+            continue
+        report.totals.add(assessment)
+        report.rows.append(
+            StartupRow(
+                id=sid,
+                slug=row[1],
+                title=row[2],
+                incubator=row[3],
+                sponsors=sponsors.get(sid, []),
+                assessment=assessment,
+            )
+        )
     if filters.sort != "slug":
         report.rows = sort_rows(report.rows, filters.sort)
     if filters.limit is not None:

@@ -15,7 +15,7 @@ from pathlib import Path
 from store.errors import NotAStore
 
 # Every revision ever released, oldest first; the last one is the head.
-REVISIONS = ("0001_initial", "0002_attribution", "0003_report_rollup")
+REVISIONS = ("0001_initial", "0002_attribution", "0003_report_rollup", "0004_startup_state")
 HEAD = REVISIONS[-1]
 
 
