@@ -88,11 +88,19 @@ class ImportScreen(ModalScreen[Any]):
             )
             with Horizontal(classes="field"):
                 yield Label("Fichier")
-                yield Input(self.initial_path, placeholder="chemin/avenant.txt ou .pdf", id="path")
+                yield Input(
+                    self.initial_path,
+                    placeholder="chemin/avenant.txt ou .pdf",
+                    id="path",
+                    compact=True,
+                )
             with Horizontal(classes="field"):
                 yield Label("Startup")
                 yield Input(
-                    self.startup or "", placeholder="vide : celle que le texte nomme", id="startup"
+                    self.startup or "",
+                    placeholder="vide : celle que le texte nomme",
+                    id="startup",
+                    compact=True,
                 )
             yield Static("", id="error-path", classes="field-error -hidden")
             with VerticalScroll(classes="dialog-body", id="import-plan-box"):
