@@ -90,6 +90,7 @@ AsOfOption = Annotated[
 class _State:
     db: str | None = None
     argv: tuple[str, ...] = ()
+    read_only: bool = False
 
 
 def _db(value: str | None) -> str | None:
@@ -113,9 +114,14 @@ def root(
             show_default=False,
         ),
     ] = None,
+    read_only: Annotated[
+        bool,
+        typer.Option("--read-only", help="Open the app with every form and write disabled."),
+    ] = False,
 ) -> None:
     """Without a command, open the portfolio on the configured store."""
     _State.db = db
+    _State.read_only = read_only
     if actor is not None:
         _set_actor(actor)
     if ctx.invoked_subcommand is None:
@@ -130,20 +136,28 @@ def _interactive() -> bool:
     return sys.stdout.isatty() and sys.stdin.isatty()
 
 
-def _run_app(db: str | None, *, as_of: dt.date | None) -> None:
+def _run_app(db: str | None, *, as_of: dt.date | None, read_only: bool = False) -> None:
     """Open the Textual app on the store (checked first, so a bad store is one line on stderr)."""
     from store.read import open_reader
 
     open_reader(db).close()
     from tui.app import StartupsApp
 
-    StartupsApp(db, as_of).run()
+    StartupsApp(db, as_of, read_only=read_only or _State.read_only).run()
+
+
+ReadOnlyOption = Annotated[
+    bool,
+    typer.Option(
+        "--read-only", help="Open the app to look only: every form and write action is disabled."
+    ),
+]
 
 
 @app.command()
-def tui(db: DbOption = None, as_of: AsOfOption = None) -> None:
+def tui(db: DbOption = None, as_of: AsOfOption = None, read_only: ReadOnlyOption = False) -> None:
     """Open the app (portfolio, startups, conventions, budget, deadlines) on the store."""
-    _run_app(_db(db), as_of=as_of)
+    _run_app(_db(db), as_of=as_of, read_only=read_only)
 
 
 @app.command()

@@ -1,33 +1,23 @@
-"""What the app shows, as plain data: the portfolio, one startup's card, the agenda.
+"""What the app shows beyond the CLI's data: views shaped for the screens and forms.
 
-Small functions over the store, one unit of work each, so that the app's thread
-workers call one function and get frozen data back (no ORM object leaves here).
-The portfolio comes from ``store.report`` (aggregate SQL through ``store.read``);
-a startup's card is read with the ORM in one session.
+The figures come from the same functions as the CLI, so that both show the same thing:
+the portfolio from ``store.report``, the agenda from ``store.agenda``, a startup's card
+from ``store.card``.  What is only the app's is read here: the consumption lines one by
+one, the burn-down series, and the few columns the forms and the evidence pane need
+(parent ids, representatives' titles, an imported text's evidence and sha256, KPI ids).
+Read with plain SQL through ``store.read.Reader``; no ORM object leaves here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-from collections import defaultdict
 from dataclasses import dataclass, field
 
-from store.budget import (
-    Assessment,
-    Budget,
-    DeadlineFacts,
-    PhaseFacts,
-    StartupFacts,
-    assess,
-    budgets,
-    concluded_on,
-    derived_deadlines,
-    phase_on,
-    phase_rank,
-)
-from store.read import Reader
-from store.report import PortfolioReport, build, load_facts
+from store.agenda import AgendaItem, Selection, load_conventions, select_items
+from store.budget import Assessment
+from store.read import Reader, as_date
+from store.report import PortfolioReport, build
 
 # --- the portfolio ----------------------------------------------------------------------
 
@@ -40,60 +30,10 @@ def portfolio(reader: Reader, as_of: dt.date) -> PortfolioReport:
 # --- the agenda -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AgendaItem:
-    slug: str
-    startup: str
-    date: dt.date
-    title: str
-    kind: str
-    done: bool
-    derived: bool
-    overdue: bool
-    days: int  # from D to the deadline (negative: past)
-    id: int | None = None
-
-
-SQL_TITLES = "SELECT id, slug, title FROM startup"
-
-
 def agenda(reader: Reader, as_of: dt.date, within_days: int | None = 90) -> list[AgendaItem]:
-    """The portfolio's deadlines not done: overdue ones first, then the next ``within_days``.
-
-    Derived deadlines (each convention's end, as known on D) are included; a derived
-    deadline in the past is not "overdue" (nobody has to do it), so it is left out.
-    """
-    titles = {sid: (slug, title) for sid, slug, title in reader.rows(SQL_TITLES)}
-    facts = load_facts(reader, as_of)
-    items: list[AgendaItem] = []
-    for sid, f in facts.items():
-        slug, title = titles.get(sid, ("?", "?"))
-        deadlines = [*f.deadlines, *derived_deadlines(budgets(f.conventions), as_of)]
-        for d in deadlines:
-            if d.done:
-                continue
-            days = (d.date - as_of).days
-            overdue = days < 0 and not d.derived
-            if days < 0 and not overdue:
-                continue
-            if not overdue and within_days is not None and days > within_days:
-                continue
-            items.append(
-                AgendaItem(
-                    slug=slug,
-                    startup=title,
-                    date=d.date,
-                    title=d.title,
-                    kind=d.kind,
-                    done=d.done,
-                    derived=d.derived,
-                    overdue=overdue,
-                    days=days,
-                    id=d.id,
-                )
-            )
-    items.sort(key=lambda i: (not i.overdue, i.date, i.startup, i.title))
-    return items
+    """``startups deadlines --within DAYS``: the overdue ones first, then by date."""
+    items = select_items(reader, as_of, Selection(within=within_days))
+    return sorted(items, key=lambda i: (not i.overdue, i.date, i.startup_title, i.title))
 
 
 # --- one startup ------------------------------------------------------------------------
@@ -136,7 +76,7 @@ class ConventionView:
     parent_id: int | None
     title: str | None
     object: str | None
-    status: str  # "in force", "pending", "ended" or "future" (signed after D, or not begun)
+    status: str  # store.card: in_force, pending, upcoming (signed after D, not begun) or ended
     signed_on: dt.date | None
     concluded_on: dt.date | None
     starts_on: dt.date | None
@@ -153,6 +93,7 @@ class ConventionView:
     notes: str | None
     placeholder: bool
     consumed_cents: int = 0
+    source_sha256: str | None = None
 
     @property
     def label(self) -> str:
@@ -173,6 +114,7 @@ class DeadlineView:
     derived: bool
     overdue: bool
     convention_id: int | None
+    ref: str = ""  # store.agenda's stable reference: deadline-12, convention-3-end…
 
 
 @dataclass(frozen=True)
@@ -254,20 +196,27 @@ class StartupCard:
         return [c for c in self.conventions if c.parent_id is None or c.parent_id not in ids]
 
 
-def _status(concluded: dt.date | None, root: Budget | None, on: dt.date) -> str:
-    """in force, pending (no signature), future (signed after D, or not begun) or ended."""
-    if concluded is None:
-        return "pending"
-    if concluded > on or root is None:
-        return "future"
-    if root.pending:
-        return "pending"
-    if root.in_force(on):
-        return "in force"
-    end = root.ends_on(on)
-    if end is not None and end < on:
-        return "ended"
-    return "future"
+SQL_STARTUP_ID = "SELECT id FROM startup WHERE slug = :slug"
+SQL_CONVENTION_EXTRAS = """
+SELECT id, parent_id, evidence, source_sha256 FROM convention WHERE startup_id = :sid
+"""
+SQL_PARTY_TITLES = """
+SELECT p.convention_id, p.name, p.representative_title
+FROM convention_party p JOIN convention c ON c.id = p.convention_id
+WHERE c.startup_id = :sid
+"""
+SQL_OBJECTIVE_IDS = "SELECT id FROM objective WHERE startup_id = :sid ORDER BY id"
+SQL_MEASUREMENTS = """
+SELECT m.objective_id, m.date, m.value, m.note
+FROM measurement m JOIN objective o ON o.id = m.objective_id
+WHERE o.startup_id = :sid
+ORDER BY m.date, m.id
+"""
+SQL_LINES = """
+SELECT id, date, amount_cents, kind, label, category, convention_id, counted_convention_id
+FROM consumption_line WHERE startup_id = :sid
+ORDER BY date, id
+"""
 
 
 def burn_points(
@@ -288,253 +237,128 @@ def burn_points(
     ]
 
 
-def startup_card(session, slug: str, as_of: dt.date) -> StartupCard:
-    """One startup as of D, everything the startup screen shows (read in one session)."""
-    from sqlmodel import select
+def startup_card(reader: Reader, slug: str, as_of: dt.date) -> StartupCard:
+    """One startup as of D: ``store.card``'s card (``startups show``) plus the app's extras."""
+    from store.card import build_card
 
-    from store.ledger import convention_facts, startup_by_slug
-    from store.models import (
-        ConsumptionLine,
-        Convention,
-        ConventionParty,
-        Deadline,
-        FastAward,
-        FastPromotion,
-        Incubator,
-        Measurement,
-        Objective,
-        Organisation,
-        Phase,
-        ScheduleLine,
-        StartupSponsor,
-    )
+    card = build_card(reader, slug, as_of)  # NotFound when there is no such startup
+    (sid,) = reader.rows(SQL_STARTUP_ID, slug=slug)[0]
+    extras = {
+        cid: (parent, json.loads(evidence) if evidence else None, sha)
+        for cid, parent, evidence, sha in reader.rows(SQL_CONVENTION_EXTRAS, sid=sid)
+    }
+    titles_of = {(cid, name): title for cid, name, title in reader.rows(SQL_PARTY_TITLES, sid=sid)}
 
-    s = startup_by_slug(session, slug)
-    incubator = session.get(Incubator, s.incubator_id) if s.incubator_id else None
-    sponsors = session.exec(
-        select(Organisation.acronym, Organisation.name, Organisation.slug)
-        .join(StartupSponsor, StartupSponsor.organisation_id == Organisation.id)
-        .where(StartupSponsor.startup_id == s.id)
-        .order_by(StartupSponsor.position)
-    ).all()
-    phases = session.exec(select(Phase).where(Phase.startup_id == s.id)).all()
-    facts_conventions = convention_facts(session, s.id)
-    all_budgets = budgets(facts_conventions)
-    budget_of = {b.id: b for b in all_budgets}
-    root_of = {b.id: b.id for b in all_budgets}
-    for b in all_budgets:
-        for a in b.avenants:
-            root_of[a.id] = b.id
-    conventions = session.exec(
-        select(Convention).where(Convention.startup_id == s.id).order_by(Convention.id)
-    ).all()
-    ids = [c.id for c in conventions]
-    parties: dict[int, list[PartyView]] = defaultdict(list)
-    schedules: dict[int, list[ScheduleView]] = defaultdict(list)
-    if ids:
-        for p in session.exec(
-            select(ConventionParty)
-            .where(ConventionParty.convention_id.in_(ids))
-            .order_by(ConventionParty.position)
-        ):
-            parties[p.convention_id].append(
+    def view(c, root=None) -> ConventionView:
+        parent, evidence, sha = extras.get(c.id, (None, None, None))
+        return ConventionView(
+            id=c.id,
+            kind=c.kind,
+            number=c.number,
+            parent_id=parent,
+            title=c.title,
+            object=c.object,
+            status=c.status,
+            signed_on=c.signed_on,
+            concluded_on=c.concluded_on,
+            starts_on=c.starts_on,
+            ends_on=c.ends_on,
+            ends_on_precision=c.ends_on_precision,
+            ceiling_cents=c.ceiling_cents,
+            effective_ceiling_cents=c.ceiling_on_cents if root is None else None,
+            effective_ends_on=c.ends_on_effective if root is None else None,
+            parties=tuple(
                 PartyView(
                     p.name,
                     p.short_name,
                     p.role,
                     p.representative,
-                    p.representative_title,
+                    titles_of.get((c.id, p.name)),
                     p.signed_on,
                 )
-            )
-        for line in session.exec(
-            select(ScheduleLine)
-            .where(ScheduleLine.convention_id.in_(ids))
-            .order_by(ScheduleLine.year)
-        ):
-            schedules[line.convention_id].append(
-                ScheduleView(line.year, line.ae_cents, line.cp_cents)
-            )
-    lines = session.exec(
-        select(ConsumptionLine)
-        .where(ConsumptionLine.startup_id == s.id)
-        .order_by(ConsumptionLine.date, ConsumptionLine.id)
-    ).all()
-    consumed_by_root: dict[int, int] = defaultdict(int)
-    unattributed = 0
-    window_start = as_of - dt.timedelta(days=90)
-    burn_window = 0
-    for line in lines:
-        if line.date <= as_of:
-            if line.counted_convention_id is None:
-                unattributed += line.amount_cents
-            else:
-                consumed_by_root[line.counted_convention_id] += line.amount_cents
-            if line.date > window_start:
-                burn_window += line.amount_cents
-    facts_by_id = {f.id: f for f in facts_conventions}
-    views: list[ConventionView] = []
-    titles: dict[int, str] = {}
-    for c in conventions:
-        budget = budget_of.get(c.id)
-        view = ConventionView(
-            id=c.id,
-            kind=c.kind,
-            number=c.number,
-            parent_id=c.parent_id,
-            title=c.title,
-            object=c.object,
-            status=_status(
-                concluded_on(facts_by_id[c.id]), budget_of.get(root_of.get(c.id, -1)), as_of
+                for p in c.parties
             ),
-            signed_on=c.signed_on,
-            concluded_on=concluded_on(facts_by_id[c.id]),
-            starts_on=c.starts_on,
-            ends_on=c.ends_on,
-            ends_on_precision=c.ends_on_precision,
-            ceiling_cents=c.ceiling_cents,
-            effective_ceiling_cents=budget.ceiling_cents(as_of) if budget else None,
-            effective_ends_on=budget.ends_on(as_of) if budget else None,
-            parties=tuple(parties.get(c.id, ())),
-            schedule=tuple(schedules.get(c.id, ())),
-            imputation={k: getattr(c, k) for k, _ in IMPUTATION_FIELDS if getattr(c, k)},
+            schedule=tuple(ScheduleView(y.year, y.ae_cents, y.cp_cents) for y in c.schedule),
+            imputation=dict(c.imputation),
             source_file=c.source_file,
-            evidence=json.loads(c.evidence) if c.evidence else None,
+            evidence=evidence,
             notes=c.notes,
             placeholder=c.placeholder,
-            consumed_cents=consumed_by_root.get(c.id, 0) if budget else 0,
+            consumed_cents=c.consumed_cents if root is None else 0,
+            source_sha256=sha,
         )
-        views.append(view)
-        titles[c.id] = view.label
-    deadline_rows = session.exec(
-        select(Deadline).where(Deadline.startup_id == s.id).order_by(Deadline.date)
-    ).all()
-    deadline_facts = [
-        DeadlineFacts(
-            id=d.id,
-            date=d.date,
-            title=d.title,
-            kind=d.kind,
-            done=d.done,
-            convention_id=d.convention_id,
+
+    conventions: list[ConventionView] = []
+    for root in card.conventions:
+        conventions.append(view(root))
+        conventions.extend(view(a, root) for a in root.avenants)
+    titles = {c.id: c.label for c in conventions}
+
+    measurements: dict[int, list] = {}
+    for oid, day, value, note in reader.rows(SQL_MEASUREMENTS, sid=sid):
+        measurements.setdefault(oid, []).append((as_date(day), value, note))
+    objective_ids = [oid for (oid,) in reader.rows(SQL_OBJECTIVE_IDS, sid=sid)]
+    kpis = [
+        KpiView(
+            objective_id=oid,
+            metric=k.metric,
+            unit=k.unit,
+            target=k.target,
+            target_date=k.target_date,
+            direction=k.direction,
+            latest=k.latest_value,
+            latest_on=k.latest_date,
+            description=k.description,
+            measurements=tuple(measurements.get(oid, ())),
         )
-        for d in deadline_rows
+        for oid, k in zip(objective_ids, card.kpis, strict=True)
     ]
-    phase_facts = tuple(PhaseFacts(p.name, p.start, p.end) for p in phases)
-    assessment = assess(
-        StartupFacts(
-            conventions=tuple(facts_conventions),
-            phases=phase_facts,
-            deadlines=tuple(deadline_facts),
-            consumed_cents=dict(consumed_by_root),
-            unattributed_cents=unattributed,
-            burn_window_cents=burn_window,
-        ),
-        as_of,
-    )
-    done_on = {d.id: d.done_on for d in deadline_rows}
-    deadlines = [
-        DeadlineView(
-            id=d.id,
-            date=d.date,
-            title=d.title,
-            kind=d.kind,
-            done=d.done,
-            done_on=done_on.get(d.id),
-            derived=d.derived,
-            overdue=not d.done and not d.derived and d.date < as_of,
-            convention_id=d.convention_id,
-        )
-        for d in [*deadline_facts, *derived_deadlines(all_budgets, as_of)]
-    ]
-    deadlines.sort(key=lambda d: (d.date, d.derived, d.title))
-    current_phase = phase_on(phase_facts, as_of)
-    ordered_phases = sorted(
-        phases, key=lambda p: (p.start or dt.date.min, phase_rank(p.name), p.name)
-    )
-    phase_views = [
-        PhaseView(p.name, p.start, p.end, p.name == current_phase) for p in ordered_phases
-    ]
-    kpis = []
-    for o in session.exec(
-        select(Objective).where(Objective.startup_id == s.id).order_by(Objective.id)
-    ):
-        measurements = session.exec(
-            select(Measurement)
-            .where(Measurement.objective_id == o.id)
-            .order_by(Measurement.date, Measurement.id)
-        ).all()
-        seen = [m for m in measurements if m.date <= as_of]
-        latest = seen[-1] if seen else None
-        kpis.append(
-            KpiView(
-                objective_id=o.id,
-                metric=o.metric,
-                unit=o.unit,
-                target=o.target,
-                target_date=o.target_date,
-                direction=o.direction,
-                latest=latest.value if latest else None,
-                latest_on=latest.date if latest else None,
-                description=o.description,
-                measurements=tuple((m.date, m.value, m.note) for m in measurements),
-            )
-        )
-    fast = [
-        FastView(promotion.title if promotion else None, promotion.date if promotion else None, a)
-        for a, promotion in (
-            (award.amount_cents, session.get(FastPromotion, award.promotion_id))
-            for award in session.exec(select(FastAward).where(FastAward.startup_id == s.id))
-        )
-    ]
-    line_views = [
+
+    rows = reader.rows(SQL_LINES, sid=sid)
+    lines = [
         LineView(
-            id=line.id,
-            date=line.date,
-            amount_cents=line.amount_cents,
-            kind=line.kind,
-            label=line.label,
-            category=line.category,
-            convention_id=line.convention_id,
-            counted=titles.get(line.counted_convention_id) if line.counted_convention_id else None,
-            future=line.date > as_of,
+            id=lid,
+            date=as_date(day),
+            amount_cents=amount,
+            kind=kind,
+            label=label,
+            category=category,
+            convention_id=cid,
+            counted=titles.get(counted) if counted else None,
+            future=as_date(day) > as_of,
         )
-        for line in lines
+        for lid, day, amount, kind, label, category, cid, counted in rows
     ]
-    links = [
-        (name, url)
-        for name, url in (
-            ("site", s.link),
-            ("code", s.repository),
-            ("budget", s.budget_url),
-            ("dashlord", s.dashlord_url),
-        )
-        if url
-    ]
+    facts = load_conventions(reader, sid).get(sid, [])
     return StartupCard(
-        id=s.id,
-        slug=s.slug,
-        title=s.title,
-        mission=s.mission,
-        incubator=incubator.slug if incubator else None,
-        sponsors=[acronym or name or slug for acronym, name, slug in sponsors],
-        links=links,
+        id=sid,
+        slug=card.slug,
+        title=card.title,
+        mission=card.mission,
+        incubator=card.incubator,
+        sponsors=[s["acronym"] or s["name"] or s["slug"] for s in card.sponsors],
+        links=list(card.links.items()),
         as_of=as_of,
-        assessment=assessment,
-        phases=phase_views,
+        assessment=card.assessment,
+        phases=[PhaseView(p.name, p.start, p.end, p.current) for p in card.phases],
         kpis=kpis,
-        fast=fast,
-        conventions=views,
-        deadlines=deadlines,
-        lines=line_views,
-        burn=burn_points(
-            facts_conventions,
-            [(line.counted_convention_id, line.date, line.amount_cents) for line in lines],
-            as_of,
-        ),
+        fast=[FastView(f.title, f.date, f.amount_cents) for f in card.fast],
+        conventions=conventions,
+        deadlines=[
+            DeadlineView(
+                id=d.id,
+                date=d.date,
+                title=d.title,
+                kind=d.kind,
+                done=d.done,
+                done_on=d.done_on,
+                derived=d.derived,
+                overdue=d.overdue,
+                convention_id=d.convention_id,
+                ref=d.ref,
+            )
+            for d in card.deadlines
+        ],
+        lines=lines,
+        burn=burn_points(facts, [(c, as_date(d), a) for _, d, a, _, _, _, _, c in rows], as_of),
     )
-
-
-def startup_titles(reader: Reader) -> list[tuple[str, str]]:
-    """(slug, title) of every startup, for the command palette."""
-    return [(slug, title) for _, slug, title in reader.rows(SQL_TITLES + " ORDER BY title")]

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
+from pathlib import Path
 
 import pytest
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tree
+from tui_support import settle, wait_until
 
 from tui.app import StartupsApp
 from tui.screens.as_of import AsOfScreen
@@ -18,12 +20,6 @@ from tui.screens.startup import StartupScreen
 
 AS_OF = dt.date(2018, 9, 15)
 SIZE = (120, 40)
-
-
-async def settle(pilot) -> None:
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def table(app) -> PortfolioTable:
@@ -82,36 +78,33 @@ async def test_filter_as_you_type_then_clear(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("slash", *"dossier")
-        assert slugs(app) == ["dossiersco"]
+        await wait_until(pilot, lambda: slugs(app) == ["dossiersco"], "rows")
         assert "1/2 startups" in text_of(app.screen.query_one("#totals", Static))
         await pilot.press("escape")
-        assert slugs(app) == ["classe-a-12", "dossiersco"]
+        await wait_until(pilot, lambda: slugs(app) == ["classe-a-12", "dossiersco"], "rows")
         await pilot.press("slash", *"dgesco", "enter")  # a sponsor
-        assert slugs(app) == ["classe-a-12"]
+        await wait_until(pilot, lambda: slugs(app) == ["classe-a-12"], "rows")
         assert app.focused is table(app)
         app.screen.query_one("#filter", Input).value = "classe a"  # accents folded
-        await pilot.pause()
-        assert slugs(app) == ["classe-a-12"]
+        await wait_until(pilot, lambda: slugs(app) == ["classe-a-12"], "rows")
 
 
 async def test_facets(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         app.screen.query_one("#phase", Select).value = "construction"
-        await pilot.pause()
-        assert slugs(app) == ["dossiersco"]
+        await wait_until(pilot, lambda: slugs(app) == ["dossiersco"], "rows")
         app.screen.query_one("#phase", Select).value = Select.NULL
         app.screen.query_one("#sponsor", Select).value = "dgesco"
-        await pilot.pause()
-        assert slugs(app) == ["classe-a-12"]
+        await wait_until(pilot, lambda: slugs(app) == ["classe-a-12"], "rows")
         app.screen.query_one("#sponsor", Select).value = Select.NULL
         await pilot.pause()
     async with StartupsApp(app.store_location, dt.date(2019, 2, 15)).run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("a")  # alerts only: on 2019-02-15 DossierSco has none
-        assert "dossiersco" not in slugs(pilot.app)
+        await wait_until(pilot, lambda: "dossiersco" not in slugs(pilot.app), "alerts only")
         await pilot.press("a")
-        assert "dossiersco" in slugs(pilot.app)
+        await wait_until(pilot, lambda: "dossiersco" in slugs(pilot.app), "all again")
 
 
 async def test_sort_by_keys_and_by_clicking_a_header(app):
@@ -121,7 +114,7 @@ async def test_sort_by_keys_and_by_clicking_a_header(app):
         await pilot.press("s")
         assert t.sort_column == "title"
         await pilot.press("r")
-        assert slugs(app) == ["dossiersco", "classe-a-12"]
+        await wait_until(pilot, lambda: slugs(app) == ["dossiersco", "classe-a-12"], "rows")
         # Click the "Reste" header: unknown amounts sort last.
         x = sum(
             w + 1
@@ -175,7 +168,11 @@ async def test_conventions_tree_and_detail(app):
         assert "269 700" in detail and "0214-CEN2" in detail and "Henri Verdier" in detail
         tree.focus()
         await pilot.press("down", "down")
-        await pilot.pause()
+        await wait_until(
+            pilot,
+            lambda: "co-financement FAST" in text_of(screen.query_one("#convention-info", Static)),
+            "FAST convention shown",
+        )
         detail = text_of(screen.query_one("#convention-info", Static))
         assert "co-financement FAST" in detail and "2020" in detail and "AE" in detail
 
@@ -186,8 +183,8 @@ async def test_budget_tab_draws_the_burn_down(app):
         screen = await open_startup(pilot, "classe-a-12")
         assert screen._chart is None  # plotext waits until the chart is shown
         await pilot.press("3")
-        await pilot.pause()
-        assert screen._chart is not None
+        await settle(pilot)
+        assert screen._chart is not None and screen._chart.drawn_for is screen.card
         burn = screen.query_one("#burn-table", DataTable)
         months = [str(burn.get_row_at(i)[0]) for i in range(burn.row_count)]
         assert months[0] == "2018-04" and "2018-09" in months
@@ -198,8 +195,12 @@ async def test_deadlines_and_consumption_tabs_highlight_overdue(app):
         await settle(pilot)
         screen = await open_startup(pilot, "classe-a-12")
         deadlines = screen.query_one("#deadline-table", DataTable)
-        first = deadlines.get_row_at(0)
-        assert str(first[0]) == "2018-09-01" and "en retard" in str(first[3])
+        rows = [[str(c) for c in deadlines.get_row_at(i)] for i in range(deadlines.row_count)]
+        overdue = [r for r in rows if "en retard" in r[2]]
+        assert [r[0] for r in overdue] == ["2018-09-01"]
+        # The same deadlines as `startups deadlines`/`show` (store.agenda): derived ones too.
+        assert ["2018-10-01", "Fin de la convention de service"] in [[r[0], r[3]] for r in rows]
+        assert any(r[1] == "renouvellement" for r in rows)
         lines = screen.query_one("#line-table", DataTable)
         assert lines.row_count == 5
         assert "hors convention" not in "".join(str(c) for c in lines.get_row_at(0))
@@ -274,7 +275,17 @@ async def test_help_palette_theme_and_quit(app):
         assert app.theme == "textual-dark"
         await pilot.press("ctrl+p")
         await pilot.press(*"dossier")
-        await pilot.pause(0.3)
+        from textual.command import CommandList
+
+        hits = app.screen.query_one(CommandList)
+        await wait_until(
+            pilot,
+            lambda: any(
+                "DossierSCO" in str(hits.get_option_at_index(i).prompt)
+                for i in range(hits.option_count)
+            ),
+            "palette hit",
+        )
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, StartupScreen) and app.screen.slug == "dossiersco"
@@ -487,3 +498,121 @@ async def test_measurement_form(app, demo_db):
         await open_startup(pilot, "classe-a-12")
         await pilot.press("m")
         assert isinstance(app.screen, StartupScreen)
+
+
+def test_burn_chart_labels_never_collide():
+    """plotext places colliding labels in hash order: the chart leaves them room instead."""
+    from tui.widgets.burn_chart import GAP, Y_LABELS, tick_step
+
+    for width in range(20, 200):
+        for points in range(2, 60):
+            step = tick_step(points, width)
+            spacing = (width - Y_LABELS - 1) / (points - 1)
+            assert step * spacing >= GAP or step >= points
+
+
+# --- importing a convention -----------------------------------------------------------------
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples" / "conventions"
+
+
+async def test_import_the_dossiersco_avenant_completes_the_demo_one(app, demo_db):
+    from tui.screens.import_convention import ImportScreen
+
+    before = count(demo_db, "SELECT COUNT(*) FROM convention")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await open_startup(pilot, "dossiersco")
+        await pilot.press("i")
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        dialog.query_one("#path", Input).value = str(EXAMPLES / "dossiersco_avenant_2018-12-05.txt")
+        await pilot.press("enter")
+        await settle(pilot)
+        plan = text_of(dialog.query_one("#import-plan", Static))
+        assert "startup: dossiersco" in plan and "completed, not duplicated" in plan
+        assert "parent" in plan and "convention du 2018-04-12" in plan  # a field, its value
+        assert "l. " in plan  # and its evidence
+        assert count(demo_db, "SELECT COUNT(*) FROM convention WHERE evidence IS NOT NULL") == 0
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, StartupScreen) and screen.active_tab == "conventions"
+        assert count(demo_db, "SELECT COUNT(*) FROM convention") == before
+        assert count(demo_db, "SELECT COUNT(*) FROM convention WHERE evidence IS NOT NULL") == 1
+        selected = screen.selected_convention()
+        assert selected.kind == "avenant" and selected.evidence
+        detail = text_of(screen.query_one("#convention-info", Static))
+        assert "Preuves — dossiersco_avenant_2018-12-05.txt · sha256" in detail
+        assert "ceiling_eur" in detail and "deux cent mille euros" in detail
+
+
+async def test_import_refuses_a_file_that_is_not_a_convention(app, demo_db, tmp_path):
+    from tui.screens.import_convention import ImportScreen
+
+    unrelated = tmp_path / "notes.txt"
+    unrelated.write_text("Liste de courses : pain, lait, œufs.\n", encoding="utf-8")
+    before = count(demo_db, "SELECT COUNT(*) FROM convention")
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("i")
+        dialog = app.screen
+        assert isinstance(dialog, ImportScreen)
+        dialog.query_one("#path", Input).value = str(unrelated)
+        await pilot.press("enter")
+        await settle(pilot)
+        error = dialog.query_one("#error-path", Static)
+        assert "notes.txt" in text_of(error) and "\n" not in text_of(error).strip()
+        assert dialog.query_one("#confirm").disabled
+        await pilot.press("ctrl+s")  # refused: nothing to import
+        await settle(pilot)
+        assert app.screen is dialog
+        await pilot.press("escape")
+        assert isinstance(app.screen, PortfolioScreen)
+    assert count(demo_db, "SELECT COUNT(*) FROM convention") == before
+
+
+# --- read-only ------------------------------------------------------------------------------
+
+
+async def test_read_only_disables_every_write(demo_db):
+    from tui.screens.import_convention import ImportScreen
+
+    tables = ("convention", "consumption_line", "deadline", "measurement")
+    before = {t: count(demo_db, f"SELECT COUNT(*) FROM {t}") for t in tables}
+    app = StartupsApp(str(demo_db), AS_OF, read_only=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "lecture seule" in app.sub_title
+        await pilot.press("i")
+        assert not isinstance(app.screen, ImportScreen)
+        screen = await open_startup(pilot, "classe-a-12")
+        for action in ("new_convention", "new_line", "edit", "toggle_done"):
+            assert screen.check_action(action, ()) is None  # dimmed in the footer, not run
+        for key in ("c", "v", "l", "n", "m", "e"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen, key  # no form opens
+        await pilot.press("4", "x")
+        await settle(pilot)
+        refusals = [n for n in app._notifications if "Lecture seule" in n.message]
+        assert refusals
+        await pilot.press("escape", "d")
+        await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+    assert {t: count(demo_db, f"SELECT COUNT(*) FROM {t}") for t in tables} == before
+    assert count(demo_db, "SELECT COUNT(*) FROM deadline WHERE done = 1") == 0
+
+
+def test_cli_read_only_reaches_the_app(run, demo_db, monkeypatch):
+    import cli
+    from tui.app import StartupsApp
+
+    opened = []
+    monkeypatch.setattr(StartupsApp, "run", lambda self: opened.append(self.read_only))
+    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    assert run("tui", "--read-only", "--db", demo_db).code == 0
+    assert run("--read-only", "--db", demo_db).code == 0
+    assert run("tui", "--db", demo_db).code == 0
+    assert opened == [True, True, False]

@@ -11,6 +11,7 @@ import datetime as dt
 
 import pytest
 from textual.widgets import Input
+from tui_support import settle
 
 from tui.app import StartupsApp
 
@@ -19,20 +20,19 @@ SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((120, 40), id="120x40"
 
 
 def steady(*keys: str, startup: str | None = None):
+    """Open, press, and wait after each step until the app says it is ready."""
+
     async def run_before(pilot) -> None:
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
+        await settle(pilot)
         if startup is not None:
             pilot.app.action_open_startup(startup)
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
+            await settle(pilot)
         for key in keys:
             await pilot.press(key)
-            await pilot.pause()
-            await pilot.app.workers.wait_for_complete()
+            await settle(pilot)
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
-        await pilot.pause()
+        await settle(pilot)
 
     return run_before
 
@@ -81,3 +81,33 @@ def test_convention_form(snap_compare, app):
 
 def test_help(snap_compare, app):
     assert snap_compare(app, terminal_size=(120, 40), run_before=steady("question_mark"))
+
+
+def test_startup_conventions_with_evidence(snap_compare, demo_db):
+    """The DossierSco avenant imported from its text: the details end with its evidence."""
+    from pathlib import Path
+
+    from store.db import open_store
+    from store.importers.convention_store import apply_import, load_extraction, plan_import
+
+    text = (
+        Path(__file__).resolve().parents[1]
+        / "examples/conventions/dossiersco_avenant_2018-12-05.txt"
+    )
+    store = open_store(str(demo_db), create=False)
+    try:
+        with store.session() as session:
+            plan = plan_import(session, load_extraction(text))
+        with store.session() as session:
+            avenant = apply_import(session, plan).convention_id
+    finally:
+        store.dispose()
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        pilot.app.action_open_startup("dossiersco")
+        pilot.app.screen.show_convention(avenant)
+        await settle(pilot)
+
+    app = StartupsApp(str(demo_db), AS_OF, theme="textual-dark")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)

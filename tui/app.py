@@ -27,6 +27,20 @@ if TYPE_CHECKING:
     from store.read import Reader
 
 THEMES = ("textual-dark", "textual-light")
+# The actions that write: disabled (dimmed in the footer) in read-only mode.
+WRITE_ACTIONS = frozenset(
+    {
+        "new_convention",
+        "new_avenant",
+        "edit",
+        "new_line",
+        "new_deadline",
+        "toggle_done",
+        "new_measurement",
+        "import_convention",
+    }
+)
+WRITE_KEYS = "cvelnxmi"  # the keys bound to them on some screen
 
 
 class StartupsApp(App[None]):
@@ -41,6 +55,8 @@ class StartupsApp(App[None]):
         Binding("question_mark", "help", "Aide", key_display="?"),
         Binding("t", "time_travel", "Date"),
         Binding("ctrl+t", "toggle_theme", "Thème", show=False),
+        # Read-only: a write key a screen disables comes here, and says why nothing happens.
+        *(Binding(key, f"refuse_write('{key}')", show=False) for key in WRITE_KEYS),
     ]
 
     as_of: var[dt.date] = var(dt.date.today)
@@ -53,9 +69,11 @@ class StartupsApp(App[None]):
         as_of: dt.date | None = None,
         *,
         theme: str = "textual-dark",
+        read_only: bool = False,
     ) -> None:
         super().__init__()
         self.store_location = store_location
+        self.read_only = read_only
         self._initial_as_of = as_of or dt.date.today()
         self._store: Store | None = None
         self._store_lock = threading.Lock()
@@ -76,7 +94,10 @@ class StartupsApp(App[None]):
             if self._store is None:
                 from store.db import open_store
 
-                self._store = open_store(self.store_location, create=False)
+                # Read-only: the store itself refuses writes too, not only the forms.
+                self._store = open_store(
+                    self.store_location, create=False, read_only=self.read_only
+                )
             return self._store
 
     @property
@@ -99,7 +120,37 @@ class StartupsApp(App[None]):
             self._store.dispose()
 
     def watch_as_of(self, as_of: dt.date) -> None:
-        self.sub_title = f"au {as_of.isoformat()} · {self.store_name}"
+        read_only = " · lecture seule" if self.read_only else ""
+        self.sub_title = f"au {as_of.isoformat()} · {self.store_name}{read_only}"
+
+    # --- read-only mode ------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "refuse_write":
+            return self.read_only
+        if self.read_only and action in WRITE_ACTIONS:
+            return None  # shown dimmed, not run
+        return True
+
+    def action_refuse_write(self, key: str) -> None:
+        """A write key pressed in read-only mode, on a screen where it would write."""
+        for binding in getattr(type(self.screen), "BINDINGS", []):
+            if not isinstance(binding, Binding) or key not in binding.key.split(","):
+                continue
+            name = binding.action.split("(")[0].removeprefix("app.")
+            if name in WRITE_ACTIONS:
+                self.refuse_write()
+                return
+
+    def refuse_write(self) -> bool:
+        """In read-only mode, say so and return True (the caller then writes nothing)."""
+        if self.read_only:
+            self.notify(
+                "Lecture seule : rien ne peut être modifié (relancer sans --read-only).",
+                severity="warning",
+                timeout=4,
+            )
+        return self.read_only
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.report_failure(event)
@@ -156,6 +207,27 @@ class StartupsApp(App[None]):
         while len(self.screen_stack) > 2 and not isinstance(self.screen, PortfolioScreen):
             self.pop_screen()
 
+    def action_import_convention(self) -> None:
+        """Read a convention or avenant file, show the plan, store it on confirmation."""
+        from tui.screens.import_convention import ImportScreen
+        from tui.screens.startup import StartupScreen
+
+        if isinstance(self.screen, ImportScreen) or self.refuse_write():
+            return
+        here = self.screen
+
+        def imported(result) -> None:
+            if result is None or result.nothing or not result.startup_slug:
+                return
+            if isinstance(here, StartupScreen) and here.slug == result.startup_slug:
+                here.show_convention(result.convention_id)
+            else:
+                screen = StartupScreen(result.startup_slug)
+                screen.show_convention(result.convention_id)
+                self.push_screen(screen)
+
+        self.push_screen(ImportScreen(), imported)
+
     def saved(self) -> None:
         """Something was written: every screen reloads when it is next shown."""
         self.data_version += 1
@@ -180,4 +252,10 @@ class StartupsApp(App[None]):
             "Basculer entre textual-dark et textual-light",
             self.action_toggle_theme,
         )
+        if not self.read_only:
+            yield SystemCommand(
+                "Importer une convention (texte ou PDF)",
+                "Lire un texte ou un PDF, voir chaque champ et sa preuve, puis enregistrer",
+                self.action_import_convention,
+            )
         yield SystemCommand("Aide", "Les touches de chaque écran", self.action_help)

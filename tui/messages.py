@@ -26,7 +26,7 @@ class StartupLoaded(Message):
 
 @dataclass
 class AgendaLoaded(Message):
-    """The portfolio's deadlines (store.browse.AgendaItem list)."""
+    """The portfolio's deadlines (store.agenda.AgendaItem list)."""
 
     items: list
     as_of: dt.date

@@ -11,7 +11,17 @@ from textual.worker import Worker, WorkerState
 class DataScreen(Screen[None]):
     """A screen showing data as of ``app.as_of``; ``reload()`` starts its worker."""
 
-    _loaded_key: Any = None
+    _loaded_key: Any = None  # what the last load was started for
+    _applied_key: Any = None  # what the data on screen was loaded for
+    _failed_key: Any = None  # what the last failed load was started for
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only mode: the writing actions are shown dimmed and not run."""
+        from tui.app import WRITE_ACTIONS
+
+        if getattr(self.app, "read_only", False) and action in WRITE_ACTIONS:
+            return None
+        return True
 
     def data_key(self) -> Any:
         return (self.app.as_of, self.app.data_version)
@@ -33,6 +43,20 @@ class DataScreen(Screen[None]):
         self.set_loading(True)
         self.load()
 
+    def applied(self) -> None:
+        """Each screen calls this once it has shown what its worker loaded."""
+        self._applied_key = self._loaded_key
+        self.set_loading(False)
+
+    @property
+    def ready(self) -> bool:
+        """The screen shows (or has reported it could not load) its current data.
+
+        Tests and snapshots wait for this instead of a fixed number of pauses.
+        """
+        key = self.data_key()
+        return self._applied_key == key or self._failed_key == key
+
     def load(self) -> None:  # pragma: no cover - each screen starts its own worker
         raise NotImplementedError
 
@@ -44,4 +68,6 @@ class DataScreen(Screen[None]):
             w.is_running and w.node is self and w.group == "load" for w in self.app.workers
         ):
             self.set_loading(False)
+        if event.state is WorkerState.ERROR and event.worker.group == "load":
+            self._failed_key = self._loaded_key
         self.app.report_failure(event)

@@ -43,7 +43,7 @@ class DeadlinesScreen(DataScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(DataTable).add_columns("Date", "Dans", "Startup", "Échéance", "Nature")
+        self.query_one(DataTable).add_columns("Date", "Dans", "Startup", "Nature", "Échéance")
         self.query_one(DataTable).focus()
 
     def set_loading(self, loading: bool) -> None:
@@ -67,23 +67,25 @@ class DeadlinesScreen(DataScreen):
         table = self.query_one(DataTable)
         table.clear()
         overdue = sum(1 for i in self.items if i.overdue)
+        as_of = self.app.as_of
         for item in self.items:
+            days = (item.date - as_of).days
             style = "bold red" if item.overdue else ""
             if item.overdue:
-                when = Text(f"{-item.days} j de retard", style="bold white on #b3261e")
-            elif item.days == 0:
+                when = Text(f"{-days} j de retard", style="bold white on #b3261e")
+            elif days == 0:
                 when = Text("aujourd'hui", style="bold")
             else:
-                when = Text(f"{item.days} j", style="bold" if item.days <= 30 else "")
+                when = Text(f"{days} j", style="bold" if days <= 30 else "")
             kind = DEADLINE_KINDS.get(item.kind, item.kind)
-            if item.derived:
+            if item.derived and item.kind != "committee":
                 kind += " (déduite)"
             table.add_row(
                 Text(item.date.isoformat(), style=style),
                 when,
-                item.startup,
-                Text(item.title, style=style),
+                item.startup_title,
                 Text(kind, style="dim" if item.derived else ""),
+                Text(item.title, style=style),
             )
         window = "tout" if self.window is None else f"{self.window} prochains jours"
         bar = Text(no_wrap=True, overflow="ellipsis")
@@ -91,7 +93,7 @@ class DeadlinesScreen(DataScreen):
         bar.append(f" · {overdue} en retard" if overdue else " · aucune en retard")
         bar.append(f" · fenêtre : {window} (w)")
         self.query_one("#agenda-bar", Static).update(bar)
-        self.set_loading(False)
+        self.applied()
 
     def _current(self):
         table = self.query_one(DataTable)
@@ -113,10 +115,12 @@ class DeadlinesScreen(DataScreen):
             self.app.action_open_startup(item.slug)
 
     def action_toggle_done(self) -> None:
+        if self.app.refuse_write():
+            return
         item = self._current()
         if item is None:
             return
-        if item.derived or item.id is None:
+        if item.id is None:
             self.notify("Une échéance déduite d'une convention n'a pas à être marquée faite.")
             return
         self._set_done(item.id, self.app.as_of)

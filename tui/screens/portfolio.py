@@ -174,6 +174,7 @@ class PortfolioScreen(DataScreen):
         Binding("r", "reverse", "Inverser", show=False),
         Binding("a", "alerts_only", "Alertes"),
         Binding("d", "app.deadlines", "Échéances"),
+        Binding("i", "app.import_convention", "Importer"),
         Binding("escape", "clear", "Effacer", show=False),
     ]
 
@@ -228,7 +229,7 @@ class PortfolioScreen(DataScreen):
         table = self.query_one(PortfolioTable)
         table.set_rows(report.rows, keep=lambda r: r.id)
         self._apply_filter()
-        table.loading = False
+        self.applied()
 
     def _set_facet_options(self, rows: list[StartupRow]) -> None:
         phases = sorted(

@@ -209,19 +209,37 @@ def convention_detail(c: ConventionView, card: StartupCard) -> Group:
                 table.add_row(label, c.imputation[key])
         parts.append(table)
     if c.evidence:
-        parts.append(Text("Preuves (lignes du texte)", style="bold"))
-        for field, where in c.evidence.items():
-            if isinstance(where, dict):
-                parts.append(
-                    Text(
-                        f"{field} — l. {where.get('line', '?')} : {where.get('text', '')}",
-                        style="dim",
-                    )
-                )
+        parts.append(evidence_table(c))
     if c.notes:
         parts.append(Text("Notes", style="bold"))
         parts.append(Text(c.notes, style="italic"))
     return Group(*parts)
+
+
+EVIDENCE_WIDTH = 160  # characters of the quoted line (wrapped in the pane)
+
+
+def _excerpt(text: str, width: int = EVIDENCE_WIDTH) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def evidence_table(c: ConventionView) -> Group:
+    """Where the imported text says each fact: field, line number, the quoted line."""
+    heading = Text("Preuves", style="bold")
+    heading.append(f" — {c.source_file or 'texte importé'}", style="")
+    if c.source_sha256:
+        heading.append(f" · sha256 {c.source_sha256[:12]}…", style="dim")
+    table = Table(box=None, padding=(0, 1), header_style="dim", show_edge=False)
+    table.add_column("Champ", no_wrap=True, style="dim")
+    table.add_column("Ligne", justify="right", no_wrap=True)
+    table.add_column("Texte", overflow="fold")
+    rows = [(name, w) for name, w in c.evidence.items() if isinstance(w, dict)]
+    rows.sort(key=lambda row: (row[1].get("line") or 0, row[0]))
+    for name, where in rows:
+        line = where.get("line")
+        table.add_row(name, "?" if line is None else str(line), _excerpt(where.get("text") or ""))
+    return Group(heading, table)
 
 
 class StartupScreen(DataScreen):
@@ -243,6 +261,7 @@ class StartupScreen(DataScreen):
         Binding("n", "new_deadline", "Échéance"),
         Binding("x", "toggle_done", "Fait", show=False),
         Binding("m", "new_measurement", "Mesure KPI", show=False),
+        Binding("i", "app.import_convention", "Importer", show=False),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -250,6 +269,7 @@ class StartupScreen(DataScreen):
         self.slug = slug
         self.card: StartupCard | None = None
         self._chart = None
+        self._select_convention: int | None = None  # to select once the card is shown
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -289,12 +309,14 @@ class StartupScreen(DataScreen):
             "Mois", "Enveloppe", "Consommé (cumul)", "Reste", "Projection"
         )
         self.query_one("#deadline-table", DataTable).add_columns(
-            "Date", "Échéance", "Nature", "État"
+            "Date", "Nature", "État", "Échéance"
         )
         self.query_one("#line-table", DataTable).add_columns(
             "Date", "Libellé", "Nature", "Montant", "Imputée sur"
         )
         self.query_one("#convention-tree", Tree).show_root = False
+        if getattr(self, "_initial_tab", None):
+            self.action_tab(self._initial_tab)
 
     # --- loading ------------------------------------------------------------------------
 
@@ -308,8 +330,8 @@ class StartupScreen(DataScreen):
     def _load(self, slug: str, as_of: dt.date) -> None:
         from store.browse import startup_card
 
-        with self.app.store().session() as session:
-            card = startup_card(session, slug, as_of)
+        with self.app.reader() as reader:
+            card = startup_card(reader, slug, as_of)
         self.post_message(StartupLoaded(card))
 
     def on_startup_loaded(self, message: StartupLoaded) -> None:
@@ -324,7 +346,7 @@ class StartupScreen(DataScreen):
         self._show_budget(card)
         self._show_deadlines(card)
         self._show_lines(card)
-        self.set_loading(False)
+        self.applied()
 
     def _show_overview(self, card: StartupCard) -> None:
         self.query_one("#timeline", Static).update(phase_timeline(card))
@@ -381,10 +403,14 @@ class StartupScreen(DataScreen):
             add(tree.root, root)
         tree.root.expand()
         line = 0
+        if self._select_convention is not None:
+            selected, self._select_convention = self._select_convention, None
         if selected is not None:
-            for node in _walk(tree.root):
+            # Every branch is expanded and the root hidden: a node's line is its rank in
+            # the walk (node.line is only known once the tree has been drawn).
+            for rank, node in enumerate(_walk(tree.root)):
                 if node.data is not None and node.data.id == selected:
-                    line = max(node.line, 0)
+                    line = rank - 1
         tree.cursor_line = line
         self._show_convention(tree.cursor_node.data if tree.cursor_node else None)
 
@@ -429,39 +455,42 @@ class StartupScreen(DataScreen):
         card = self.card
         if card is None:
             return
-        if self._chart is None:
-            from textual_plotext import PlotextPlot
+        from tui.widgets.burn_chart import BurnChart, Series
 
-            self._chart = PlotextPlot(id="burn-chart")
+        if self._chart is None:
+            self._chart = BurnChart(id="burn-chart")
             self.query_one("#chart-holder").mount(self._chart)
-        plt = self._chart.plt
-        plt.clear_data()
-        plt.clear_figure()
         points = card.burn
         if not points:
-            plt.title("Aucune période de financement au " + card.as_of.isoformat())
-            self._chart.refresh()
-            return
-        xs = list(range(len(points)))
-        labels = [p.month.strftime("%Y-%m") for p in points]
+            title = "Aucune période de financement au " + card.as_of.isoformat()
+        else:
+            title = f"Burn-down au {card.as_of.isoformat()} (€)"
+        self._chart.show(
+            [p.month for p in points],
+            [
+                Series("enveloppe", [p.envelope_cents for p in points]),
+                Series("consommé (cumul)", [p.consumed_cents for p in points]),
+                Series("reste", [p.remaining_cents for p in points]),
+                Series("projection", [p.projected_cents for p in points], marker="dot"),
+            ],
+            title,
+            key=card,
+        )
 
-        def series(values):
-            pairs = [(x, v / 100) for x, v in zip(xs, values, strict=True) if v is not None]
-            return [p[0] for p in pairs], [p[1] for p in pairs]
-
-        for values, name, marker in (
-            ([p.envelope_cents for p in points], "enveloppe", "hd"),
-            ([p.consumed_cents for p in points], "consommé (cumul)", "hd"),
-            ([p.remaining_cents for p in points], "reste", "hd"),
-            ([p.projected_cents for p in points], "projection", "dot"),
-        ):
-            x, y = series(values)
-            if x:
-                plt.plot(x, y, label=name, marker=marker)
-        step = max(1, len(xs) // 6)
-        plt.xticks(xs[::step], labels[::step])
-        plt.title(f"Burn-down au {card.as_of.isoformat()} (€)")
-        self._chart.refresh()
+    @property
+    def ready(self) -> bool:
+        """The card is shown, and so is its chart when the Budget tab is the active one."""
+        if not super().ready:
+            return False
+        if self.active_tab != "budget":
+            return True
+        chart = self._chart
+        return (
+            chart is not None
+            and chart.drawn_for is self.card
+            and chart.is_mounted
+            and chart.size.area > 0
+        )
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
@@ -478,6 +507,8 @@ class StartupScreen(DataScreen):
                 )
             elif d.overdue:
                 state = Text(" en retard ", style="bold white on #b3261e")
+            elif d.kind == "committee":
+                state = Text("comité beta.gouv.fr", style="dim")
             elif d.derived:
                 state = Text("déduite de la convention", style="dim")
             else:
@@ -485,10 +516,10 @@ class StartupScreen(DataScreen):
             style = "bold red" if d.overdue else ("dim" if d.done else "")
             table.add_row(
                 Text(d.date.isoformat(), style=style),
-                Text(d.title, style=style),
                 DEADLINE_KINDS.get(d.kind, d.kind),
                 state,
-                key=f"d{d.id}" if d.id is not None else f"derived-{d.convention_id}-{d.date}",
+                Text(d.title, style=style),
+                key=d.ref,
             )
 
     def _show_lines(self, card: StartupCard) -> None:
@@ -515,6 +546,14 @@ class StartupScreen(DataScreen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
+    def show_convention(self, convention_id: int | None) -> None:
+        """Open the Conventions tab on this convention (when the card is next shown)."""
+        self._select_convention = convention_id
+        if self.is_mounted:
+            self.action_tab("conventions")
+        else:
+            self._initial_tab = "conventions"
+
     def action_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = tab
 
@@ -534,9 +573,9 @@ class StartupScreen(DataScreen):
 
     def selected_deadline(self):
         key = self._selected_key("#deadline-table")
-        if self.card is None or key is None or not key.startswith("d"):
+        if self.card is None or key is None:
             return None
-        return next((d for d in self.card.deadlines if f"d{d.id}" == key), None)
+        return next((d for d in self.card.deadlines if d.ref == key and d.id is not None), None)
 
     def selected_line(self):
         key = self._selected_key("#line-table")
@@ -545,7 +584,8 @@ class StartupScreen(DataScreen):
         return next((line for line in self.card.lines if str(line.id) == key), None)
 
     def _form(self, screen) -> None:
-        self.app.push_screen(screen)
+        if not self.app.refuse_write():
+            self.app.push_screen(screen)
 
     def action_new_convention(self) -> None:
         from tui.screens.forms import ConventionForm
@@ -610,6 +650,8 @@ class StartupScreen(DataScreen):
         self._form(MeasurementForm(self.card))
 
     def action_toggle_done(self) -> None:
+        if self.app.refuse_write():
+            return
         deadline = self.selected_deadline() if self.active_tab == "deadlines" else None
         if deadline is None:
             self.notify("Choisissez une échéance saisie (onglet 4).")

@@ -26,9 +26,10 @@ SEVERITY_STYLES = {
 }
 
 STATUS_LABELS = {
-    "in force": ("en vigueur", "bold white on #2e7d32"),
+    # store.card's statuses (the same as ``startups show``)
+    "in_force": ("en vigueur", "bold white on #2e7d32"),
     "pending": ("non signée", "bold black on #f0b429"),
-    "future": ("à venir", "black on #a6b4c8"),
+    "upcoming": ("à venir", "black on #a6b4c8"),
     "ended": ("terminée", "white on #5f6b7a"),
 }
 

@@ -1,0 +1,230 @@
+"""Import a convention or an avenant from its text or PDF: read, show the plan, confirm.
+
+The same steps as ``startups import convention``: ``load_extraction`` and ``plan_import``
+run in a thread worker and read only; the plan (the startup matched, the convention
+recognised or created, the parent or its placeholder, each field with the line of the
+text that gives it) is shown; ``Importer`` applies it in one transaction
+(``apply_import``).  A file that is not a convention shows its one-line reason here;
+``Escape`` closes the dialog and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar
+
+from rich.console import Group
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+from textual.worker import Worker, WorkerState
+
+from store.errors import StartupsError
+
+
+@dataclass
+class PlanReady(Message):
+    plan: Any  # store.importers.convention_store.ImportPlan
+    rows: list  # its EvidenceRow list
+
+
+@dataclass
+class ImportRejected(Message):
+    reason: str
+
+
+@dataclass
+class Imported(Message):
+    result: Any  # store.importers.convention_store.ImportResult
+
+
+def plan_view(plan, rows) -> Group:
+    """The plan's sentences, then each field with its value and the line that gives it."""
+    parts: list = []
+    for line in plan.summary():
+        style = (
+            "bold red"
+            if line.startswith("problem")
+            else ("yellow" if line.startswith("warning") else "")
+        )
+        parts.append(Text(line, style=style))
+    table = Table(box=None, padding=(0, 1), header_style="dim", show_edge=False)
+    table.add_column("Champ", style="dim", no_wrap=True)
+    table.add_column("Valeur", overflow="fold")
+    table.add_column("Preuve", overflow="fold", style="dim")
+    for row in rows:
+        table.add_row(row.field, row.value, row.excerpt(60))
+    if rows:
+        parts.append(Text(""))
+        parts.append(table)
+    return Group(*parts)
+
+
+class ImportScreen(ModalScreen[Any]):
+    """Returns the ``ImportResult`` when something was stored, else None."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Annuler"),
+        Binding("ctrl+s", "confirm", "Importer"),
+    ]
+
+    def __init__(self, path: str = "", startup: str | None = None) -> None:
+        super().__init__()
+        self.initial_path = path
+        self.startup = startup
+        self.plan = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog", id="import-dialog"):
+            yield Static(
+                "Importer une convention ou un avenant (texte ou PDF)", classes="dialog-title"
+            )
+            with Horizontal(classes="field"):
+                yield Label("Fichier")
+                yield Input(
+                    self.initial_path,
+                    placeholder="chemin/avenant.txt ou .pdf",
+                    id="path",
+                    compact=True,
+                )
+            with Horizontal(classes="field"):
+                yield Label("Startup")
+                yield Input(
+                    self.startup or "",
+                    placeholder="vide : celle que le texte nomme",
+                    id="startup",
+                    compact=True,
+                )
+            yield Static("", id="error-path", classes="field-error -hidden")
+            with VerticalScroll(classes="dialog-body", id="import-plan-box"):
+                yield Static(
+                    Text("Entrée lit le fichier et montre ce qui sera enregistré.", style="dim"),
+                    id="import-plan",
+                )
+            with Horizontal(classes="field -hidden", id="parent-box"):
+                yield Label("Modifie")
+                yield Select([], prompt="quelle convention ?", id="parent")
+            with Horizontal(classes="buttons"):
+                yield Button("Annuler (Échap)", id="cancel")
+                yield Button("Lire", id="read")
+                yield Button("Importer (ctrl+s)", id="confirm", variant="primary", disabled=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#path", Input).focus()
+
+    @property
+    def ready(self) -> bool:
+        return not self.query_one("#import-dialog").loading
+
+    def _error(self, message: str | None) -> None:
+        error = self.query_one("#error-path", Static)
+        error.update(f"⚠ {message}" if message else "")
+        error.set_class(not message, "-hidden")
+
+    def _busy(self, busy: bool) -> None:
+        self.query_one("#import-dialog").loading = busy
+
+    # --- reading and planning (reads only) ----------------------------------------------
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#read")
+    def action_read(self) -> None:
+        path = self.query_one("#path", Input).value.strip()
+        startup = self.query_one("#startup", Input).value.strip() or None
+        self.plan = None
+        self.query_one("#confirm", Button).disabled = True
+        self.query_one("#parent-box").add_class("-hidden")
+        if not path:
+            self._error("le chemin du fichier à importer")
+            return
+        self._error(None)
+        self._busy(True)
+        self._plan(str(Path(path).expanduser()), startup)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import", description="plan")
+    def _plan(self, path: str, startup: str | None) -> None:
+        from store.importers.convention_store import evidence_rows, load_extraction, plan_import
+
+        try:
+            extraction = load_extraction(path)
+            with self.app.store().session() as session:
+                plan = plan_import(session, extraction, startup)
+        except StartupsError as exc:
+            self.post_message(ImportRejected(str(exc)))
+            return
+        self.post_message(PlanReady(plan, evidence_rows(extraction)))
+
+    def on_plan_ready(self, message: PlanReady) -> None:
+        plan = message.plan
+        self.plan = plan
+        self._busy(False)
+        self.query_one("#import-plan", Static).update(plan_view(plan, message.rows))
+        if plan.problems:
+            self._error(plan.problems[0])
+        elif plan.nothing_to_do:
+            self._error("rien à importer : " + plan.summary()[0])
+        parent_box = self.query_one("#parent-box")
+        if plan.needs_parent_choice:
+            select = self.query_one("#parent", Select)
+            select.set_options([(c.label(), c.id) for c in plan.parent_candidates])
+            parent_box.remove_class("-hidden")
+        importable = not plan.problems and not plan.nothing_to_do
+        self.query_one("#confirm", Button).disabled = not importable
+        if importable:
+            self.query_one("#confirm", Button).focus()
+
+    def on_import_rejected(self, message: ImportRejected) -> None:
+        self._busy(False)
+        self._error(message.reason)
+        self.query_one("#path", Input).focus()
+
+    # --- applying (one transaction) -----------------------------------------------------
+
+    @on(Button.Pressed, "#confirm")
+    def action_confirm(self) -> None:
+        plan = self.plan
+        if plan is None or self.query_one("#confirm", Button).disabled:
+            return
+        if plan.needs_parent_choice:
+            parent = self.query_one("#parent", Select).value
+            if parent is Select.NULL:
+                self._error("choisissez la convention que l'avenant modifie")
+                return
+            plan.choose_parent(parent)
+        self._error(None)
+        self._busy(True)
+        self._apply(plan)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import", description="import")
+    def _apply(self, plan) -> None:
+        from store.importers.convention_store import apply_import
+
+        try:
+            with self.app.store().session() as session:
+                result = apply_import(session, plan)
+        except StartupsError as exc:
+            self.post_message(ImportRejected(str(exc)))
+            return
+        self.post_message(Imported(result))
+
+    def on_imported(self, message: Imported) -> None:
+        self._busy(False)
+        self.app.saved()
+        self.app.notify(message.result.summary(), title="Importé", timeout=6)
+        self.dismiss(message.result)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR:
+            self._busy(False)
+        self.app.report_failure(event)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
