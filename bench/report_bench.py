@@ -48,11 +48,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if not args.db.exists():
-        sys.path.insert(0, str(ROOT / "bench"))
-        import generate
-
+        # In a child process: a fork inherits its parent's peak RSS (ru_maxrss), so
+        # generating in this process would inflate every measured child's peak memory.
         began = time.perf_counter()
-        generate.generate(args.db, args.startups, args.expenses, seed=1)
+        subprocess.run(
+            [
+                *(sys.executable, str(ROOT / "bench" / "generate.py")),
+                *("--startups", str(args.startups), "--expenses", str(args.expenses)),
+                *("--seed", "1", "--db", str(args.db)),
+            ],
+            check=True,
+        )
         print(f"generated {args.db} in {time.perf_counter() - began:.1f} s")
 
     # The same command on the 2-startup demo store: the fixed cost of the CLI (interpreter,
