@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from store.budget import Budget, ConventionFacts, budgets, derived_deadlines
+from store.budget import ConventionFacts, budgets, covered_after, derived_deadlines
 from store.read import Reader, as_date
 
 RENEWAL_DAYS = 90
@@ -128,18 +128,6 @@ class AgendaItem:
         }
 
 
-def _covered_after(all_budgets: list[Budget], ending: Budget, end: dt.date, on: dt.date) -> bool:
-    """Does another convention, concluded on or before D, cover the day after ``end``?"""
-    next_day = end + dt.timedelta(days=1)
-    return any(
-        b.id != ending.id
-        and (concluded := b.concluded_on) is not None
-        and concluded <= on
-        and b.period_contains(next_day, as_of=on)
-        for b in all_budgets
-    )
-
-
 def derived_items(
     slug: str, title: str, conventions: Iterable[ConventionFacts], on: dt.date
 ) -> list[AgendaItem]:
@@ -161,7 +149,7 @@ def derived_items(
             )
         )
         budget = by_id[d.convention_id]
-        if _covered_after(all_budgets, budget, d.date, on):
+        if covered_after(all_budgets, budget, d.date, on):
             continue
         name = budget.root.title or "convention"
         name = name[0].lower() + name[1:]

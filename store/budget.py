@@ -540,9 +540,7 @@ class Assessment:
         return exhaustion_date(self.as_of, self.remaining_cents, self.burn_rate_cents_per_month)
 
 
-def _covered_after(
-    all_budgets: Sequence[Budget], ending: Budget, end: dt.date, on: dt.date
-) -> bool:
+def covered_after(all_budgets: Sequence[Budget], ending: Budget, end: dt.date, on: dt.date) -> bool:
     """Is the day after ``end`` covered by another convention concluded on or before D?"""
     next_day = end + dt.timedelta(days=1)
     for b in all_budgets:
@@ -633,7 +631,7 @@ def structure(
         if (
             end is not None
             and (end - on).days <= EXPIRING_WITHIN_DAYS
-            and not _covered_after(all_budgets, b, end, on)
+            and not covered_after(all_budgets, b, end, on)
         ):
             alerts.add("EXPIRING")
         roots.append(

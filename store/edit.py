@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from store.errors import InvalidField, NotFound
@@ -73,11 +73,12 @@ def parse_cents(
             raise InvalidField(name, "an amount is required")
         return None
     else:
-        text = re.sub(r"[\s\u00a0\u202f€]", "", str(value)).replace(",", ".")
+        from store.inputs import read_amount_cents
+
         try:
-            cents = _cents(name, Decimal(text))
-        except InvalidOperation:
-            raise InvalidField(name, f"{str(value).strip()!r} is not an amount in euros") from None
+            cents = read_amount_cents(str(value))
+        except ValueError as exc:
+            raise InvalidField(name, f"{str(value).strip()!r} {exc} in euros") from None
     if cents < 0:
         raise InvalidField(name, "an amount cannot be negative")
     if positive and cents == 0:

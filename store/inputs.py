@@ -44,13 +44,13 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
-def parse_amount_cents(text: str) -> int:
-    """``"12 345,67"`` → ``1234567``: a positive amount in euros, up to 2 decimals, in cents.
+def read_amount_cents(text: str) -> int:
+    """``"12 345,67"`` → ``1234567``: an amount in euros as people type it, in cents.
 
     Read: ``1234.5``, ``1234,5``, ``1 234,56`` (any space between thousands),
-    ``1.234,56``, ``1,234.56``, with an optional ``€``/``EUR``.  Refused, with the
-    reason: anything else, more than two decimals, zero, and negative amounts (a
-    consumption line records money going out; a refund is not one).
+    ``1.234,56``, ``1,234.56``, with an optional ``€``/``EUR`` and sign (``-12``,
+    ``(12,00)``).  Anything else, or more than two decimals, is refused with the reason.
+    The app's forms (ceilings, amounts) and the consumption lines read amounts with it.
     """
     raw = text.strip()
     if not raw:
@@ -73,7 +73,17 @@ def parse_amount_cents(text: str) -> int:
         raise ValueError("is not an amount")
     digits = re.sub(r"[^0-9]", "", match["int"])
     cents = int(Decimal(f"{digits}.{match.groupdict().get('dec') or '0'}") * 100)
-    if negative and cents:
+    return -cents if negative else cents
+
+
+def parse_amount_cents(text: str) -> int:
+    """A consumption line's amount: as ``read_amount_cents`` reads it, and more than 0.
+
+    Zero and negative amounts are refused (a consumption line records money going
+    out; a refund is not one).
+    """
+    cents = read_amount_cents(text)
+    if cents < 0:
         raise ValueError("is negative (a consumption line is money spent or committed)")
     if cents == 0:
         raise ValueError("is zero")
