@@ -109,12 +109,12 @@ FROM consumption_line
 WHERE date > :window_start AND date < :head_end
 GROUP BY startup_id, counted_convention_id
 """
-# Payments of D's year before D's month, for the conventions with an AE/CP schedule.
+# Payments of D's year before D's month, by root convention (the CP rule reads the scheduled
+# ones; a schedule may sit on an avenant while the payments count against its root).
 SQL_PAID_THIS_YEAR = """
 SELECT convention_id, SUM(paid_cents)
 FROM consumption_month
 WHERE month >= :year_start AND month < :month
-  AND convention_id IN (SELECT convention_id FROM schedule_line)
 GROUP BY convention_id
 """
 

@@ -133,27 +133,42 @@ def _same_report(path: Path, day: dt.date, filters: Filters | None = None) -> No
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(p=portfolio, on=st.lists(st.dates(D(2018, 10, 1), D(2022, 6, 30)), min_size=4, max_size=4))
-def test_the_fast_report_equals_the_reference_rules(store, db_path, p, on):
-    with store.session() as s:
-        _write(s, p)
-    # Phases and deadlines written afterwards, without calling anything: the session's
-    # hook keeps the timeline current.
-    with store.session() as s:
-        (startup_id,) = s.execute(text("SELECT MAX(id) FROM startup")).one()
-        if p["phases"]:
-            s.execute(
-                insert(m.Phase),
-                [{"startup_id": startup_id, "name": n, "start": d} for n, d in p["phases"]],
-            )
-        for day, done in p["deadlines"]:
-            s.add(m.Deadline(startup_id=startup_id, date=day, title="Comité", done=done))
-    # Random days, and the days where something happens (where a missed breakpoint shows).
-    events = {d for d, *_ in p["lines"]} | {d for d, _ in p["deadlines"]}
-    for c in p["conventions"]:
-        events |= {c["signed"], c["party"], c["starts"], c["ends"]}
-        for a in c["avenants"]:
-            events |= {a["signed"], a["ends"]}
+@given(
+    portfolios=st.lists(portfolio, min_size=1, max_size=3),
+    on=st.lists(st.dates(D(2018, 10, 1), D(2022, 6, 30)), min_size=4, max_size=4),
+)
+def test_the_fast_report_equals_the_reference_rules(tmp_path_factory, portfolios, on):
+    # A fresh store for each example (a failure then shrinks to the portfolios that show
+    # it), holding one to three startups (the fast path reads them all at once).
+    db_path = tmp_path_factory.mktemp("timeline") / "store.db"
+    store = open_store(str(db_path))
+    try:
+        _check_portfolios(store, db_path, portfolios, on)
+    finally:
+        store.dispose()
+
+
+def _check_portfolios(store, db_path, portfolios, on) -> None:
+    events: set[dt.date | None] = set()
+    for p in portfolios:
+        with store.session() as s:
+            startup_id = _write(s, p)
+        # Phases and deadlines written afterwards, without calling anything: the
+        # session's hook keeps the timeline current.
+        with store.session() as s:
+            if p["phases"]:
+                s.execute(
+                    insert(m.Phase),
+                    [{"startup_id": startup_id, "name": n, "start": d} for n, d in p["phases"]],
+                )
+            for day, done in p["deadlines"]:
+                s.add(m.Deadline(startup_id=startup_id, date=day, title="Comité", done=done))
+        # The days where something happens (where a missed breakpoint shows).
+        events |= {d for d, *_ in p["lines"]} | {d for d, _ in p["deadlines"]}
+        for c in p["conventions"]:
+            events |= {c["signed"], c["party"], c["starts"], c["ends"]}
+            for a in c["avenants"]:
+                events |= {a["signed"], a["ends"]}
     events.discard(None)
     for day in sorted({*on, *events, *(d + dt.timedelta(days=1) for d in events)}):
         _same_report(db_path, day)
