@@ -28,6 +28,7 @@ from typing import Any
 from text_to_num import text2num
 
 from store.importers.frdates import find_french_dates
+from store.inputs import fold
 
 __all__ = [
     "SCHEMA",
@@ -148,8 +149,7 @@ def _normalise_line(line: str) -> str:
 
 def _fold(s: str) -> str:
     """Lower case, no accents: for comparisons only."""
-    decomposed = unicodedata.normalize("NFKD", s)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return fold(s)
 
 
 @dataclass

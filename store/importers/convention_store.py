@@ -25,7 +25,6 @@ import datetime as dt
 import json
 import pathlib
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +34,7 @@ from store.budget import concluded_on
 from store.errors import BadInput, StartupsError
 from store.importers.convention import NotAConvention, UnreadableDocument, extract_file
 from store.importers.frdates import find_french_dates
+from store.inputs import fold
 from store.ledger import convention_facts, reattribute
 from store.models import Convention, ConventionParty, Deadline, ScheduleLine, Startup
 
@@ -84,9 +84,7 @@ def _fold(text: str | None) -> str:
     """Lower case, no accents, letters and digits only: « Classe à 12 » == classe-a-12."""
     if not text:
         return ""
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return re.sub(r"[^a-z0-9]", "", plain)
+    return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
 def _date(value: str | None) -> dt.date | None:

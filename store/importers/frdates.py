@@ -16,7 +16,8 @@ from __future__ import annotations
 import calendar
 import datetime
 import re
-import unicodedata
+
+from store.inputs import fold
 
 __all__ = ["MONTHS", "find_french_dates", "parse_french_date"]
 
@@ -81,8 +82,7 @@ _MIN_YEAR, _MAX_YEAR = 1900, 2100
 
 def _fold(s: str) -> str:
     """Lower case without accents: 'DÉC' -> 'dec'."""
-    decomposed = unicodedata.normalize("NFKD", s)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return fold(s)
 
 
 def _make_date(year: int, month: int, day: int | None) -> tuple[datetime.date, str] | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -14,6 +13,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
 from store.fmt import eur
+from store.inputs import fold  # lower case without accents: "classe a" finds "Classe à 12"
 from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import alert_label, badges, bar
@@ -23,12 +23,6 @@ if TYPE_CHECKING:
     from store.report import StartupRow
 
 PHASE_ORDER = ["investigation", "construction", "acceleration", "consolidation"]
-
-
-def fold(text: str) -> str:
-    """Lower case without accents, so "classe a" finds "Classe à 12"."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _money(cents: int | float | None) -> str:
