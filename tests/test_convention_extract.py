@@ -8,6 +8,7 @@ import pathlib
 import tempfile
 
 import pytest
+from convention_support import CONTRACT_KEYS, DEJAVU, make_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -27,28 +28,7 @@ CLASSE_2018 = SEEDS / "classe-a-12_convention_2018-04-12.txt"
 DOSSIERSCO = SEEDS / "dossiersco_avenant_2018-12-05.txt"
 CLASSE_2020 = SEEDS / "classe-a-12_convention-fast_2020.txt"
 FIXTURES = ROOT / "tests" / "fixtures" / "conventions"
-DEJAVU = pathlib.Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
-CONTRACT_KEYS = {
-    "schema",
-    "file",
-    "sha256",
-    "kind",
-    "avenant_number",
-    "services",
-    "parties",
-    "signed_on",
-    "ceiling_eur",
-    "ceiling_words_match",
-    "starts_on",
-    "ends_on",
-    "ends_on_precision",
-    "parent",
-    "imputation",
-    "schedule",
-    "deadlines",
-    "evidence",
-}
 IMPUTATION_KEYS = {
     "programme",
     "bop",
@@ -385,27 +365,6 @@ def test_body_sentence_is_not_a_signature() -> None:
 # PDF
 
 
-def _make_pdf(text: str, path: pathlib.Path) -> None:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    if DEJAVU.exists():
-        pdf.add_font("DejaVu", fname=str(DEJAVU))
-        pdf.set_font("DejaVu", size=9)
-    else:  # no TTF font: the core font only knows Latin-1
-        pdf.set_font("Helvetica", size=9)
-        text = text.replace("’", "'").replace("œ", "oe").replace("–", "-").replace("€", "EUR")
-        text = text.encode("latin-1", "replace").decode("latin-1")
-    for line in text.split("\n"):
-        if line.strip():
-            pdf.multi_cell(0, 4.5, line.strip(), new_x="LMARGIN", new_y="NEXT")
-        else:
-            pdf.ln(3)
-    pdf.output(str(path))
-
-
 KEY_FACTS = (
     "kind",
     "avenant_number",
@@ -426,7 +385,7 @@ KEY_FACTS = (
 @pytest.mark.parametrize("source", [CLASSE_2018, DOSSIERSCO, CLASSE_2020], ids=lambda p: p.stem)
 def test_pdf_gives_the_same_facts(tmp_path: pathlib.Path, source: pathlib.Path) -> None:
     pdf = tmp_path / (source.stem + ".pdf")
-    _make_pdf(source.read_text(encoding="utf-8"), pdf)
+    make_pdf(source.read_text(encoding="utf-8"), pdf)
     from_text, from_pdf = extract_file(source), extract_file(pdf)
     facts = KEY_FACTS if DEJAVU.exists() else ("kind", "signed_on", "ends_on", "imputation")
     for key in facts:

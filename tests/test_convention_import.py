@@ -8,6 +8,7 @@ import pathlib
 import sqlite3
 
 import pytest
+from convention_support import CONTRACT_KEYS, DEJAVU, make_pdf
 from sqlmodel import select
 
 import cli
@@ -28,28 +29,7 @@ CLASSE_2018 = SEEDS / "classe-a-12_convention_2018-04-12.txt"
 CLASSE_2020 = SEEDS / "classe-a-12_convention-fast_2020.txt"
 DOSSIERSCO = SEEDS / "dossiersco_avenant_2018-12-05.txt"
 MISMATCH = ROOT / "tests" / "fixtures" / "conventions" / "dossiersco_avenant_mismatch.txt"
-DEJAVU = pathlib.Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
-CONTRACT_KEYS = {
-    "schema",
-    "file",
-    "sha256",
-    "kind",
-    "avenant_number",
-    "services",
-    "parties",
-    "signed_on",
-    "ceiling_eur",
-    "ceiling_words_match",
-    "starts_on",
-    "ends_on",
-    "ends_on_precision",
-    "parent",
-    "imputation",
-    "schedule",
-    "deadlines",
-    "evidence",
-}
 TABLES = ("startup", "convention", "convention_party", "schedule_line", "deadline")
 
 
@@ -93,22 +73,6 @@ def add_startups(db: pathlib.Path, *startups: tuple[str, str]) -> None:
         for slug, title in startups:
             session.add(Startup(slug=slug, title=title, source="test"))
     s.dispose()
-
-
-def make_pdf(text: str, path: pathlib.Path) -> None:
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    pdf.set_auto_page_break(auto=True, margin=15)
-    pdf.add_page()
-    pdf.add_font("DejaVu", fname=str(DEJAVU))
-    pdf.set_font("DejaVu", size=9)
-    for line in text.split("\n"):
-        if line.strip():
-            pdf.multi_cell(0, 4.5, line.strip(), new_x="LMARGIN", new_y="NEXT")
-        else:
-            pdf.ln(3)
-    pdf.output(str(path))
 
 
 def imp(run, db, path, *args: str):
