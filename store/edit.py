@@ -436,10 +436,21 @@ class LineInput:
     id: int | None = None
 
 
+def _check_own_convention(session, startup_id: int, convention_id: int | None) -> None:
+    """A line or deadline may name a convention only of its own startup."""
+    from store.models import Convention
+
+    if convention_id is None:
+        return
+    named = session.get(Convention, convention_id)
+    if named is None or named.startup_id != startup_id:
+        raise InvalidField("convention_id", f"no convention {convention_id} for this startup")
+
+
 def save_line(store: Store, data: LineInput) -> int:
     """Create or update a consumption line (a payment or an engagement); its id."""
     from store.ledger import reattribute, startup_by_slug
-    from store.models import ConsumptionLine, Convention
+    from store.models import ConsumptionLine
 
     day = parse_date("date", data.date, required=True)
     cents = parse_cents("amount", data.amount, required=True, positive=True)
@@ -450,12 +461,7 @@ def save_line(store: Store, data: LineInput) -> int:
     convention_id = _id("convention_id", data.convention_id)
     with store.session() as session:
         startup = startup_by_slug(session, data.startup)
-        if convention_id is not None:
-            named = session.get(Convention, convention_id)
-            if named is None or named.startup_id != startup.id:
-                raise InvalidField(
-                    "convention_id", f"no convention {convention_id} for this startup"
-                )
+        _check_own_convention(session, startup.id, convention_id)
         if data.id is not None:
             line = session.get(ConsumptionLine, data.id)
             if line is None or line.startup_id != startup.id:
@@ -490,7 +496,7 @@ class DeadlineInput:
 
 def save_deadline(store: Store, data: DeadlineInput) -> int:
     from store.ledger import startup_by_slug
-    from store.models import Convention, Deadline
+    from store.models import Deadline
 
     day = parse_date("date", data.date, required=True)
     title = _text(data.title)
@@ -500,12 +506,7 @@ def save_deadline(store: Store, data: DeadlineInput) -> int:
     convention_id = _id("convention_id", data.convention_id)
     with store.session() as session:
         startup = startup_by_slug(session, data.startup)
-        if convention_id is not None:
-            named = session.get(Convention, convention_id)
-            if named is None or named.startup_id != startup.id:
-                raise InvalidField(
-                    "convention_id", f"no convention {convention_id} for this startup"
-                )
+        _check_own_convention(session, startup.id, convention_id)
         if data.id is not None:
             deadline = session.get(Deadline, data.id)
             if deadline is None or deadline.startup_id != startup.id:
