@@ -31,13 +31,6 @@ RENEWAL_DAYS = 90
 UID_DOMAIN = "startups.beta.gouv.fr"
 
 SQL_STARTUPS = "SELECT id, slug, title FROM startup"
-SQL_CONVENTIONS = """
-SELECT id, startup_id, kind, parent_id, number, title, signed_on, starts_on, ends_on,
-       ceiling_cents
-FROM convention
-"""
-SQL_PARTY_SIGNATURES = "SELECT convention_id, signed_on FROM convention_party"
-SQL_SCHEDULE_YEARS = "SELECT convention_id, year FROM schedule_line"
 SQL_DEADLINES = """
 SELECT id, startup_id, convention_id, date, title, kind, done, done_on
 FROM deadline
@@ -56,39 +49,29 @@ def _where_startup(sql: str, column: str, startup_id: int | None) -> str:
 def load_conventions(
     reader: Reader, startup_id: int | None = None
 ) -> dict[int, list[ConventionFacts]]:
-    """Every convention as the budget rules see it, by startup id (or one startup's)."""
-    params = {} if startup_id is None else {"startup_id": startup_id}
-    scope = (
-        ""
-        if startup_id is None
-        else " WHERE convention_id IN (SELECT id FROM convention WHERE startup_id = :startup_id)"
+    """Every convention as the budget rules see it, by startup id (or one startup's).
+
+    The report's own statements and reader (``store.report``), so that the agenda, the
+    card and the report see the same facts, AE/CP schedule included.
+    """
+    from store.report import (
+        SQL_CONVENTIONS,
+        SQL_CONVENTIONS_OF,
+        SQL_SCHEDULE,
+        SQL_SCHEDULE_OF,
+        conventions_from_rows,
     )
-    signatures: dict[int, list[dt.date | None]] = defaultdict(list)
-    for convention_id, signed_on in reader.rows(SQL_PARTY_SIGNATURES + scope, **params):
-        signatures[convention_id].append(as_date(signed_on))
-    years: dict[int, list[int]] = defaultdict(list)
-    for convention_id, year in reader.rows(SQL_SCHEDULE_YEARS + scope, **params):
-        years[convention_id].append(int(year))
-    result: dict[int, list[ConventionFacts]] = defaultdict(list)
-    sql = _where_startup(SQL_CONVENTIONS, "startup_id", startup_id)
-    for cid, sid, kind, parent, number, title, signed, starts, ends, ceiling in reader.rows(
-        sql + " ORDER BY id", **params
-    ):
-        result[sid].append(
-            ConventionFacts(
-                id=cid,
-                kind=kind,
-                parent_id=parent,
-                number=number,
-                title=title,
-                signed_on=as_date(signed),
-                party_signatures=tuple(signatures.get(cid, ())),
-                starts_on=as_date(starts),
-                ends_on=as_date(ends),
-                ceiling_cents=ceiling,
-                schedule_years=tuple(sorted(years.get(cid, ()))),
-            )
+
+    if startup_id is None:
+        rows = conventions_from_rows(reader.rows(SQL_CONVENTIONS), reader.rows(SQL_SCHEDULE))
+    else:
+        rows = conventions_from_rows(
+            reader.rows(SQL_CONVENTIONS_OF, startup_id=startup_id),
+            reader.rows(SQL_SCHEDULE_OF, startup_id=startup_id),
         )
+    result: dict[int, list[ConventionFacts]] = defaultdict(list)
+    for sid, convention in sorted(rows, key=lambda item: item[1].id):
+        result[sid].append(convention)
     return result
 
 

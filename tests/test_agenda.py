@@ -305,3 +305,19 @@ def test_committees_are_in_the_agenda_never_overdue(run, demo_db):
     assert f"UID:event-{committee_id}@" in ics
     ref = f"event-{committee_id}"
     assert_one_line_error(run("deadline", "done", ref, "--db", demo_db), ref, "committee")
+
+
+def test_conventions_are_loaded_as_the_report_loads_them(demo_db):
+    """The agenda and the card read conventions through the report's statements: with the
+    AE/CP amounts too (the CP rule needs them), for one startup or for all."""
+    from store.agenda import load_conventions
+    from store.read import open_reader
+
+    with open_reader(str(demo_db)) as reader:
+        (sid,) = reader.rows("SELECT id FROM startup WHERE slug = 'classe-a-12'")[0]
+        one = load_conventions(reader, sid)
+        every = load_conventions(reader)
+    assert one[sid] == every[sid]
+    scheduled = [c for c in one[sid] if c.schedule]
+    assert [c.schedule for c in scheduled] == [((2020, 5_000_000, 5_000_000),)]
+    assert [c.id for c in one[sid]] == sorted(c.id for c in one[sid])
