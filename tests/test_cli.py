@@ -159,3 +159,25 @@ def test_the_installed_command_runs(demo_db):
     )
     assert proc.returncode == 2
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+
+
+def test_a_run_builds_only_its_own_command(run, demo_db):
+    import cli
+
+    def names(slim):
+        return [c.callback.__name__ for c in slim.registered_commands] + [
+            g.name for g in slim.registered_groups
+        ]
+
+    assert names(cli._only_the_command(("report", "-f", "json"))) == ["report"]
+    # The root's options may come first, with their values (a value is never a command).
+    argv = ("--db", "report", "--as", "me", "deadline", "done", "3")
+    assert names(cli._only_the_command(argv)) == ["deadline"]
+    # No command, or an unknown one: the whole app (its help lists every command).
+    assert cli._only_the_command(("--help",)) is cli.app
+    assert cli._only_the_command(("nosuch",)) is cli.app
+    # The root's options still apply before the command.
+    result = run("--db", demo_db, "report", "--as-of", "2018-06-01", "--format", "json")
+    assert [s["slug"] for s in result.json()["startups"]] == ["classe-a-12", "dossiersco"]
+    listing = run("--help").out
+    assert all(name in listing for name in ("report", "burn", "deadlines", "import", "expense"))
