@@ -310,9 +310,7 @@ def _draw_burn(slug: str, day: dt.date, points, *, whole_history: bool) -> None:
     plt.plotsize(width, height)
     chart = plt.build()
     if not sys.stdout.isatty() or "NO_COLOR" in os.environ:
-        import re
-
-        chart = re.sub(r"\x1b\[[0-9;]*m", "", chart)
+        chart = plt.uncolorize(chart)
     sys.stdout.write(chart + "\n")
 
 
