@@ -323,9 +323,13 @@ def _terminal_size() -> tuple[int, int]:
 
 def _print_report(db: str | None, *, as_of: dt.date, fmt: ReportFormat, filters=None) -> None:
     from store.read import open_reader
-    from store.report import build
+    from store.report import Filters, build
 
+    filters = filters or Filters()
     with open_reader(db) as reader:
+        if fmt is ReportFormat.json and not sys.stdout.isatty():
+            _stream_json(reader, as_of, filters)
+            return
         data = build(reader, as_of, filters)
     render = {
         ReportFormat.json: _render_json,
@@ -592,22 +596,32 @@ def _flat(row: dict) -> dict:
 def _render_json(data: PortfolioReport) -> None:
     import json
 
-    if sys.stdout.isatty():
-        sys.stdout.write(json.dumps(data.to_dict(), ensure_ascii=False, indent=2) + "\n")
-        return
-    # Piped: compact, through the C encoder, one chunk of rows at a time (a 10,000-startup
-    # report never holds every row's dict at once).
-    from store.report import SCHEMA
+    sys.stdout.write(json.dumps(data.to_dict(), ensure_ascii=False, indent=2) + "\n")
 
+
+def _stream_json(reader, as_of: dt.date, filters) -> None:
+    """Piped JSON: compact, through the C encoder, written as the rows come (listed by
+    slug, a 10,000-startup report never holds its rows at once)."""
+    import json
+    from itertools import islice
+
+    from store.report import SCHEMA, Totals, build, iter_rows, streams
+
+    if streams(filters):
+        totals = Totals()
+        rows = iter_rows(reader, as_of, filters, totals)
+    else:  # sorted otherwise: every row first
+        data = build(reader, as_of, filters)
+        rows, totals = iter(data.rows), data.totals
     encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-    head = encode({"schema": SCHEMA, "as_of": data.as_of.isoformat()})
+    head = encode({"schema": SCHEMA, "as_of": as_of.isoformat()})
     write = sys.stdout.write
     write(head[:-1] + ',"startups":[')
-    rows = data.rows
-    for i in range(0, len(rows), 500):
-        chunk = ",".join(encode(row.to_dict()) for row in rows[i : i + 500])
-        write(("," if i else "") + chunk)
-    write('],"totals":' + encode(data.totals.to_dict()) + "}\n")
+    first = True
+    while chunk := [row.to_dict() for row in islice(rows, 500)]:
+        write(("" if first else ",") + ",".join(map(encode, chunk)))
+        first = False
+    write('],"totals":' + encode(totals.to_dict()) + "}\n")
 
 
 def _render_csv(data: PortfolioReport) -> None:

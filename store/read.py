@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from store.errors import NotAStore, StartupsError, StoreMissing
@@ -51,20 +51,22 @@ class Reader:
             self._engine = None
 
     def rows(self, sql: str, **params: Any) -> Sequence[tuple]:
+        """Every row of a statement, as a list of tuples."""
         if self.location.path is not None:
-            if self._sqlite is None:
-                try:
-                    self._sqlite = connect_read_only(self.location.path)
-                except sqlite3.Error as exc:
-                    raise NotAStore(f"{self.location.path}: cannot open the store ({exc})") from exc
-                self._sqlite.execute("PRAGMA busy_timeout=5000")
-            sqlite_params = {
-                k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()
-            }
             try:
-                return self._sqlite.execute(sql, sqlite_params).fetchall()
+                return self._run_sqlite(sql, params).fetchall()
             except sqlite3.DatabaseError as exc:
                 raise NotAStore(f"{self.location.path}: cannot read the store ({exc})") from exc
+        return list(self.iter_rows(sql, **params))
+
+    def iter_rows(self, sql: str, **params: Any) -> Iterator[tuple]:
+        """The rows of a statement one at a time (a large result is never held whole)."""
+        if self.location.path is not None:
+            try:
+                yield from self._run_sqlite(sql, params)
+            except sqlite3.DatabaseError as exc:
+                raise NotAStore(f"{self.location.path}: cannot read the store ({exc})") from exc
+            return
         if self._engine is None:
             from store.db import make_engine
 
@@ -72,7 +74,20 @@ class Reader:
         from sqlalchemy import text
 
         with self._engine.connect() as connection:
-            return [tuple(r) for r in connection.execute(text(sql), params)]
+            for row in connection.execute(text(sql), params):
+                yield tuple(row)
+
+    def _run_sqlite(self, sql: str, params: dict[str, Any]) -> sqlite3.Cursor:
+        if self._sqlite is None:
+            try:
+                self._sqlite = connect_read_only(self.location.path)
+            except sqlite3.Error as exc:
+                raise NotAStore(f"{self.location.path}: cannot open the store ({exc})") from exc
+            self._sqlite.execute("PRAGMA busy_timeout=5000")
+        sqlite_params = {
+            k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()
+        }
+        return self._sqlite.execute(sql, sqlite_params)
 
 
 def open_reader(db: str | None = None) -> Reader:

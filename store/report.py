@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from typing import Any
 
 from store.budget import (
@@ -446,12 +448,14 @@ SELECT s.id, s.slug, s.title, i.slug, st.phase, st.envelope_cents, st.pending_ce
        (SELECT r.cum_cents FROM consumption_month r
         WHERE r.convention_id IS NULL AND r.startup_id = s.id AND r.month < :month
         ORDER BY r.month DESC LIMIT 1)
-FROM startup s
+FROM {rows}
+"""
+SQL_STATE_ROWS = """startup s
 LEFT JOIN incubator i ON i.id = s.incubator_id
 LEFT JOIN startup_state st ON st.startup_id = s.id
   AND st.valid_from = (SELECT MAX(x.valid_from) FROM startup_state x
                        WHERE x.startup_id = s.id AND x.valid_from <= :as_of)
-"""
+WHERE 1 = 1"""
 SQL_FILTER_PHASE = "st.phase = :phase"
 SQL_FILTER_INCUBATOR = "i.slug = :incubator"
 SQL_FILTER_SPONSOR = """EXISTS (SELECT 1 FROM startup_sponsor ss
@@ -487,28 +491,19 @@ def _chunks(ids: list[int]):
         yield ",".join(str(int(x)) for x in ids[i : i + ID_CHUNK])
 
 
-def _consumption_on(reader: Reader, as_of: dt.date, root_ids: list[int], scheduled_ids: list[int]):
-    """The consumption figures of the fast path, as dicts keyed by convention (consumed,
-    window, paid this year) and by startup (unattributed in D's month, burn window)."""
+def _consumption_on(reader: Reader, as_of: dt.date):
+    """The consumption figures of the fast path that come from the lines around D, as
+    dicts keyed by convention (consumed and paid in D's month, burn window) and by
+    startup (unattributed in D's month, burn window); ``_add_running_totals`` adds the
+    rollup's totals before D's month, a chunk of conventions at a time."""
     month = month_of(as_of)
     window_start = as_of - dt.timedelta(days=BURN_WINDOW_DAYS)
     first_month = month_of(window_start)
     consumed: dict[int, int] = {}
-    for ids in _chunks(root_ids):
-        for cid, cum in reader.rows(SQL_ROOTS_CUMULATED.format(ids=ids), month=month):
-            if cum is not None:
-                consumed[cid] = int(cum)
     unattributed: dict[int, int] = defaultdict(int)
     burn: dict[int, int] = defaultdict(int)
     window: dict[int, int] = defaultdict(int)
     paid: dict[int, int] = defaultdict(int)
-    for ids in _chunks(scheduled_ids):
-        for cid, total in reader.rows(
-            SQL_ROOTS_PAID_THIS_YEAR.format(ids=ids),
-            year_start=dt.date(as_of.year, 1, 1),
-            month=month,
-        ):
-            paid[cid] = int(total)
     for sid, cid, kind, total in reader.rows(SQL_PARTIAL_MONTH_SUMS, month=month, as_of=as_of):
         total = int(total)
         burn[sid] += total
@@ -532,6 +527,31 @@ def _consumption_on(reader: Reader, as_of: dt.date, root_ids: list[int], schedul
     return consumed, unattributed, burn, window, paid
 
 
+def _add_running_totals(
+    reader: Reader,
+    as_of: dt.date,
+    root_ids: list[int],
+    scheduled_ids: list[int],
+    consumed: dict[int, int],
+    paid: dict[int, int],
+) -> None:
+    """Add to ``consumed`` the running total of each convention up to the end of the month
+    before D's, and to ``paid`` the payments of D's year before that month (for the
+    conventions with a CP planned that year)."""
+    month = month_of(as_of)
+    for ids in _chunks(root_ids):
+        for cid, cum in reader.rows(SQL_ROOTS_CUMULATED.format(ids=ids), month=month):
+            if cum is not None:
+                consumed[cid] = consumed.get(cid, 0) + int(cum)
+    for ids in _chunks(scheduled_ids):
+        for cid, total in reader.rows(
+            SQL_ROOTS_PAID_THIS_YEAR.format(ids=ids),
+            year_start=dt.date(as_of.year, 1, 1),
+            month=month,
+        ):
+            paid[cid] += int(total)
+
+
 def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> PortfolioReport:
     """The portfolio on D: each startup's precomputed state (``startup_state``) and its
     consumption (the rollup), then the consumption-dependent rules (``budget.finish``).
@@ -539,11 +559,32 @@ def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> Por
     Equal to ``build_reference`` (a property test checks it); the phase, incubator and
     sponsor filters are applied in SQL.
     """
+    filters = filters or Filters()
+    report = PortfolioReport(as_of=as_of, rows=[])
+    report.rows = list(iter_rows(reader, as_of, filters, report.totals))
+    if filters.sort != "slug":
+        report.rows = sort_rows(report.rows, filters.sort)
+    if filters.limit is not None:
+        report.rows = report.rows[: filters.limit]
+    return report
+
+
+def streams(filters: Filters) -> bool:
+    """Does ``iter_rows`` yield the report's rows in their final order (by slug)?"""
+    return filters.sort == "slug"
+
+
+def iter_rows(
+    reader: Reader, as_of: dt.date, filters: Filters, totals: Totals
+) -> Iterator[StartupRow]:
+    """The rows of ``build`` by slug, one at a time, adding each kept startup to ``totals``
+    (complete once the iterator is exhausted).  Listed by slug with a limit, the rows
+    past it are not yielded, only counted.  Never holds every row: a 10,000-startup JSON
+    report is written as its rows come."""
     import json
 
     from store.timeline import roots_from_json
 
-    filters = filters or Filters()
     where, params = [], {"as_of": as_of, "month": month_of(as_of)}
     for value, clause, name in (
         (filters.phase, SQL_FILTER_PHASE, "phase"),
@@ -551,27 +592,13 @@ def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> Por
         (filters.sponsor, SQL_FILTER_SPONSOR, "sponsor"),
     ):
         if value is not None:
-            where.append(clause)
+            where.append(" AND " + clause)
             params[name] = value
-    sql = SQL_STATE_ON + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY s.slug"
-    states = reader.rows(sql, **params)
+    rows_sql = SQL_STATE_ROWS + "".join(where)
+    consumed, unattributed, burn, window, paid = _consumption_on(reader, as_of)
     sponsors: dict[int, list[str]] = defaultdict(list)
     for sid, slug in reader.rows(SQL_SPONSORS):
         sponsors[sid].append(slug)
-
-    root_ids: list[int] = []
-    scheduled_ids: list[int] = []
-    roots_of: list[list] = []
-    for row in states:
-        raw = json.loads(row[7]) if row[7] else ()
-        roots_of.append(raw)
-        for r in raw:  # [id, ceiling, start, end, cp of D's year]
-            root_ids.append(r[0])
-            if r[4] is not None:
-                scheduled_ids.append(r[0])
-    consumed, unattributed, burn, window, paid = _consumption_on(
-        reader, as_of, root_ids, scheduled_ids
-    )
 
     # Listed by slug with a limit and no --alerts: the rows past the limit only count in
     # the totals, which need no rule but sums (no assessment made for them).
@@ -580,53 +607,58 @@ def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> Por
         if filters.limit is not None and filters.sort == "slug" and not filters.alerts
         else None
     )
-    report = PortfolioReport(as_of=as_of, rows=[])
     empty = Structure()
     alert_sets: dict[str, frozenset[str]] = {}
-    for i in range(len(states)):
-        # Each row's SQL tuple is let go as soon as it is assessed.
-        row, raw = states[i], roots_of[i]
-        states[i] = roots_of[i] = None
-        sid = row[0]
-        alerts = row[8]
-        if cut is not None and i >= cut:
-            if alerts is None:
-                report.totals.add_figures(0, 0, 0)
+    states = reader.iter_rows(SQL_STATE_ON.format(rows=rows_sql) + " ORDER BY s.slug", **params)
+    i = -1
+    # A chunk of rows at a time: the running totals of their conventions in force are
+    # read by id, then the rows are assessed and let go.
+    while batch := list(islice(states, ID_CHUNK)):
+        roots_of = [json.loads(row[7]) if row[7] else () for row in batch]
+        root_ids = [r[0] for raw in roots_of for r in raw]  # [id, ceiling, start, end, cp]
+        scheduled_ids = [r[0] for raw in roots_of for r in raw if r[4] is not None]
+        _add_running_totals(reader, as_of, root_ids, scheduled_ids, consumed, paid)
+        for row, raw in zip(batch, roots_of, strict=True):
+            i += 1
+            sid = row[0]
+            alerts = row[8]
+            if cut is not None and i >= cut:
+                if alerts is None:
+                    totals.add_figures(0, 0, 0)
+                else:
+                    used = sum(consumed.get(r[0], 0) for r in raw)
+                    totals.add_figures(row[5], row[6], used)
+                continue
+            if alerts is None:  # no state row: nothing known of the startup but its name
+                structure = empty
             else:
-                used = sum(consumed.get(r[0], 0) for r in raw)
-                report.totals.add_figures(row[5], row[6], used)
-            continue
-        if alerts is None:  # no state row: nothing known of the startup but its name
-            structure = empty
-        else:
-            codes = alert_sets.get(alerts)
-            if codes is None:
-                codes = alert_sets[alerts] = frozenset(alerts.split())
-            day = row[9]
-            structure = Structure(
-                phase=row[4],
-                envelope_cents=row[5],
-                pending_cents=row[6],
-                roots=roots_from_json(raw),
-                next_deadline=None
-                if day is None
-                else DeadlineFacts(date=as_date(day), title=row[10]),
-                alerts=codes,
+                codes = alert_sets.get(alerts)
+                if codes is None:
+                    codes = alert_sets[alerts] = frozenset(alerts.split())
+                day = row[9]
+                structure = Structure(
+                    phase=row[4],
+                    envelope_cents=row[5],
+                    pending_cents=row[6],
+                    roots=roots_from_json(raw),
+                    next_deadline=None
+                    if day is None
+                    else DeadlineFacts(date=as_date(day), title=row[10]),
+                    alerts=codes,
+                )
+            assessment = finish(
+                structure,
+                as_of,
+                consumed_cents=consumed,
+                unattributed_cents=int(row[11] or 0) + unattributed.get(sid, 0),
+                burn_window_cents=burn.get(sid, 0),
+                window_cents_by_root=window,
+                paid_this_year_cents=paid,
             )
-        assessment = finish(
-            structure,
-            as_of,
-            consumed_cents=consumed,
-            unattributed_cents=int(row[11] or 0) + unattributed.get(sid, 0),
-            burn_window_cents=burn.get(sid, 0),
-            window_cents_by_root=window,
-            paid_this_year_cents=paid,
-        )
-        if filters.alerts and not assessment.alerts:
-            continue
-        report.totals.add(assessment)
-        report.rows.append(
-            StartupRow(
+            if filters.alerts and not assessment.alerts:
+                continue
+            totals.add(assessment)
+            yield StartupRow(
                 id=sid,
                 slug=row[1],
                 title=row[2],
@@ -634,9 +666,3 @@ def build(reader: Reader, as_of: dt.date, filters: Filters | None = None) -> Por
                 sponsors=sponsors.get(sid, []),
                 assessment=assessment,
             )
-        )
-    if filters.sort != "slug":
-        report.rows = sort_rows(report.rows, filters.sort)
-    if filters.limit is not None:
-        report.rows = report.rows[: filters.limit]
-    return report

@@ -181,3 +181,26 @@ def test_a_run_builds_only_its_own_command(run, demo_db):
     assert [s["slug"] for s in result.json()["startups"]] == ["classe-a-12", "dossiersco"]
     listing = run("--help").out
     assert all(name in listing for name in ("report", "burn", "deadlines", "import", "expense"))
+
+
+@pytest.mark.parametrize(
+    "options",
+    [(), ("--limit", "1"), ("--alerts",), ("--sort", "runway"), ("--phase", "acceleration")],
+)
+def test_piped_json_is_streamed_with_the_same_figures(run, demo_db, options):
+    # Piped, the report is written as its rows come (listed by slug) or after sorting:
+    # either way what `build` computes, in the compact contract.
+    import datetime as dt
+
+    from store.read import open_reader
+    from store.report import Filters, build
+
+    day = dt.date(2018, 9, 15)
+    out = run("report", "--db", demo_db, "--as-of", day.isoformat(), "-f", "json", *options)
+    names = {"--limit": "limit", "--sort": "sort", "--phase": "phase"}
+    kwargs = {names[k]: v for k, v in zip(options[::2], options[1::2], strict=False) if k in names}
+    kwargs = {k: int(v) if k == "limit" else v for k, v in kwargs.items()}
+    with open_reader(str(demo_db)) as reader:
+        expected = build(reader, day, Filters(alerts="--alerts" in options, **kwargs)).to_dict()
+    assert out.json() == expected
+    assert "\n" not in out.out.rstrip("\n")  # one line
