@@ -81,6 +81,12 @@ def main(argv: list[str] | None = None) -> int:
     db, as_of = str(args.db), args.as_of
     commands = {
         "B (import sqlite3, rich)": [python, "-c", "import sqlite3, rich"],
+        # What any typer command pays before its first line of its own (for reference:
+        # the goal cannot go under these).
+        "import typer (reference)": [python, "-c", "import typer"],
+        "import typer + rich table (reference)": [
+            *(python, "-c", "import typer, rich.console, rich.table"),
+        ],
         "report --format json": [startups, "report", "--db", db, "--as-of", as_of, "-f", "json"],
         "report --format table --limit 50": [
             startups,
@@ -123,11 +129,14 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 best[name] = (best[name][0], max(rss, best[name][1]))
     base = best["B (import sqlite3, rich)"][0]
-    print(f"{'command':36} {'best':>8} {'× B':>6} {'goal':>5} {'peak MiB':>9}")
+    print(f"{'command':40} {'best':>8} {'× B':>6} {'goal':>5} {'peak MiB':>9}")
     for name, (took, rss) in best.items():
-        goal = goals.get(name, 4 if not name.startswith("B ") else 1)
+        if name.startswith("B ") or name.endswith("(reference)"):
+            print(f"{name:40} {took * 1000:6.0f}ms {took / base:6.2f} {'':5} {rss / 1024:9.1f}")
+            continue
+        goal = goals.get(name, 4)
         flag = "" if took / base <= goal else "  over"
-        print(f"{name:36} {took * 1000:6.0f}ms {took / base:6.2f} {goal:5} {rss / 1024:9.1f}{flag}")
+        print(f"{name:40} {took * 1000:6.0f}ms {took / base:6.2f} {goal:5} {rss / 1024:9.1f}{flag}")
     maxrss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(f"(largest child peak overall: {maxrss / 1024:.1f} MiB; {args.n} runs each, best kept)")
     return 0
