@@ -19,12 +19,13 @@ from textual.worker import Worker, WorkerState
 from tui.commands import StartupCommands
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
 
     from textual.screen import Screen
 
     from store.db import Store
     from store.read import Reader
+    from store.report import StartupRow
 
 THEMES = ("textual-dark", "textual-light")
 # The actions that write: disabled (dimmed in the footer) in read-only mode.
@@ -77,8 +78,14 @@ class StartupsApp(App[None]):
         self._initial_as_of = as_of or dt.date.today()
         self._store: Store | None = None
         self._store_lock = threading.Lock()
-        self.titles: list[tuple[str, str]] = []  # (slug, title) for the command palette
+        # The portfolio's rows (store.report.StartupRow), for the command palette.
+        self.startups: Sequence[StartupRow] = ()
         self.theme = theme
+
+    @property
+    def titles(self) -> list[tuple[str, str]]:
+        """(slug, title) of every startup, for the command palette (built when asked)."""
+        return [(row.slug, row.title) for row in self.startups]
 
     # --- the store (called from thread workers) ------------------------------------------
 

@@ -12,8 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
 
-from store.fmt import eur
 from store.inputs import fold  # lower case without accents: "classe a" finds "Classe à 12"
+from tui.fmt import eur  # store.fmt.eur's strings, without loading babel
 from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import alert_label, badges, bar
@@ -174,8 +174,11 @@ class PortfolioScreen(DataScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._haystack: dict[int, str] = {}
+        # Each row's folded text for the filter, by startup id: built on the first
+        # text typed into the filter, not before the first paint.
+        self._haystack: dict[int, str] | None = None
         self._report = None
+        self._filtered_by: tuple | None = None  # what the filter shown was built from
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -214,16 +217,23 @@ class PortfolioScreen(DataScreen):
             return
         report = message.report
         self._report = report
-        self._haystack = {
-            row.id: fold(" ".join([row.title, row.slug, row.incubator or "", *row.sponsors]))
-            for row in report.rows
-        }
-        self.app.titles = [(row.slug, row.title) for row in report.rows]
+        self._haystack = None
+        self._filtered_by = None
+        self.app.startups = report.rows  # the command palette's (slug, title) come from them
         self._set_facet_options(report.rows)
         table = self.query_one(PortfolioTable)
         table.set_rows(report.rows, keep=lambda r: r.id)
         self._apply_filter()
         self.applied()
+
+    def _haystack_of(self) -> dict[int, str]:
+        if self._haystack is None:
+            rows = self._report.rows if self._report is not None else []
+            self._haystack = {
+                row.id: fold(" ".join([row.title, row.slug, row.incubator or "", *row.sponsors]))
+                for row in rows
+            }
+        return self._haystack
 
     def _set_facet_options(self, rows: list[StartupRow]) -> None:
         phases = sorted(
@@ -252,11 +262,22 @@ class PortfolioScreen(DataScreen):
         incubator = self.query_one("#incubator", Select).value
         sponsor = self.query_one("#sponsor", Select).value
         alerts_only = self.query_one("#alerts-only", Checkbox).value
-        haystack = self._haystack
+        facets = (phase, incubator, sponsor, alerts_only)
+        previous, self._filtered_by = self._filtered_by, (text, facets)
+        # Typing on at the end of the text only ever removes rows ("a" → "ab", "a" → "a b"):
+        # test the rows shown rather than every row.
+        narrowing = previous is not None and previous[1] == facets and text.startswith(previous[0])
+        if narrowing and text == previous[0]:
+            return
         terms = text.split()
         checks = []
         if terms:
-            checks.append(lambda r: all(t in haystack.get(r.id, "") for t in terms))
+            haystack = self._haystack_of()
+            if len(terms) == 1:
+                (term,) = terms
+                checks.append(lambda r: term in haystack[r.id])
+            else:
+                checks.append(lambda r: all(t in haystack[r.id] for t in terms))
         if phase is not Select.NULL:
             checks.append(lambda r: r.phase == phase)
         if incubator is not Select.NULL:
@@ -265,18 +286,23 @@ class PortfolioScreen(DataScreen):
             checks.append(lambda r: sponsor in r.sponsors)
         if alerts_only:
             checks.append(lambda r: bool(r.assessment.alerts))
+        if not checks:
+            predicate = None
+        elif len(checks) == 1:
+            predicate = checks[0]
+        else:
+            predicate = lambda r: all(check(r) for check in checks)  # noqa: E731
         table = self.query_one(PortfolioTable)
-        table.set_filter((lambda r: all(check(r) for check in checks)) if checks else None)
+        table.set_filter(predicate, narrowing=narrowing)
         self._show_totals()
 
     def _show_totals(self) -> None:
         table = self.query_one(PortfolioTable)
         if self._report is None:
             return
-        rows = table.rows
         envelope = consumed = remaining = 0
         unknown = alerts = 0
-        for row in rows:
+        for row in table.iter_rows():
             a = row.assessment
             if a.envelope_cents is None:
                 unknown += 1
@@ -285,8 +311,8 @@ class PortfolioScreen(DataScreen):
                 remaining += a.remaining_cents or 0
             consumed += a.consumed_cents
             alerts += bool(a.alerts)
-        total = len(self._report.rows)
-        shown = f"{len(rows)}/{total}" if len(rows) != total else f"{total}"
+        total, count = len(self._report.rows), table.row_count
+        shown = f"{count}/{total}" if count != total else f"{total}"
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {shown} startups", style="bold")
         text.append(f" · env. {_money(envelope)}")
