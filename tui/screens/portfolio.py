@@ -10,13 +10,14 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from store.inputs import fold  # lower case without accents: "classe a" finds "Classe à 12"
 from tui.fmt import eur  # store.fmt.eur's strings, without loading babel
 from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import alert_label, badges, bar
+from tui.widgets.footer import Footer
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
