@@ -678,3 +678,58 @@ async def test_virtual_table_sorts_once_and_narrows_the_rows_shown():
         await pilot.pause()
         t.set_rows(list(range(10, 0, -1)))  # new rows: the orders are sorted again
         assert t.rows == sorted(range(10, 0, -1), key=lambda r: r % 7)
+
+
+async def test_portfolio_shows_the_loading_indicator_only_when_a_load_lasts(app, monkeypatch):
+    import threading
+
+    import tui.screens.portfolio as portfolio
+
+    monkeypatch.setattr(portfolio, "LOADING_DELAY", 0.05)
+    gate = threading.Event()
+    first = app.first_portfolio
+
+    def slow(*args):
+        gate.wait(10)
+        return first(*args)
+
+    monkeypatch.setattr(app, "first_portfolio", slow)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: table(app).loading, "the indicator, once the delay is over")
+        gate.set()
+        await settle(pilot)
+        assert slugs(app) == ["classe-a-12", "dossiersco"] and not table(app).loading
+        shown = []
+        monkeypatch.setattr(portfolio, "LOADING_DELAY", 5)
+        app.screen.watch(table(app), "loading", shown.append, init=False)
+        app.as_of = dt.date(2019, 2, 15)  # a quick reload: no indicator at all
+        await settle(pilot)
+        assert app.screen._applied_key == (dt.date(2019, 2, 15), 0) and shown == []
+
+
+async def test_the_portfolio_read_at_start_is_its_first_load(demo_db, monkeypatch):
+    import store.report
+
+    built = []
+    build = store.report.build
+
+    def counted(reader, as_of, *args):
+        built.append(as_of)
+        return build(reader, as_of, *args)
+
+    monkeypatch.setattr(store.report, "build", counted)
+    app = StartupsApp(str(demo_db), AS_OF)  # starts reading the portfolio on AS_OF
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert slugs(app) == ["classe-a-12", "dossiersco"] and built == [AS_OF]
+        app.as_of = dt.date(2019, 2, 15)
+        await settle(pilot)
+        assert built == [AS_OF, dt.date(2019, 2, 15)]
+
+
+async def test_a_store_that_cannot_be_read_at_start_is_a_notification(tmp_path):
+    app = StartupsApp(str(tmp_path / "nothing.db"), AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # ready: the screen reports it could not load
+        assert any("no store here" in n.message for n in app._notifications)
+        assert table(app).row_count == 0 and not table(app).loading

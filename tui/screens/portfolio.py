@@ -21,9 +21,12 @@ from tui.widgets.footer import Footer
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from store.report import StartupRow
 
 PHASE_ORDER = ["investigation", "construction", "acceleration", "consolidation"]
+LOADING_DELAY = 0.3  # seconds a load lasts before the loading indicator shows
 
 
 def _money(cents: int | float | None) -> str:
@@ -180,6 +183,7 @@ class PortfolioScreen(DataScreen):
         self._haystack: dict[int, str] | None = None
         self._report = None
         self._filtered_by: tuple | None = None  # what the filter shown was built from
+        self._loading_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -200,17 +204,31 @@ class PortfolioScreen(DataScreen):
     # --- loading ------------------------------------------------------------------------
 
     def set_loading(self, loading: bool) -> None:
-        self.query_one(PortfolioTable).loading = loading
+        """The loading indicator shows only if a load lasts: most take less than that, and
+        its animation's frames, drawn while the worker reads 10,000 startups, slow it."""
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        if loading:
+            self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
+        else:
+            self.query_one(PortfolioTable).loading = False
+
+    def _show_loading(self) -> None:
+        self._loading_timer = None
+        self.query_one(PortfolioTable).loading = True
 
     def load(self) -> None:
-        self._load(self.app.as_of)
+        self._load(self.app.as_of, self.app.data_version)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="portfolio")
-    def _load(self, as_of: dt.date) -> None:
-        from store.browse import portfolio
+    def _load(self, as_of: dt.date, data_version: int) -> None:
+        report = self.app.first_portfolio(as_of, data_version)
+        if report is None:
+            from store.report import build  # the same figures as `startups report`
 
-        with self.app.reader() as reader:
-            report = portfolio(reader, as_of)
+            with self.app.reader() as reader:
+                report = build(reader, as_of)
         self.post_message(PortfolioLoaded(report, as_of))
 
     def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
