@@ -8,6 +8,7 @@ actions that are the same everywhere (help, time travel, theme, quit).
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import threading
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, ClassVar
@@ -45,6 +46,25 @@ WRITE_ACTIONS = frozenset(
 WRITE_KEYS = "cvelnxmi"  # the keys bound to them on some screen
 
 
+_gc_tuned = False
+
+
+def _tune_gc() -> None:
+    """Fewer, cheaper garbage collections in the app's process (once, at its start).
+
+    Loading 10,000 startups allocates a few hundred thousand objects: at Python's
+    default threshold (a young collection every 700 allocations) the collector ran
+    about 270 times before the first paint, ~70 ms in all.  What is imported by now
+    (Textual, the app) lives as long as the process: frozen, full collections no longer
+    walk it; and young collections run every 10,000 allocations.
+    """
+    global _gc_tuned
+    if not _gc_tuned:
+        _gc_tuned = True
+        gc.freeze()
+        gc.set_threshold(10_000, 20, 10)
+
+
 class StartupsApp(App[None]):
     """``StartupsApp(store_location, as_of)``: ``store_location`` is a path, a URL or None."""
 
@@ -74,6 +94,7 @@ class StartupsApp(App[None]):
         read_only: bool = False,
     ) -> None:
         super().__init__()
+        _tune_gc()
         self.store_location = store_location
         self.read_only = read_only
         self._initial_as_of = as_of or dt.date.today()
