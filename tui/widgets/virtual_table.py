@@ -131,6 +131,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         self._rows: list[Row] = []
         self._view: Sequence[int] = range(0)  # indexes into _rows: sorted, then filtered
         self._orders: dict[tuple[str, bool], list[int]] = {}  # (column, reverse) → order
+        self._indexes: list[int] | None = None  # range(len(rows)) as a list, once sorted
         self._predicate: Callable[[Row], bool] | None = None
         self.sort_column: str | None = None
         self.sort_reverse = False
@@ -139,8 +140,8 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         # The lines drawn, by position on screen; and each row's cells (unstyled: the
         # stripes and the cursor go on top) by row, so re-filtering or scrolling back
         # draws a row's cells once.
-        self._cache: LRUCache[tuple, Strip] = LRUCache(512)
-        self._cells: LRUCache[int, Strip] = LRUCache(1024)
+        self._cache: LRUCache[tuple, Strip] = LRUCache(128)
+        self._cells: LRUCache[int, Strip] = LRUCache(128)
 
     # --- data ---------------------------------------------------------------------------
 
@@ -175,6 +176,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         key = keep(current) if keep is not None and current is not None else None
         self._rows = rows if isinstance(rows, list) else list(rows)
         self._orders.clear()
+        self._indexes = None
         self._cells.clear()
         self._rebuild()
         if key is not None:
@@ -226,7 +228,11 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         if order is None:
             sort_key = column.sort_key
             keys = [sort_key(row) for row in self._rows]
-            order = sorted(range(len(keys)), key=keys.__getitem__, reverse=self.sort_reverse)
+            if self._indexes is None or len(self._indexes) != len(keys):
+                self._indexes = list(range(len(keys)))
+            # Sorting the one list of indexes: every order shares its int objects (8 bytes
+            # an entry rather than 36 for 10,000 rows).
+            order = sorted(self._indexes, key=keys.__getitem__, reverse=self.sort_reverse)
             self._orders[column.key, self.sort_reverse] = order
         return order
 
