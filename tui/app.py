@@ -1,6 +1,8 @@
 """The Textual app: the portfolio, a startup, the agenda; browse and edit one store.
 
-Everything that touches the database runs in thread workers (see the screens);
+Everything that touches the database runs off the event loop: in thread workers (see
+the screens), and the portfolio's first read in a thread the app starts as it is built,
+so that it runs while Textual sets up (the portfolio's first worker takes its result);
 the app holds where the store is, the as-of date every screen shows, and the
 actions that are the same everywhere (help, time travel, theme, quit).
 """
