@@ -319,17 +319,20 @@ class PortfolioScreen(DataScreen):
         table = self.query_one(PortfolioTable)
         if self._report is None:
             return
-        envelope = consumed = remaining = 0
+        envelope = consumed = consumed_known = 0
         unknown = alerts = 0
-        for row in table.iter_rows():
+        for row in table.iter_rows():  # on every keystroke: attributes only, no property
             a = row.assessment
+            cents = a.consumed_cents
+            consumed += cents
             if a.envelope_cents is None:
                 unknown += 1
             else:
                 envelope += a.envelope_cents
-                remaining += a.remaining_cents or 0
-            consumed += a.consumed_cents
-            alerts += bool(a.alerts)
+                consumed_known += cents
+            if a.alerts:
+                alerts += 1
+        remaining = envelope - consumed_known  # Assessment.remaining_cents, summed
         total, count = len(self._report.rows), table.row_count
         shown = f"{count}/{total}" if count != total else f"{total}"
         text = Text(no_wrap=True, overflow="ellipsis")
