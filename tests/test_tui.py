@@ -79,6 +79,9 @@ async def test_portfolio_opens_with_rows_and_totals(app):
 async def test_filter_as_you_type_then_clear(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        # The filter's folded texts were made by a worker after the rows were shown.
+        haystack = app.screen._haystack or {}
+        assert any(text.startswith("classe a 12 classe-a-12") for text in haystack.values())
         await pilot.press("slash", *"dossier")
         await wait_until(pilot, lambda: slugs(app) == ["dossiersco"], "rows")
         assert "1/2 startups" in text_of(app.screen.query_one("#totals", Static))

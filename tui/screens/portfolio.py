@@ -178,8 +178,8 @@ class PortfolioScreen(DataScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        # Each row's folded text for the filter, by startup id: built on the first
-        # text typed into the filter, not before the first paint.
+        # Each row's folded text for the filter, by startup id: built in a worker once
+        # the rows are on screen (or on the first text typed, if that comes first).
         self._haystack: dict[int, str] | None = None
         self._report = None
         self._filtered_by: tuple | None = None  # what the filter shown was built from
@@ -244,14 +244,29 @@ class PortfolioScreen(DataScreen):
         table.set_rows(report.rows, keep=lambda r: r.id)
         self._apply_filter()
         self.applied()
+        if self._haystack is None:
+            self.call_after_refresh(self._index, report)
+
+    @staticmethod
+    def _fold_rows(rows: list[StartupRow]) -> dict[int, str]:
+        return {
+            row.id: fold(" ".join([row.title, row.slug, row.incubator or "", *row.sponsors]))
+            for row in rows
+        }
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="index", description="filter")
+    def _index(self, report) -> None:
+        """The filter's folded texts, once the rows are on screen (~20 ms for 10,000)."""
+        haystack = self._fold_rows(report.rows)
+        self.app.call_from_thread(self._indexed, report, haystack)
+
+    def _indexed(self, report, haystack: dict[int, str]) -> None:
+        if report is self._report and self._haystack is None:
+            self._haystack = haystack
 
     def _haystack_of(self) -> dict[int, str]:
-        if self._haystack is None:
-            rows = self._report.rows if self._report is not None else []
-            self._haystack = {
-                row.id: fold(" ".join([row.title, row.slug, row.incubator or "", *row.sponsors]))
-                for row in rows
-            }
+        if self._haystack is None:  # typed before _index was done: fold here
+            self._haystack = self._fold_rows(self._report.rows if self._report else [])
         return self._haystack
 
     def _set_facet_options(self, rows: list[StartupRow]) -> None:
