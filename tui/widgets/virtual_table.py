@@ -156,11 +156,6 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         return (rows[i] for i in self._view)
 
     @property
-    def all_rows(self) -> Sequence[Row]:
-        """Every row, shown or not, as given to ``set_rows``."""
-        return self._rows
-
-    @property
     def row_count(self) -> int:
         return len(self._view)
 
