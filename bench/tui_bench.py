@@ -1,19 +1,38 @@
 """The app's speed goals, measured side by side in one run.
 
-    uv run python bench/tui_bench.py [--startups-small 1000 --startups-large 10000]
+    uv run python bench/tui_bench.py [--small 1k.db --large 10k.db] [--repeat 3]
 
 Builds two synthetic stores with ``bench/generate.py`` (or reuses ``--small``/``--large``),
 then, each in a fresh interpreter, best of N:
 
-- ``python -c "import textual.app"`` (the floor);
-- the app's first paint *with rows* (process start → the portfolio table holds its rows
-  and has rendered them), headless, on the 1,000- and the 10,000-startup store;
-- on the 10,000 store: sort, one filter keystroke and PgDn, each measured from the key
-  press to the repaint; and the process's peak memory (ru_maxrss).
+- ``python -c "import textual.app"`` (the floor: interpreter start, the import, exit);
+- the app's first paint *with rows*, headless, on the 1,000- and the 10,000-startup store:
+  from process start to the first frame the compositor renders once the portfolio table
+  holds its rows and its loading indicator is gone, plus the interpreter's exit (as in
+  the floor).  The app's own shutdown after that frame is not counted;
+- on the 10,000 store, in another process: sort, one filter keystroke and PgDn, each
+  from the key press to the last frame rendered because of it; and that process's peak
+  memory (ru_maxrss, after the interactions).
 
-Prints the figures and the ratios to the goals: first paint ≤ 2× the import,
-10k ≤ 1.25× 1k, each interaction ≤ 100 ms, memory ≤ 64 MiB.  Figures are what this
-machine measured; they are reported as they come, goals met or not.
+How a frame is seen: headless, ``App._display`` receives every frame the compositor has
+just rendered (and writes nothing); the bench wraps it to note the time.  An
+interaction is ``pilot.press`` then ``pilot.pause``; its figure is the time from the
+press to the last frame rendered before the pilot returns, the slowest of three presses
+(three sort columns, three pages; the filter's "a" typed into an empty filter three
+times, a backspace untimed in between), then the best of the N processes.  The pilot's own round trip
+is printed beside it: it adds at least three 20 ms idle polls (``wait_for_idle``) on
+top of the app's work, so about 60 ms of every round trip is the test harness
+sleeping, not the app; the frame time is what a user waits for.  So that work done
+after the frame (which would delay the next key) does not go unseen, the process's
+CPU time over the round trip (every thread, the pilot's few polls included) is
+printed too.  A key that renders no frame at all is an error, not a zero.
+
+Before (until this change) the 10,000 figure was the whole interacting process (nine
+key presses included), and each interaction was the pilot's round trip.
+
+Prints the figures and the ratios to the goals: first paint ≤ 2× the floor, 10k ≤ 1.25×
+1k, each interaction ≤ 100 ms, memory ≤ 64 MiB.  Figures are what this machine
+measured; they are reported as they come, goals met or not.
 """
 
 from __future__ import annotations
@@ -36,37 +55,59 @@ sys.path.insert(0, {root!r})
 from tui.app import StartupsApp
 from tui.screens.portfolio import PortfolioTable
 
+frames = []  # when each frame was rendered
+out = {{}}
+
 async def main():
     app = StartupsApp({db!r}, dt.date(2022, 6, 1))
-    out = {{}}
-    async with app.run_test(size=(120, 40)) as pilot:
-        while True:
-            await pilot.pause()
+    display = app._display
+
+    def seen(screen, renderable):
+        display(screen, renderable)
+        if renderable is None:
+            return
+        now = time.perf_counter()
+        frames.append(now)
+        if "first_paint" not in out:
             tables = app.screen.query(PortfolioTable)
-            if tables and tables.first().row_count and not tables.first().loading:
-                break
-        await pilot.pause()
-        out["first_paint"] = time.perf_counter() - t0
-        out["rows"] = tables.first().row_count
+            if tables and tables.first().row_count and tables.first()._cover_widget is None:
+                out["first_paint"] = now
+
+    app._display = seen
+    async with app.run_test(size=(120, 40)) as pilot:
+        while "first_paint" not in out:
+            await pilot.pause()
+        out["rows"] = app.screen.query_one(PortfolioTable).row_count
         if {interact}:
-            table = tables.first()
-            async def timed(*keys):
-                best = None
+            async def timed(name, key, undo=None):
+                # Three presses; the slowest one counts (each sorts by another column,
+                # shows another page); ``undo`` (not timed) puts things back in between.
+                worst = {{}}
                 for _ in range(3):
-                    start = time.perf_counter()
-                    await pilot.press(*keys)
+                    start, cpu = time.perf_counter(), time.process_time()
+                    await pilot.press(key)
                     await pilot.pause()
-                    spent = time.perf_counter() - start
-                    best = spent if best is None else min(best, spent)
-                return best
-            out["sort"] = await timed("s")
-            out["pgdn"] = await timed("pagedown")
+                    trip = time.perf_counter() - start
+                    cpu = time.process_time() - cpu
+                    drawn = [t for t in frames if t > start]
+                    if not drawn:
+                        raise SystemExit(f"{{name}}: no frame rendered after the key")
+                    for k, v in ((name, drawn[-1] - start), (name + "_trip", trip),
+                                 (name + "_cpu", cpu)):
+                        worst[k] = max(worst.get(k, 0), v)
+                    if undo:
+                        await pilot.press(undo)
+                        await pilot.pause()
+                out.update(worst)
+            await timed("sort", "s")
+            await timed("pgdn", "pagedown")
             await pilot.press("slash")
-            out["filter_key"] = await timed("a")
+            await timed("filter_key", "a", undo="backspace")
     out["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps(out))
 
 asyncio.run(main())
+out["after_paint"] = time.perf_counter() - out["first_paint"]
+print(json.dumps(out))
 """
 
 
@@ -86,7 +127,9 @@ def import_floor() -> float:
 def first_paint(db: str, interact: bool) -> dict:
     start = time.perf_counter()
     out = run_child(CHILD.format(root=str(ROOT), db=db, interact=interact))
-    out["wall"] = time.perf_counter() - start
+    # Process start → the frame with the rows, then the interpreter's exit (as the floor);
+    # the app's shutdown and whatever ran after that frame are taken out.
+    out["wall"] = time.perf_counter() - start - out["after_paint"]
     return out
 
 
@@ -124,13 +167,11 @@ def main() -> None:
         for _ in range(args.repeat):  # interleaved, so drift hits all alike
             floors.append(import_floor())
             smalls.append(first_paint(small, False)["wall"])
-            out = first_paint(large, True)
-            larges.append(out["wall"])
-            interactions.append(out)
+            larges.append(first_paint(large, False)["wall"])
+            interactions.append(first_paint(large, True))
     floor, s, big = min(floors), min(smalls), min(larges)
-    best = {
-        k: min(o[k] for o in interactions) for k in ("sort", "pgdn", "filter_key", "maxrss_mib")
-    }
+    keys = [k + tail for k in ("sort", "pgdn", "filter_key") for tail in ("", "_trip", "_cpu")]
+    best = {k: min(o[k] for o in interactions) for k in (*keys, "maxrss_mib")}
     rows = interactions[0]["rows"]
 
     def line(label: str, value: str, ratio: str, ok: bool) -> None:
@@ -152,7 +193,8 @@ def main() -> None:
     )
     for key, label in (("sort", "sort (s)"), ("filter_key", "filter keystroke"), ("pgdn", "PgDn")):
         ms = best[key] * 1000
-        line(label, f"{ms:.0f} ms", "goal ≤ 100 ms", ms <= 100)
+        trip, cpu = best[key + "_trip"] * 1000, best[key + "_cpu"] * 1000
+        line(label, f"{ms:.0f} ms", f"≤ 100 (pilot {trip:.0f}, cpu {cpu:.0f})", ms <= 100)
     mem = best["maxrss_mib"]
     line("peak memory (10k)", f"{mem:.0f} MiB", "goal ≤ 64 MiB", mem <= 64)
 

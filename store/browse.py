@@ -1,10 +1,12 @@
 """What the app shows beyond the CLI's data: views shaped for the screens and forms.
 
 The figures come from the same functions as the CLI, so that both show the same thing:
-the portfolio from ``store.report``, the agenda from ``store.agenda``, a startup's card
-from ``store.card``.  What is only the app's is read here: the consumption lines one by
-one, the burn-down series, and the few columns the forms and the evidence pane need
-(parent ids, representatives' titles, an imported text's evidence and sha256, KPI ids).
+the agenda from ``store.agenda``, a startup's card from ``store.card``; the portfolio is
+``store.report.build`` itself, which the app calls directly (importing this module and
+its views first would delay the first paint).  What is only the app's is read here: the
+consumption lines one by one, the burn-down series, and the few columns the forms and
+the evidence pane need (parent ids, representatives' titles, an imported text's evidence
+and sha256, KPI ids).
 Read with plain SQL through ``store.read.Reader``; no ORM object leaves here.
 """
 
@@ -17,15 +19,6 @@ from dataclasses import dataclass, field
 from store.agenda import AgendaItem, Selection, load_conventions, select_items
 from store.budget import Assessment
 from store.read import Reader, as_date
-from store.report import PortfolioReport, build
-
-# --- the portfolio ----------------------------------------------------------------------
-
-
-def portfolio(reader: Reader, as_of: dt.date) -> PortfolioReport:
-    """Every startup's row and the totals on D (the same figures as ``startups report``)."""
-    return build(reader, as_of)
-
 
 # --- the agenda -------------------------------------------------------------------------
 

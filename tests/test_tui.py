@@ -7,6 +7,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tree
 from tui_support import settle, wait_until
 
@@ -77,6 +79,9 @@ async def test_portfolio_opens_with_rows_and_totals(app):
 async def test_filter_as_you_type_then_clear(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        # The filter's folded texts were made by a worker after the rows were shown.
+        haystack = app.screen._haystack or {}
+        assert any(text.startswith("classe a 12 classe-a-12") for text in haystack.values())
         await pilot.press("slash", *"dossier")
         await wait_until(pilot, lambda: slugs(app) == ["dossiersco"], "rows")
         assert "1/2 startups" in text_of(app.screen.query_one("#totals", Static))
@@ -616,3 +621,118 @@ def test_cli_read_only_reaches_the_app(run, demo_db, monkeypatch):
     assert run("--read-only", "--db", demo_db).code == 0
     assert run("tui", "--db", demo_db).code == 0
     assert opened == [True, True, False]
+
+
+@given(
+    st.one_of(
+        st.none(),
+        st.integers(min_value=-(10**15), max_value=10**15),
+        st.floats(min_value=-1e15, max_value=1e15, allow_nan=False),
+    )
+)
+@settings(max_examples=500, deadline=None)
+@example(50)  # half to even: 0 €, 2 €, 2 €
+@example(150)
+@example(250)
+@example(-50)  # -0 €, as babel writes it
+@example(-0.0)
+@example(26_970_000)
+def test_table_euros_are_the_cli_euros(cents):
+    """tui.fmt.eur (no babel) writes what store.fmt.eur (babel) writes."""
+    from store.fmt import eur as cli_eur
+    from tui.fmt import eur
+
+    assert eur(cents, unknown="?") == cli_eur(cents, unknown="?")
+
+
+async def test_virtual_table_sorts_once_and_narrows_the_rows_shown():
+    """Sorted orders are kept per column; a narrowing filter gives what a full one gives."""
+    from textual.app import App
+
+    from tui.widgets.virtual_table import Column, VirtualTable
+
+    columns = [
+        Column("n", "N", 6, lambda r, t: str(r)),
+        Column("mod", "Mod 7", 6, lambda r, t: str(r % 7), lambda r: r % 7),
+    ]
+
+    class One(App[None]):
+        def compose(self):
+            yield VirtualTable(columns)
+
+    async with One().run_test(size=(40, 12)) as pilot:
+        t = pilot.app.query_one(VirtualTable)
+        t.set_rows(list(range(100)))
+        assert t.rows == list(range(100)) and isinstance(t._view, range)
+        t.sort_by("mod", reverse=True)
+        expected = sorted(range(100), key=lambda r: r % 7, reverse=True)
+        assert t.rows == expected
+        t.set_filter(lambda r: r % 2 == 0)
+        t.cursor = 40
+        t.set_filter(lambda r: r % 4 == 0, narrowing=True)
+        assert t.rows == [r for r in expected if r % 4 == 0]
+        assert t.cursor == len(t.rows) - 1  # kept within the rows shown
+        t.set_filter(lambda r: r % 2 == 0)  # wider again: from every row
+        assert t.rows == [r for r in expected if r % 2 == 0]
+        t.sort_by("mod")
+        t.set_filter(None)
+        assert t.rows == sorted(range(100), key=lambda r: r % 7)
+        assert list(t.iter_rows()) == t.rows
+        await pilot.pause()
+        t.set_rows(list(range(10, 0, -1)))  # new rows: the orders are sorted again
+        assert t.rows == sorted(range(10, 0, -1), key=lambda r: r % 7)
+
+
+async def test_portfolio_shows_the_loading_indicator_only_when_a_load_lasts(app, monkeypatch):
+    import threading
+
+    import tui.screens.portfolio as portfolio
+
+    monkeypatch.setattr(portfolio, "LOADING_DELAY", 0.05)
+    gate = threading.Event()
+    first = app.first_portfolio
+
+    def slow(*args):
+        gate.wait(10)
+        return first(*args)
+
+    monkeypatch.setattr(app, "first_portfolio", slow)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: table(app).loading, "the indicator, once the delay is over")
+        gate.set()
+        await settle(pilot)
+        assert slugs(app) == ["classe-a-12", "dossiersco"] and not table(app).loading
+        shown = []
+        monkeypatch.setattr(portfolio, "LOADING_DELAY", 5)
+        app.screen.watch(table(app), "loading", shown.append, init=False)
+        app.as_of = dt.date(2019, 2, 15)  # a quick reload: no indicator at all
+        await settle(pilot)
+        assert app.screen._applied_key == (dt.date(2019, 2, 15), 0) and shown == []
+
+
+async def test_the_portfolio_read_at_start_is_its_first_load(demo_db, monkeypatch):
+    import store.report
+
+    built = []
+    build = store.report.build
+
+    def counted(reader, as_of, *args):
+        built.append(as_of)
+        return build(reader, as_of, *args)
+
+    monkeypatch.setattr(store.report, "build", counted)
+    app = StartupsApp(str(demo_db), AS_OF)  # starts reading the portfolio on AS_OF
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert slugs(app) == ["classe-a-12", "dossiersco"] and built == [AS_OF]
+        app.as_of = dt.date(2019, 2, 15)
+        await settle(pilot)
+        assert built == [AS_OF, dt.date(2019, 2, 15)]
+
+
+async def test_a_store_that_cannot_be_read_at_start_is_a_notification(tmp_path):
+    app = StartupsApp(str(tmp_path / "nothing.db"), AS_OF)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)  # ready: the screen reports it could not load
+        assert any("no store here" in n.message for n in app._notifications)
+        assert table(app).row_count == 0 and not table(app).loading

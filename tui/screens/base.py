@@ -27,6 +27,9 @@ class DataScreen(Screen[None]):
         return (self.app.as_of, self.app.data_version)
 
     def on_mount(self) -> None:
+        # Read the app's reactives before watching them: a reactive read for the first
+        # time calls its watchers, which would start a second load inside the first.
+        self.data_key()
         self.watch(self.app, "as_of", self._data_changed, init=False)
         self.watch(self.app, "data_version", self._data_changed, init=False)
 

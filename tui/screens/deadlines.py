@@ -9,11 +9,12 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from tui.messages import AgendaLoaded
 from tui.screens.base import DataScreen
 from tui.screens.startup import DEADLINE_KINDS
+from tui.widgets.footer import Footer
 
 WINDOWS = (30, 90, None)
 

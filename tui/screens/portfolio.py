@@ -10,19 +10,23 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
-from textual.widgets import Checkbox, Footer, Header, Input, Select, Static
+from textual.widgets import Checkbox, Header, Input, Select, Static
 
-from store.fmt import eur
 from store.inputs import fold  # lower case without accents: "classe a" finds "Classe à 12"
+from tui.fmt import eur  # store.fmt.eur's strings, without loading babel
 from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import alert_label, badges, bar
+from tui.widgets.footer import Footer
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from store.report import StartupRow
 
 PHASE_ORDER = ["investigation", "construction", "acceleration", "consolidation"]
+LOADING_DELAY = 0.3  # seconds a load lasts before the loading indicator shows
 
 
 def _money(cents: int | float | None) -> str:
@@ -174,8 +178,12 @@ class PortfolioScreen(DataScreen):
 
     def __init__(self) -> None:
         super().__init__()
-        self._haystack: dict[int, str] = {}
+        # Each row's folded text for the filter, by startup id: built in a worker once
+        # the rows are on screen (or on the first text typed, if that comes first).
+        self._haystack: dict[int, str] | None = None
         self._report = None
+        self._filtered_by: tuple | None = None  # what the filter shown was built from
+        self._loading_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -196,17 +204,31 @@ class PortfolioScreen(DataScreen):
     # --- loading ------------------------------------------------------------------------
 
     def set_loading(self, loading: bool) -> None:
-        self.query_one(PortfolioTable).loading = loading
+        """The loading indicator shows only if a load lasts: most take less than that, and
+        its animation's frames, drawn while the worker reads 10,000 startups, slow it."""
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        if loading:
+            self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
+        else:
+            self.query_one(PortfolioTable).loading = False
+
+    def _show_loading(self) -> None:
+        self._loading_timer = None
+        self.query_one(PortfolioTable).loading = True
 
     def load(self) -> None:
-        self._load(self.app.as_of)
+        self._load(self.app.as_of, self.app.data_version)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="portfolio")
-    def _load(self, as_of: dt.date) -> None:
-        from store.browse import portfolio
+    def _load(self, as_of: dt.date, data_version: int) -> None:
+        report = self.app.first_portfolio(as_of, data_version)
+        if report is None:
+            from store.report import build  # the same figures as `startups report`
 
-        with self.app.reader() as reader:
-            report = portfolio(reader, as_of)
+            with self.app.reader() as reader:
+                report = build(reader, as_of)
         self.post_message(PortfolioLoaded(report, as_of))
 
     def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
@@ -214,16 +236,38 @@ class PortfolioScreen(DataScreen):
             return
         report = message.report
         self._report = report
-        self._haystack = {
-            row.id: fold(" ".join([row.title, row.slug, row.incubator or "", *row.sponsors]))
-            for row in report.rows
-        }
-        self.app.titles = [(row.slug, row.title) for row in report.rows]
+        self._haystack = None
+        self._filtered_by = None
+        self.app.startups = report.rows  # the command palette's (slug, title) come from them
         self._set_facet_options(report.rows)
         table = self.query_one(PortfolioTable)
         table.set_rows(report.rows, keep=lambda r: r.id)
         self._apply_filter()
         self.applied()
+        if self._haystack is None:
+            self.call_after_refresh(self._index, report)
+
+    @staticmethod
+    def _fold_rows(rows: list[StartupRow]) -> dict[int, str]:
+        return {
+            row.id: fold(" ".join([row.title, row.slug, row.incubator or "", *row.sponsors]))
+            for row in rows
+        }
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="index", description="filter")
+    def _index(self, report) -> None:
+        """The filter's folded texts, once the rows are on screen (~20 ms for 10,000)."""
+        haystack = self._fold_rows(report.rows)
+        self.app.call_from_thread(self._indexed, report, haystack)
+
+    def _indexed(self, report, haystack: dict[int, str]) -> None:
+        if report is self._report and self._haystack is None:
+            self._haystack = haystack
+
+    def _haystack_of(self) -> dict[int, str]:
+        if self._haystack is None:  # typed before _index was done: fold here
+            self._haystack = self._fold_rows(self._report.rows if self._report else [])
+        return self._haystack
 
     def _set_facet_options(self, rows: list[StartupRow]) -> None:
         phases = sorted(
@@ -252,11 +296,22 @@ class PortfolioScreen(DataScreen):
         incubator = self.query_one("#incubator", Select).value
         sponsor = self.query_one("#sponsor", Select).value
         alerts_only = self.query_one("#alerts-only", Checkbox).value
-        haystack = self._haystack
+        facets = (phase, incubator, sponsor, alerts_only)
+        previous, self._filtered_by = self._filtered_by, (text, facets)
+        # Typing on at the end of the text only ever removes rows ("a" → "ab", "a" → "a b"):
+        # test the rows shown rather than every row.
+        narrowing = previous is not None and previous[1] == facets and text.startswith(previous[0])
+        if narrowing and text == previous[0]:
+            return
         terms = text.split()
         checks = []
         if terms:
-            checks.append(lambda r: all(t in haystack.get(r.id, "") for t in terms))
+            haystack = self._haystack_of()
+            if len(terms) == 1:
+                (term,) = terms
+                checks.append(lambda r: term in haystack[r.id])
+            else:
+                checks.append(lambda r: all(t in haystack[r.id] for t in terms))
         if phase is not Select.NULL:
             checks.append(lambda r: r.phase == phase)
         if incubator is not Select.NULL:
@@ -265,28 +320,36 @@ class PortfolioScreen(DataScreen):
             checks.append(lambda r: sponsor in r.sponsors)
         if alerts_only:
             checks.append(lambda r: bool(r.assessment.alerts))
+        if not checks:
+            predicate = None
+        elif len(checks) == 1:
+            predicate = checks[0]
+        else:
+            predicate = lambda r: all(check(r) for check in checks)  # noqa: E731
         table = self.query_one(PortfolioTable)
-        table.set_filter((lambda r: all(check(r) for check in checks)) if checks else None)
+        table.set_filter(predicate, narrowing=narrowing)
         self._show_totals()
 
     def _show_totals(self) -> None:
         table = self.query_one(PortfolioTable)
         if self._report is None:
             return
-        rows = table.rows
-        envelope = consumed = remaining = 0
+        envelope = consumed = consumed_known = 0
         unknown = alerts = 0
-        for row in rows:
+        for row in table.iter_rows():  # on every keystroke: attributes only, no property
             a = row.assessment
+            cents = a.consumed_cents
+            consumed += cents
             if a.envelope_cents is None:
                 unknown += 1
             else:
                 envelope += a.envelope_cents
-                remaining += a.remaining_cents or 0
-            consumed += a.consumed_cents
-            alerts += bool(a.alerts)
-        total = len(self._report.rows)
-        shown = f"{len(rows)}/{total}" if len(rows) != total else f"{total}"
+                consumed_known += cents
+            if a.alerts:
+                alerts += 1
+        remaining = envelope - consumed_known  # Assessment.remaining_cents, summed
+        total, count = len(self._report.rows), table.row_count
+        shown = f"{count}/{total}" if count != total else f"{total}"
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {shown} startups", style="bold")
         text.append(f" · env. {_money(envelope)}")

@@ -14,7 +14,6 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     DataTable,
-    Footer,
     Header,
     Static,
     TabbedContent,
@@ -26,6 +25,7 @@ from store.fmt import eur
 from tui.messages import StartupLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import badges, status_badge
+from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from store.browse import ConventionView, StartupCard
@@ -551,6 +551,10 @@ class StartupScreen(DataScreen):
         self._select_convention = convention_id
         if self.is_mounted:
             self.action_tab("conventions")
+            if self.card is not None and self._applied_key == self.data_key():
+                # The card shown is already the current one (its load may finish before
+                # this is called, after an import): select now, not at a next load.
+                self._show_conventions(self.card)
         else:
             self._initial_tab = "conventions"
 
