@@ -7,8 +7,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from hypothesis import example, given, settings
-from hypothesis import strategies as st
 from textual.widgets import DataTable, Input, Select, Static, TabbedContent, Tree
 from tui_support import settle, wait_until
 
@@ -74,6 +72,35 @@ async def test_portfolio_opens_with_rows_and_totals(app):
         assert app.sub_title.startswith("au 2018-09-15")
         assert app.focused is table(app)
         assert not table(app).loading
+
+
+async def test_a_large_portfolio_shows_its_first_page_before_the_rest(app, monkeypatch):
+    # A first page of one startup (of the demo's two): shown with a "loading" totals
+    # line while the worker reads on, then every row and the totals.
+    from tui.screens import portfolio
+
+    monkeypatch.setattr(portfolio, "FIRST_PAGE", 1)
+    seen = []
+    handle = PortfolioScreen.on_portfolio_loaded
+
+    def on_portfolio_loaded(screen, message):
+        handle(screen, message)
+        totals = text_of(screen.query_one("#totals", Static))
+        seen.append((message.complete, [r.slug for r in table(screen.app).rows], totals))
+
+    monkeypatch.setattr(PortfolioScreen, "on_portfolio_loaded", on_portfolio_loaded)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert [(done, rows) for done, rows, _ in seen] == [
+            (False, ["classe-a-12"]),
+            (True, ["classe-a-12", "dossiersco"]),
+        ]
+        assert "chargement" in seen[0][2] and "2 startups" in seen[1][2]
+        # A reload (another date) keeps the rows shown until it has them all.
+        seen.clear()
+        app.as_of = dt.date(2019, 6, 1)
+        await settle(pilot)
+        assert [done for done, _, _ in seen] == [True]
 
 
 async def test_filter_as_you_type_then_clear(app):
@@ -623,28 +650,6 @@ def test_cli_read_only_reaches_the_app(run, demo_db, monkeypatch):
     assert opened == [True, True, False]
 
 
-@given(
-    st.one_of(
-        st.none(),
-        st.integers(min_value=-(10**15), max_value=10**15),
-        st.floats(min_value=-1e15, max_value=1e15, allow_nan=False),
-    )
-)
-@settings(max_examples=500, deadline=None)
-@example(50)  # half to even: 0 €, 2 €, 2 €
-@example(150)
-@example(250)
-@example(-50)  # -0 €, as babel writes it
-@example(-0.0)
-@example(26_970_000)
-def test_table_euros_are_the_cli_euros(cents):
-    """tui.fmt.eur (no babel) writes what store.fmt.eur (babel) writes."""
-    from store.fmt import eur as cli_eur
-    from tui.fmt import eur
-
-    assert eur(cents, unknown="?") == cli_eur(cents, unknown="?")
-
-
 async def test_virtual_table_sorts_once_and_narrows_the_rows_shown():
     """Sorted orders are kept per column; a narrowing filter gives what a full one gives."""
     from textual.app import App
@@ -689,14 +694,16 @@ async def test_portfolio_shows_the_loading_indicator_only_when_a_load_lasts(app,
     import tui.screens.portfolio as portfolio
 
     monkeypatch.setattr(portfolio, "LOADING_DELAY", 0.05)
+    import store.report
+
     gate = threading.Event()
-    first = app.first_portfolio
+    read = store.report.iter_rows
 
-    def slow(*args):
+    def slow(*args, **kwargs):
         gate.wait(10)
-        return first(*args)
+        return read(*args, **kwargs)
 
-    monkeypatch.setattr(app, "first_portfolio", slow)
+    monkeypatch.setattr(store.report, "iter_rows", slow)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: table(app).loading, "the indicator, once the delay is over")
         gate.set()
@@ -710,18 +717,18 @@ async def test_portfolio_shows_the_loading_indicator_only_when_a_load_lasts(app,
         assert app.screen._applied_key == (dt.date(2019, 2, 15), 0) and shown == []
 
 
-async def test_the_portfolio_read_at_start_is_its_first_load(demo_db, monkeypatch):
+async def test_the_portfolio_is_read_once_per_date(demo_db, monkeypatch):
     import store.report
 
     built = []
-    build = store.report.build
+    read = store.report.iter_rows
 
-    def counted(reader, as_of, *args):
+    def counted(reader, as_of, *args, **kwargs):
         built.append(as_of)
-        return build(reader, as_of, *args)
+        return read(reader, as_of, *args, **kwargs)
 
-    monkeypatch.setattr(store.report, "build", counted)
-    app = StartupsApp(str(demo_db), AS_OF)  # starts reading the portfolio on AS_OF
+    monkeypatch.setattr(store.report, "iter_rows", counted)
+    app = StartupsApp(str(demo_db), AS_OF)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert slugs(app) == ["classe-a-12", "dossiersco"] and built == [AS_OF]

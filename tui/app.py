@@ -1,8 +1,6 @@
 """The Textual app: the portfolio, a startup, the agenda; browse and edit one store.
 
-Everything that touches the database runs off the event loop: in thread workers (see
-the screens), and the portfolio's first read in a thread the app starts as it is built,
-so that it runs while Textual sets up (the portfolio's first worker takes its result);
+Everything that touches the database runs in thread workers (see the screens);
 the app holds where the store is, the as-of date every screen shows, and the
 actions that are the same everywhere (help, time travel, theme, quit).
 """
@@ -12,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
-from concurrent.futures import Future
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import App, SystemCommand
@@ -29,7 +26,7 @@ if TYPE_CHECKING:
 
     from store.db import Store
     from store.read import Reader
-    from store.report import PortfolioReport, StartupRow
+    from store.report import StartupRow
 
 THEMES = ("textual-dark", "textual-light")
 # The actions that write: disabled (dimmed in the footer) in read-only mode.
@@ -105,10 +102,6 @@ class StartupsApp(App[None]):
         # The portfolio's rows (store.report.StartupRow), for the command palette.
         self.startups: Sequence[StartupRow] = ()
         self.theme = theme
-        # The portfolio is read from the start, in a thread, while Textual builds the
-        # screen that will show it (the SQL runs without the GIL); the portfolio's first
-        # load takes it (see first_portfolio).
-        self._first_portfolio: Future | None = self._read_portfolio(self._initial_as_of)
 
     @property
     def titles(self) -> list[tuple[str, str]]:
@@ -116,33 +109,6 @@ class StartupsApp(App[None]):
         return [(row.slug, row.title) for row in self.startups]
 
     # --- the store (called from thread workers) ------------------------------------------
-
-    def _read_portfolio(self, as_of: dt.date) -> Future:
-        future: Future = Future()
-
-        def read() -> None:
-            future.set_running_or_notify_cancel()
-            try:
-                from store.report import build
-
-                with self.reader() as reader:
-                    future.set_result(build(reader, as_of))
-            except BaseException as exc:  # handed to the worker that takes the result
-                future.set_exception(exc)
-
-        threading.Thread(target=read, name="portfolio-at-start", daemon=True).start()
-        return future
-
-    def first_portfolio(self, as_of: dt.date, data_version: int) -> PortfolioReport | None:
-        """The portfolio read at start (once), if it is the one asked for; else None.
-
-        Called from the portfolio's worker: waits for the read, raises what it raised.
-        """
-        with self._store_lock:
-            future, self._first_portfolio = self._first_portfolio, None
-        if future is None or as_of != self._initial_as_of or data_version != 0:
-            return None
-        return future.result()
 
     def reader(self) -> Reader:
         """A read-only reader for one unit of work (plain SQL; no SQLAlchemy on a file)."""

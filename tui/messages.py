@@ -15,6 +15,12 @@ class PortfolioLoaded(Message):
 
     report: Any  # store.report.PortfolioReport
     as_of: dt.date
+    # False: the first page only (the first rows by slug, no totals yet), shown while
+    # the rest of a large portfolio is read.
+    complete: bool = True
+    # Set once the first page is on screen: the worker reads the rest after that (so
+    # that the first frame does not share the interpreter with it).
+    shown: Any = None  # threading.Event
 
 
 @dataclass

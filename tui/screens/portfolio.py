@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
@@ -12,8 +13,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Header, Input, Select, Static
 
+from store.fmt import eur  # babel, as the CLI writes euros
 from store.inputs import fold  # lower case without accents: "classe a" finds "Classe à 12"
-from tui.fmt import eur  # store.fmt.eur's strings, without loading babel
 from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import alert_label, badges, bar
@@ -27,6 +28,9 @@ if TYPE_CHECKING:
 
 PHASE_ORDER = ["investigation", "construction", "acceleration", "consolidation"]
 LOADING_DELAY = 0.3  # seconds a load lasts before the loading indicator shows
+# Rows read first and shown before the rest of a large portfolio (more than a screen).
+FIRST_PAGE = 100
+FIRST_PAGE_WAIT = 0.5  # seconds the worker waits at most for the first page to be drawn
 
 
 def _money(cents: int | float | None) -> str:
@@ -223,16 +227,41 @@ class PortfolioScreen(DataScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="portfolio")
     def _load(self, as_of: dt.date, data_version: int) -> None:
-        report = self.app.first_portfolio(as_of, data_version)
-        if report is None:
-            from store.report import build  # the same figures as `startups report`
+        # The same rows as `startups report` (store.report), by slug as they are assessed:
+        # the first page is shown as soon as it is known, the rest when all are read.
+        from textual.worker import get_current_worker
 
-            with self.app.reader() as reader:
-                report = build(reader, as_of)
-        self.post_message(PortfolioLoaded(report, as_of))
+        from store.report import Filters, PortfolioReport, iter_rows
+
+        worker = get_current_worker()
+        report = PortfolioReport(as_of=as_of, rows=[])
+        first_page = self._report is None  # a reload keeps the rows shown until it is done
+        with self.app.reader() as reader:
+            rows = iter_rows(reader, as_of, Filters(), report.totals, first_chunk=FIRST_PAGE)
+            for row in rows:
+                if worker.is_cancelled:
+                    return
+                report.rows.append(row)
+                if first_page and len(report.rows) == FIRST_PAGE:
+                    page = PortfolioReport(as_of=as_of, rows=list(report.rows))
+                    shown = threading.Event()
+                    self.post_message(PortfolioLoaded(page, as_of, complete=False, shown=shown))
+                    shown.wait(FIRST_PAGE_WAIT)
+        if not worker.is_cancelled:
+            self.post_message(PortfolioLoaded(report, as_of))
 
     def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
         if message.as_of != self.app.as_of:
+            return
+        if not message.complete:
+            if self._report is None:  # the first load's first page: rows to look at
+                self.query_one(PortfolioTable).set_rows(message.report.rows)
+                self.set_loading(False)
+                self.query_one("#totals", Static).update(
+                    Text(" chargement du portefeuille…", style="italic")
+                )
+            if message.shown is not None:
+                self.call_after_refresh(message.shown.set)
             return
         report = message.report
         self._report = report
@@ -291,6 +320,8 @@ class PortfolioScreen(DataScreen):
     # --- filtering and sorting ----------------------------------------------------------
 
     def _apply_filter(self) -> None:
+        if self._report is None:  # only the first page so far: applied when all are read
+            return
         text = fold(self.query_one("#filter", Input).value.strip())
         phase = self.query_one("#phase", Select).value
         incubator = self.query_one("#incubator", Select).value
