@@ -5,12 +5,14 @@
 Builds two synthetic stores with ``bench/generate.py`` (or reuses ``--small``/``--large``),
 then, each in a fresh interpreter, best of N:
 
-- ``python -c "import textual.app"`` (the floor: interpreter start, the import, exit;
-  every child runs with its ``.pyc`` files, after one warm-up run, as installed software);
+- ``python -c "import textual.app"`` (the floor: that command's wall time, as the goal
+  names it; every child runs with its ``.pyc`` files, after one warm-up run, as
+  installed software);
 - the app's first paint *with rows*, headless, on the 1,000- and the 10,000-startup store:
-  from process start to the first frame the compositor renders once the portfolio table
-  holds its rows and its loading indicator is gone, plus the interpreter's exit (as in
-  the floor).  The app's own shutdown after that frame is not counted.  A large
+  from the launch to the first frame the compositor renders once the portfolio table
+  holds its rows and its loading indicator is gone, read on the system's monotonic
+  clock (``time.perf_counter``) in the child: what follows that frame (the app's
+  shutdown, freeing a whole portfolio) is not the first paint.  A large
   portfolio shows its first page (its first 100 startups by slug, the order it opens
   in) before the rest is read: that frame counts as the first paint, and the time
   until every row is read and the totals are shown is printed beside it;
@@ -113,8 +115,6 @@ async def main():
     out["maxrss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 asyncio.run(main())
-out["after_paint"] = time.perf_counter() - out["first_paint"]
-out["all_rows_after"] = out["all_rows"] - out["first_paint"]
 print(json.dumps(out))
 """
 
@@ -133,6 +133,7 @@ def run_child(code: str) -> dict:
 
 
 def import_floor() -> float:
+    """The wall time of the command the goal names, ``python -c "import textual.app"``."""
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", "import textual.app"], check=True, cwd=ROOT, env=ENV)
     return time.perf_counter() - start
@@ -141,10 +142,10 @@ def import_floor() -> float:
 def first_paint(db: str, interact: bool) -> dict:
     start = time.perf_counter()
     out = run_child(CHILD.format(root=str(ROOT), db=db, interact=interact))
-    # Process start → the frame with the rows, then the interpreter's exit (as the floor);
-    # the app's shutdown and whatever ran after that frame are taken out.
-    out["wall"] = time.perf_counter() - start - out["after_paint"]
-    out["wall_all"] = out["wall"] + out["all_rows_after"]
+    # time.perf_counter is the system's monotonic clock: the child's readings and this
+    # process's compare, so the figures run from the launch to the frame itself.
+    out["wall"] = out["first_paint"] - start
+    out["wall_all"] = out["all_rows"] - start
     return out
 
 
@@ -218,7 +219,7 @@ def main() -> None:
         trip, cpu = best[key + "_trip"] * 1000, best[key + "_cpu"] * 1000
         line(label, f"{ms:.0f} ms", f"≤ 100 (pilot {trip:.0f}, cpu {cpu:.0f})", ms <= 100)
     mem = best["maxrss_mib"]
-    line("peak memory (10k)", f"{mem:.0f} MiB", "goal ≤ 64 MiB", mem <= 64)
+    line("peak memory (10k)", f"{mem:.1f} MiB", "goal ≤ 64 MiB", mem <= 64)
 
 
 if __name__ == "__main__":

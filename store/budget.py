@@ -521,7 +521,8 @@ class Assessment:
     burn_rate_cents_per_month: float
     conventions_in_force: int
     next_deadline: DeadlineFacts | None
-    alerts: list[str]
+    # In ALERT_CODES order; one tuple per set of codes, shared by the startups that have it.
+    alerts: tuple[str, ...]
     projections: list[Projection] = field(default_factory=list)
 
     @property
@@ -754,7 +755,7 @@ def finish(
         burn_rate_cents_per_month=burn_rate(burn_window_cents),
         conventions_in_force=len(s.roots),
         next_deadline=s.next_deadline,
-        alerts=list(_in_order(frozenset(alerts))),
+        alerts=_in_order(frozenset(alerts)),
         projections=projections,
     )
 

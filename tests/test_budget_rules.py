@@ -64,7 +64,7 @@ def test_a_convention_with_no_signature_is_pending_never_counted():
     facts = StartupFacts(conventions=(pending,), phases=ACTIVE)
     a = assess(facts, D(2020, 3, 1))
     assert (a.envelope_cents, a.pending_cents, a.conventions_in_force) == (0, 50 * K, 0)
-    assert a.alerts == ["GAP", "UNSIGNED"]
+    assert a.alerts == ("GAP", "UNSIGNED")
     # Its period comes from its schedule when it has no start: 1 January of the first year.
     scheduled = conv(1, end=D(2021, 12, 31), ceiling=50 * K, schedule=((2020, 50 * K, 50 * K),))
     assert pending_cents(budgets([scheduled]), D(2019, 12, 31)) == 0
@@ -74,7 +74,7 @@ def test_a_convention_with_no_signature_is_pending_never_counted():
 def test_an_unknown_ceiling_stays_unknown():
     a = assess(StartupFacts(conventions=(conv(1, signed=D(2020, 1, 1)),)), D(2020, 2, 1))
     assert a.envelope_cents is None and a.remaining_cents is None
-    assert a.alerts == ["AMOUNT_UNKNOWN"]
+    assert a.alerts == ("AMOUNT_UNKNOWN",)
     # An unknown pending ceiling is flagged too (never counted as 0 silently).
     a = assess(StartupFacts(conventions=(conv(1, start=D(2020, 1, 1)),)), D(2020, 2, 1))
     assert "AMOUNT_UNKNOWN" in a.alerts
@@ -131,7 +131,7 @@ def test_burn_rate_runway_and_exhaustion():
     assert exhaustion_date(D(2020, 1, 1), 100, 0) is None
 
 
-def _projected(window: int, **extra) -> list[str]:
+def _projected(window: int, **extra) -> tuple[str, ...]:
     # 120 000 € from 1 Jan to 31 Dec 2020, 60 000 € spent by 30 June.
     c = conv(1, signed=D(2020, 1, 1), end=D(2020, 12, 31), ceiling=120 * K, **extra)
     facts = StartupFacts(
@@ -146,22 +146,22 @@ def _projected(window: int, **extra) -> list[str]:
 def test_exhausts_before_end():
     # 10 000 €/month: 60 000 € last 180 days, to 27 Dec, before the 31 Dec end
     # (leftover 60 000 − 10 000 × 184 / 30 = −1 333 €).
-    assert _projected(30 * K) == ["EXHAUSTS_BEFORE_END"]
+    assert _projected(30 * K) == ("EXHAUSTS_BEFORE_END",)
 
 
 def test_underspend_at_the_end():
     # 1 000 €/month: leftover 60 000 − 1 000 × 184 / 30 = 53 867 € > 20 % of 120 000 €.
-    assert _projected(3 * K) == ["UNDERSPEND"]
+    assert _projected(3 * K) == ("UNDERSPEND",)
     # 8 000 €/month: leftover 60 000 − 8 000 × 184 / 30 = 10 933 € < 24 000 €: fine.
-    assert _projected(24 * K) == []
+    assert _projected(24 * K) == ()
 
 
 def test_no_rate_yet_means_no_projection_alert():
     c = conv(1, signed=D(2020, 5, 1), end=D(2020, 12, 31), ceiling=100 * K)
     facts = StartupFacts(conventions=(c,))
-    assert assess(facts, D(2020, 6, 1)).alerts == []  # 31 days in, nothing spent yet
+    assert assess(facts, D(2020, 6, 1)).alerts == ()  # 31 days in, nothing spent yet
     # 92 days in with nothing spent: the rate really is 0, everything would be left.
-    assert assess(facts, D(2020, 8, 1)).alerts == ["UNDERSPEND"]
+    assert assess(facts, D(2020, 8, 1)).alerts == ("UNDERSPEND",)
 
 
 def test_underspend_of_the_years_cp():
@@ -174,7 +174,7 @@ def test_underspend_of_the_years_cp():
         schedule=((2020, 50 * K, 50 * K), (2021, 50 * K, 50 * K)),
     )
 
-    def alerts(window: int) -> list[str]:
+    def alerts(window: int) -> tuple[str, ...]:
         facts = StartupFacts(
             conventions=(c,),
             consumed_cents={1: 20 * K},
@@ -187,17 +187,17 @@ def test_underspend_of_the_years_cp():
     # end 80 000 − 5 000 × 821 / 30 < 0 would not be left over, so only the CP rule fires…
     assert "UNDERSPEND" in alerts(15 * K)
     # …10 000 €/month pays 50 333 € by 31 Dec: the CP is spent (the money then runs out).
-    assert alerts(30 * K) == ["EXHAUSTS_BEFORE_END"]
+    assert alerts(30 * K) == ("EXHAUSTS_BEFORE_END",)
 
 
 def test_engaged_after_end_and_overdue():
     c = conv(1, signed=D(2020, 1, 1), end=D(2020, 6, 30), ceiling=100 * K)
     late = DeadlineFacts(date=D(2020, 7, 1), title="Bilan")
     facts = StartupFacts(conventions=(c,), last_engagement_on={1: D(2020, 7, 5)}, deadlines=(late,))
-    assert assess(facts, D(2020, 7, 10)).alerts == ["ENGAGED_AFTER_END", "OVERDUE"]
+    assert assess(facts, D(2020, 7, 10)).alerts == ("ENGAGED_AFTER_END", "OVERDUE")
     done = DeadlineFacts(date=D(2020, 7, 1), title="Bilan", done=True)
     facts = StartupFacts(conventions=(c,), last_engagement_on={1: D(2020, 6, 5)}, deadlines=(done,))
-    assert assess(facts, D(2020, 7, 10)).alerts == []
+    assert assess(facts, D(2020, 7, 10)).alerts == ()
 
 
 def test_funding_gaps_as_periods_across_a_leap_year():

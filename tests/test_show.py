@@ -48,7 +48,7 @@ def test_classe_a_12_card_on_2018_06_01(demo_db):
         (2020, 50_000_00, 50_000_00)
     ]
     a = c.assessment
-    assert (a.envelope_cents, a.consumed_cents, a.alerts) == (269_700_00, 0, [])
+    assert (a.envelope_cents, a.consumed_cents, a.alerts) == (269_700_00, 0, ())
     assert [(d.date, d.kind) for d in c.deadlines][:3] == [
         (dt.date(2018, 7, 3), "renewal"),
         (dt.date(2018, 9, 1), "deliverable"),

@@ -224,17 +224,17 @@ def test_a_phase_change_moves_the_gap(store, db_path):
         startup = m.Startup(slug="solo", title="Solo")
         s.add(startup)
     with open_reader(str(db_path)) as reader:
-        assert build(reader, D(2020, 1, 1)).rows[0].assessment.alerts == []
+        assert build(reader, D(2020, 1, 1)).rows[0].assessment.alerts == ()
     with store.session() as s:
         s.add(m.Phase(startup_id=startup.id, name="construction", start=D(2019, 6, 1)))
     with open_reader(str(db_path)) as reader:
-        assert build(reader, D(2020, 1, 1)).rows[0].assessment.alerts == ["GAP"]
-        assert build(reader, D(2019, 5, 31)).rows[0].assessment.alerts == []
+        assert build(reader, D(2020, 1, 1)).rows[0].assessment.alerts == ("GAP",)
+        assert build(reader, D(2019, 5, 31)).rows[0].assessment.alerts == ()
     with store.session() as s:
         phase = s.exec(__import__("sqlmodel").select(m.Phase)).one()
         s.delete(phase)
     with open_reader(str(db_path)) as reader:
-        assert build(reader, D(2020, 1, 1)).rows[0].assessment.alerts == []
+        assert build(reader, D(2020, 1, 1)).rows[0].assessment.alerts == ()
 
 
 def test_reloading_the_demo_rewrites_nothing(demo_db):
@@ -327,5 +327,5 @@ def test_a_bulk_delete_refreshes_only_the_startups_it_touches(store, db_path):
         (row, _) = build(reader, D(2020, 6, 1)).rows
     # No signature left: pending, shown, never counted.
     assert row.assessment.conventions_in_force == 0
-    assert row.assessment.alerts == ["UNSIGNED"]
+    assert row.assessment.alerts == ("UNSIGNED",)
     _same_report(db_path, D(2020, 6, 1))
