@@ -251,6 +251,8 @@ class PortfolioScreen(DataScreen):
             self.post_message(PortfolioLoaded(report, as_of))
 
     def on_portfolio_loaded(self, message: PortfolioLoaded) -> None:
+        if message.shown is not None:  # the worker goes on once this frame is drawn
+            self.call_after_refresh(message.shown.set)
         if message.as_of != self.app.as_of:
             return
         if not message.complete:
@@ -260,8 +262,6 @@ class PortfolioScreen(DataScreen):
                 self.query_one("#totals", Static).update(
                     Text(" chargement du portefeuille…", style="italic")
                 )
-            if message.shown is not None:
-                self.call_after_refresh(message.shown.set)
             return
         report = message.report
         self._report = report
