@@ -66,32 +66,56 @@ def startup_budgets(session: Session, startup_id: int) -> list[Budget]:
     return budgets(convention_facts(session, startup_id))
 
 
+# A startup's lines as plain rows: a startup with tens of thousands of lines is re-read
+# at each change, and loading them as ORM objects cost a second per 40,000.
+SQL_LINES_OF = """
+SELECT id, date, convention_id, counted_convention_id, amount_cents, kind
+FROM consumption_line WHERE startup_id = :startup_id
+"""
+SQL_SET_COUNTED = """
+UPDATE consumption_line SET counted_convention_id = :counted, version = version + 1
+WHERE id = :id
+"""
+
+
 def reattribute(session: Session, startup_id: int) -> int:
     """Recompute which convention each of the startup's lines counts against.
 
     Called after any change to the startup's conventions or consumption lines;
-    returns how many lines changed attribution.
+    returns how many lines changed attribution.  Written by one UPDATE per changed line
+    (a change of the row: its version moves on, as an ORM update's would), and the
+    session's loaded lines are told their new values.
     """
+    from sqlalchemy import text
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from store.read import as_date
+
     session.flush()
     all_budgets = startup_budgets(session, startup_id)
-    changed = 0
-    lines = session.exec(
-        select(ConsumptionLine).where(ConsumptionLine.startup_id == startup_id)
-    ).all()
-    for line in lines:
-        counted = attribute(line.date, line.convention_id, all_budgets)
-        if counted != line.counted_convention_id:
-            line.counted_convention_id = counted
-            session.add(line)
-            changed += 1
-    session.flush()
-    refresh_rollup(
-        session,
-        startup_id,
-        ((x.counted_convention_id, x.date, x.amount_cents, x.kind) for x in lines),
-    )
+    rows = session.execute(text(SQL_LINES_OF), {"startup_id": startup_id}).all()
+    counted_for: dict[tuple, int | None] = {}  # (day, named convention) → counted against
+    changes: list[dict] = []
+    lines = []
+    for line_id, day, named, counted, amount, kind in rows:
+        day = as_date(day)
+        key = (day, named)
+        if key not in counted_for:
+            counted_for[key] = attribute(day, named, all_budgets)
+        now = counted_for[key]
+        if now != counted:
+            changes.append({"id": line_id, "counted": now})
+        lines.append((now, day, amount, kind))
+    if changes:
+        session.execute(text(SQL_SET_COUNTED), changes)
+        changed = {c["id"]: c["counted"] for c in changes}
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, ConsumptionLine) and obj.id in changed:
+                set_committed_value(obj, "counted_convention_id", changed[obj.id])
+                set_committed_value(obj, "version", obj.version + 1)
+    refresh_rollup(session, startup_id, lines)
     refresh(session, startup_id)
-    return changed
+    return len(changes)
 
 
 def refresh_rollup(session: Session, startup_id: int, lines) -> None:

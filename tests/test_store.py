@@ -249,3 +249,41 @@ def test_mask_url():
 def test_migrations_folder_is_packaged():
     assert (MIGRATIONS / "env.py").exists()
     assert (MIGRATIONS / "script.py.mako").exists()
+
+
+def test_reattribute_tells_the_session_what_it_wrote(engine_url):
+    # The attribution is written by plain UPDATEs: a line loaded in the same session
+    # sees its new convention and version, and can still be edited (no stale version).
+    from store.ledger import reattribute
+
+    store = open_store(engine_url)
+    try:
+        with store.session() as s:
+            st = m.Startup(slug="s", title="S")
+            s.add(st)
+            s.flush()
+            line = m.ConsumptionLine(
+                startup_id=st.id, date=dt.date(2018, 6, 1), amount_cents=500, label="x"
+            )
+            s.add(line)
+            reattribute(s, st.id)
+            assert line.counted_convention_id is None and line.version == 1
+            conv = m.Convention(
+                startup_id=st.id, signed_on=dt.date(2018, 4, 12), ceiling_cents=10_000_00
+            )
+            s.add(conv)
+            s.flush()
+            assert reattribute(s, st.id) == 1
+            assert (line.counted_convention_id, line.version) == (conv.id, 2)
+            line.label = "edited after"  # an ORM update checks the version it holds
+            s.flush()
+            assert line.version == 3
+        with store.session() as s:
+            (row,) = s.exec(select(m.ConsumptionLine)).all()
+            assert (row.counted_convention_id, row.version, row.label) == (
+                conv.id,
+                3,
+                "edited after",
+            )
+    finally:
+        store.dispose()
