@@ -891,7 +891,11 @@ def deadlines(
     if fmt is DeadlinesFormat.json:
         import json
 
-        sys.stdout.write(json.dumps(to_json(items), ensure_ascii=False, indent=2) + "\n")
+        # Indented on a terminal; piped, compact (the C encoder: 10,000 deadlines at once).
+        indent = 2 if sys.stdout.isatty() else None
+        separators = None if indent else (",", ":")
+        text = json.dumps(to_json(items), ensure_ascii=False, indent=indent, separators=separators)
+        sys.stdout.write(text + "\n")
     elif fmt is DeadlinesFormat.ics:
         sys.stdout.flush()
         sys.stdout.buffer.write(to_ics(items))

@@ -46,13 +46,26 @@ def _where_startup(sql: str, column: str, startup_id: int | None) -> str:
     return f"{sql} WHERE {column} = :startup_id"
 
 
+# The startups with a convention (or an avenant) ending between two days: the only ones
+# whose derived deadlines can fall from the first on (a convention's end as known on any
+# day is one of its conventions' ends, and its renewal reminder comes RENEWAL_DAYS before).
+SQL_ENDING_BETWEEN = """
+c.startup_id IN (SELECT x.startup_id FROM convention x
+                 WHERE x.ends_on >= :first_end AND x.ends_on <= :last_end)"""
+
+
 def load_conventions(
-    reader: Reader, startup_id: int | None = None
+    reader: Reader,
+    startup_id: int | None = None,
+    *,
+    ending: tuple[dt.date, dt.date] | None = None,
 ) -> dict[int, list[ConventionFacts]]:
     """Every convention as the budget rules see it, by startup id (or one startup's).
 
-    The report's own statements and reader (``store.report``), so that the agenda, the
-    card and the report see the same facts, AE/CP schedule included.
+    ``ending``: only the startups with a convention ending between these two days (every
+    convention of theirs).  The report's own statements and reader (``store.report``),
+    so that the agenda, the card and the report see the same facts, AE/CP schedule
+    included.
     """
     from store.report import (
         SQL_CONVENTIONS,
@@ -62,7 +75,22 @@ def load_conventions(
         conventions_from_rows,
     )
 
-    if startup_id is None:
+    if startup_id is None and ending is not None:
+        first_end, last_end = ending
+        rows = conventions_from_rows(
+            reader.rows(
+                f"{SQL_CONVENTIONS} WHERE {SQL_ENDING_BETWEEN}",
+                first_end=first_end,
+                last_end=last_end,
+            ),
+            reader.rows(
+                f"{SQL_SCHEDULE} WHERE convention_id IN "
+                f"(SELECT c.id FROM convention c WHERE {SQL_ENDING_BETWEEN})",
+                first_end=first_end,
+                last_end=last_end,
+            ),
+        )
+    elif startup_id is None:
         rows = conventions_from_rows(reader.rows(SQL_CONVENTIONS), reader.rows(SQL_SCHEDULE))
     else:
         rows = conventions_from_rows(
@@ -155,9 +183,22 @@ def _sort_key(item: AgendaItem) -> tuple:
     return (item.date, item.slug, item.derived, item.kind, item.title, item.ref)
 
 
-def all_items(reader: Reader, on: dt.date, *, startup_id: int | None = None) -> list[AgendaItem]:
-    """Every deadline on D, done and past ones included, sorted by date."""
-    params = {} if startup_id is None else {"startup_id": startup_id}
+def all_items(
+    reader: Reader,
+    on: dt.date,
+    *,
+    startup_id: int | None = None,
+    derived_from: tuple[dt.date, dt.date | None] | None = None,
+    open_until: dt.date | None = None,
+) -> list[AgendaItem]:
+    """Every deadline on D, done and past ones included, sorted by date.
+
+    For a caller that keeps only part of them (``select_items``), what it would drop
+    is not read: ``derived_from`` (first, last or None), no derived deadline outside
+    these days, so the conventions of the startups that cannot have one are not read;
+    ``open_until``, only the explicit deadlines not done, up to that day.
+    """
+    params: dict[str, Any] = {} if startup_id is None else {"startup_id": startup_id}
     startups = {
         sid: (slug, title)
         for sid, slug, title in reader.rows(
@@ -165,8 +206,15 @@ def all_items(reader: Reader, on: dt.date, *, startup_id: int | None = None) -> 
         )
     }
     items: list[AgendaItem] = []
+    deadlines = _where_startup(SQL_DEADLINES, "startup_id", startup_id)
+    if open_until is not None:
+        joiner = " AND " if startup_id is not None else " WHERE "
+        deadlines += f"{joiner}done = :no AND date <= :open_until"
+        params_deadlines = {**params, "no": False, "open_until": open_until}
+    else:
+        params_deadlines = params
     for did, sid, cid, day, title, kind, done, done_on in reader.rows(
-        _where_startup(SQL_DEADLINES, "startup_id", startup_id), **params
+        deadlines, **params_deadlines
     ):
         slug, startup_title = startups[sid]
         date = as_date(day)
@@ -199,7 +247,11 @@ def all_items(reader: Reader, on: dt.date, *, startup_id: int | None = None) -> 
                 ref=f"event-{eid}",
             )
         )
-    for sid, conventions in load_conventions(reader, startup_id).items():
+    ending = None
+    if derived_from is not None:
+        first, last = derived_from
+        ending = (first, dt.date.max if last is None else last + dt.timedelta(days=RENEWAL_DAYS))
+    for sid, conventions in load_conventions(reader, startup_id, ending=ending).items():
         slug, startup_title = startups[sid]
         items.extend(derived_items(slug, startup_title, conventions, on))
     return sorted(items, key=_sort_key)
@@ -241,7 +293,16 @@ def select_items(
 
             raise NotFound(f"no startup {selection.slug!r} in the store")
         startup_id = found[0][0]
-    return [i for i in all_items(reader, on, startup_id=startup_id) if selection.keep(i, on)]
+    # A derived deadline is never overdue: kept only from D on (to D + within days).
+    window = (on, None if selection.within is None else on + dt.timedelta(days=selection.within))
+    if selection.overdue_only:
+        window = (dt.date.max, None)  # no derived deadline is kept: none read
+    # An explicit one is kept only when not done: overdue (before D), or up to D + within.
+    open_until = dt.date.max if window[1] is None else window[1]
+    if selection.overdue_only:
+        open_until = on - dt.timedelta(days=1)
+    items = all_items(reader, on, startup_id=startup_id, derived_from=window, open_until=open_until)
+    return [i for i in items if selection.keep(i, on)]
 
 
 def to_json(items: list[AgendaItem]) -> dict[str, Any]:

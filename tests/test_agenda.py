@@ -268,7 +268,7 @@ def test_the_deadlines_path_imports_neither_textual_nor_sqlalchemy(demo_db):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY []" in proc.stderr
-    assert '"kind": "renewal"' in proc.stdout
+    assert '"kind":"renewal"' in proc.stdout  # piped: compact JSON
 
 
 def test_committees_are_in_the_agenda_never_overdue(run, demo_db):
@@ -321,3 +321,38 @@ def test_conventions_are_loaded_as_the_report_loads_them(demo_db):
     scheduled = [c for c in one[sid] if c.schedule]
     assert [c.schedule for c in scheduled] == [((2020, 5_000_000, 5_000_000),)]
     assert [c.id for c in one[sid]] == sorted(c.id for c in one[sid])
+
+
+def test_a_selection_reads_only_what_it_keeps_and_keeps_the_same(demo_db):
+    # select_items does not read the done deadlines, the deadlines past its window, or
+    # the conventions of startups with nothing ending in it; what it lists is what
+    # filtering every item would list, on every day around the demo's events.
+    from store.agenda import Selection, all_items, select_items
+    from store.read import open_reader
+
+    selections = [
+        Selection(),
+        Selection(within=30),
+        Selection(within=0),
+        Selection(within=400),
+        Selection(overdue_only=True),
+        Selection(within=90, slug="classe-a-12"),
+    ]
+    with open_reader(str(demo_db)) as reader:
+        ends = [r[0] for r in reader.rows("SELECT ends_on FROM convention") if r[0]]
+        days = {dt.date(2018, 6, 1), dt.date(2019, 6, 1), dt.date(2021, 1, 1)}
+        for end in map(dt.date.fromisoformat, map(str, ends)):
+            for shift in (-91, -90, -89, -31, -30, -1, 0, 1):
+                days.add(end + dt.timedelta(days=shift))
+        for on in sorted(days):
+            every = all_items(reader, on)
+            for selection in selections:
+                expected = [
+                    i.ref
+                    for i in every
+                    if selection.keep(i, on) and selection.slug in (None, i.slug)
+                ]
+                assert [i.ref for i in select_items(reader, on, selection)] == expected, (
+                    on,
+                    selection,
+                )
