@@ -250,7 +250,9 @@ def all_items(
     ending = None
     if derived_from is not None:
         first, last = derived_from
-        ending = (first, dt.date.max if last is None else last + dt.timedelta(days=RENEWAL_DAYS))
+        ending = (first, dt.date.max)
+        if last is not None and (dt.date.max - last).days > RENEWAL_DAYS:
+            ending = (first, last + dt.timedelta(days=RENEWAL_DAYS))
     for sid, conventions in load_conventions(reader, startup_id, ending=ending).items():
         slug, startup_title = startups[sid]
         items.extend(derived_items(slug, startup_title, conventions, on))
@@ -278,7 +280,15 @@ class Selection:
             return True
         if self.overdue_only or item.done or item.date < on:
             return False
-        return self.within is None or item.date <= on + dt.timedelta(days=self.within)
+        until = self.until(on)
+        return until is None or item.date <= until
+
+    def until(self, on: dt.date) -> dt.date | None:
+        """The last day listed (``None``: no last day; a window past the calendar's end
+        is no window)."""
+        if self.within is None or self.within > (dt.date.max - on).days:
+            return None
+        return on + dt.timedelta(days=self.within)
 
 
 def select_items(
@@ -294,7 +304,7 @@ def select_items(
             raise NotFound(f"no startup {selection.slug!r} in the store")
         startup_id = found[0][0]
     # A derived deadline is never overdue: kept only from D on (to D + within days).
-    window = (on, None if selection.within is None else on + dt.timedelta(days=selection.within))
+    window = (on, selection.until(on))
     if selection.overdue_only:
         window = (dt.date.max, None)  # no derived deadline is kept: none read
     # An explicit one is kept only when not done: overdue (before D), or up to D + within.

@@ -356,3 +356,11 @@ def test_a_selection_reads_only_what_it_keeps_and_keeps_the_same(demo_db):
                     on,
                     selection,
                 )
+
+
+def test_a_window_past_the_calendar_is_no_window(run, demo_db):
+    # --within 999999999 goes past year 9999: every upcoming deadline, not a crash.
+    args = ("deadlines", "--db", demo_db, "--as-of", "2018-06-01", "-f", "json")
+    huge = run(*args, "--within", "999999999")
+    assert huge.code == 0, huge.err
+    assert huge.json() == run(*args).json()
