@@ -66,6 +66,18 @@ def _parse_date(value: str | None) -> dt.date | None:
         raise typer.BadParameter(f"{value!r} is not a date (expected YYYY-MM-DD)") from None
 
 
+def _parse_as_of(value: str | None) -> dt.date | None:
+    from store.inputs import check_as_of
+
+    day = _parse_date(value)
+    if day is None:
+        return None
+    try:
+        return check_as_of(day)
+    except ValueError as exc:
+        raise typer.BadParameter(f"{value!r} {exc}") from None
+
+
 DbOption = Annotated[
     str | None,
     typer.Option(
@@ -80,7 +92,7 @@ AsOfOption = Annotated[
     dt.date | None,
     typer.Option(
         "--as-of",
-        parser=_parse_date,
+        parser=_parse_as_of,
         metavar="YYYY-MM-DD",
         help="View the portfolio as of this date (default: today).",
         show_default=False,

@@ -126,6 +126,17 @@ def parse_day(text: str) -> dt.date:
         raise ValueError("is not a real day") from None
 
 
+# The first day a portfolio can be viewed on: every report looks 90 days back from it.
+FIRST_AS_OF = dt.date(1900, 1, 1)
+
+
+def check_as_of(day: dt.date) -> dt.date:
+    """``day`` if the portfolio can be viewed on it (from 1900-01-01 on), else ValueError."""
+    if day < FIRST_AS_OF:
+        raise ValueError(f"is before {FIRST_AS_OF.isoformat()} (no portfolio to view then)")
+    return day
+
+
 KINDS = {
     "engagement": "engagement",
     "engagements": "engagement",

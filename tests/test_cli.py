@@ -87,7 +87,7 @@ def assert_one_line_error(result, code: int, *fragments: str) -> None:
         assert fragment in lines[0], lines[0]
 
 
-@pytest.mark.parametrize("bad", ["2018-13-45", "yesterday", "2018-02-30"])
+@pytest.mark.parametrize("bad", ["2018-13-45", "yesterday", "2018-02-30", "0001-03-15"])
 def test_bad_as_of(run, demo_db, bad):
     result = run("report", "--db", demo_db, "--as-of", bad)
     assert_one_line_error(result, 2, bad, "--as-of")
