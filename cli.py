@@ -67,13 +67,13 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 
 def _parse_as_of(value: str | None) -> dt.date | None:
-    from store.inputs import check_as_of
+    from store.inputs import check_plausible
 
     day = _parse_date(value)
     if day is None:
         return None
     try:
-        return check_as_of(day)
+        return check_plausible(day)
     except ValueError as exc:
         raise typer.BadParameter(f"{value!r} {exc}") from None
 

@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from store.errors import InvalidField, NotFound
+from store.inputs import check_plausible
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -55,9 +56,13 @@ def parse_date(name: str, value: Any, *, required: bool = False) -> dt.date | No
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         raise InvalidField(name, f"{text!r} is not a date (expected YYYY-MM-DD)")
     try:
-        return dt.date.fromisoformat(text)
+        day = dt.date.fromisoformat(text)
     except ValueError:
         raise InvalidField(name, f"{text} does not exist") from None
+    try:
+        return check_plausible(day)
+    except ValueError as exc:
+        raise InvalidField(name, f"{text} {exc}") from None
 
 
 def parse_cents(

@@ -121,19 +121,23 @@ def parse_day(text: str) -> dt.date:
     else:
         raise ValueError("is not a date (expected dd/mm/yyyy or yyyy-mm-dd)")
     try:
-        return dt.date(year, month, day)
+        found = dt.date(year, month, day)
     except ValueError:
         raise ValueError("is not a real day") from None
+    return check_plausible(found)
 
 
-# The first day a portfolio can be viewed on: every report looks 90 days back from it.
-FIRST_AS_OF = dt.date(1900, 1, 1)
+# The days a convention, a line or a deadline can be on: a year outside is a typo (and a
+# burn-down from year 1 would have 24,000 months).
+PLAUSIBLE_YEARS = range(1900, 2200)
 
 
-def check_as_of(day: dt.date) -> dt.date:
-    """``day`` if the portfolio can be viewed on it (from 1900-01-01 on), else ValueError."""
-    if day < FIRST_AS_OF:
-        raise ValueError(f"is before {FIRST_AS_OF.isoformat()} (no portfolio to view then)")
+def check_plausible(day: dt.date) -> dt.date:
+    """``day`` if its year is in PLAUSIBLE_YEARS, else ValueError."""
+    if day.year not in PLAUSIBLE_YEARS:
+        raise ValueError(
+            f"is not a plausible day (years {PLAUSIBLE_YEARS[0]}–{PLAUSIBLE_YEARS[-1]})"
+        )
     return day
 
 

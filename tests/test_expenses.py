@@ -523,3 +523,9 @@ def test_add_expense_store_function(demo_db):
         with pytest.raises(BadInput, match="positive"):
             add_expense(session, "dossiersco", date=dt.date(2018, 7, 1), amount_cents=0, label="x")
     store.dispose()
+
+
+@pytest.mark.parametrize("text", ["01/01/0001", "9999-12-31", "1899-12-31"])
+def test_days_out_of_any_plausible_year_are_refused(text):
+    with pytest.raises(ValueError, match="plausible"):
+        parse_day(text)

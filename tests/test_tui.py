@@ -249,9 +249,9 @@ async def test_time_travel(app):
         assert isinstance(app.screen, AsOfScreen)
         error = app.screen.query_one("#error-as-of", Static)
         assert "does not exist" in text_of(error) and error.display
-        field.value = "0001-03-15"  # a day no report can look 90 days back from
+        field.value = "0001-03-15"  # a typo: no portfolio then
         await pilot.press("enter")
-        assert isinstance(app.screen, AsOfScreen) and "1900-01-01" in text_of(error)
+        assert isinstance(app.screen, AsOfScreen) and "1900–2199" in text_of(error)
         field.value = "2018-12-31"
         await pilot.press("enter")
         await settle(pilot)

@@ -14,7 +14,6 @@ from textual.widgets import Button, Input, Label, Static
 
 from store.edit import parse_date
 from store.errors import InvalidField
-from store.inputs import check_as_of
 
 
 class AsOfScreen(ModalScreen[dt.date | None]):
@@ -55,11 +54,6 @@ class AsOfScreen(ModalScreen[dt.date | None]):
             day = parse_date("as_of", self.query_one("#as-of", Input).value, required=True)
         except InvalidField as exc:
             self._error(exc.message)
-            return
-        try:
-            check_as_of(day)
-        except ValueError as exc:
-            self._error(f"{day.isoformat()} {exc}")
             return
         self.dismiss(day)
 
