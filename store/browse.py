@@ -49,18 +49,6 @@ class ScheduleView:
     cp_cents: int | None
 
 
-IMPUTATION_FIELDS = (
-    ("programme", "Programme"),
-    ("bop", "BOP"),
-    ("uo", "UO"),
-    ("brique", "Brique"),
-    ("activite", "Activité"),
-    ("domaine_fonctionnel", "Domaine fonctionnel"),
-    ("centre_couts", "Centre de coûts"),
-    ("service_executant", "Service exécutant"),
-)
-
-
 @dataclass(frozen=True)
 class ConventionView:
     id: int

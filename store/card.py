@@ -33,6 +33,7 @@ from store.budget import (
     phase_rank,
 )
 from store.errors import NotFound
+from store.imputation import IMPUTATION_KEYS
 from store.read import Reader, as_date
 
 # Status of a convention (or avenant) on D.
@@ -54,9 +55,9 @@ WHERE ss.startup_id = :sid
 ORDER BY ss.position, o.slug
 """
 SQL_PHASES = 'SELECT name, start, "end", comment FROM phase WHERE startup_id = :sid'
-SQL_CONVENTION_DETAILS = """
-SELECT id, object, ends_on_precision, programme, bop, uo, brique, activite,
-       domaine_fonctionnel, centre_couts, service_executant, placeholder, notes, source_file
+SQL_CONVENTION_DETAILS = f"""
+SELECT id, object, ends_on_precision, {", ".join(IMPUTATION_KEYS)}, placeholder, notes,
+       source_file
 FROM convention WHERE startup_id = :sid
 """
 SQL_PARTIES = """
@@ -280,18 +281,6 @@ def _avenant_status(a: ConventionFacts, root_status: str, on: dt.date) -> str:
     return root_status if root_status != PENDING else IN_FORCE
 
 
-IMPUTATION = (
-    "programme",
-    "bop",
-    "uo",
-    "brique",
-    "activite",
-    "domaine_fonctionnel",
-    "centre_couts",
-    "service_executant",
-)
-
-
 def build_card(reader: Reader, slug: str, on: dt.date) -> Card:
     """The card of the startup ``slug`` on D; ``NotFound`` when there is none."""
     found = reader.rows(SQL_STARTUP, slug=slug)
@@ -449,7 +438,7 @@ def _convention_cards(
             ceiling_cents=c.ceiling_cents,
             parties=parties.get(c.id, []),
             schedule=schedule.get(c.id, []),
-            imputation={k: v for k, v in zip(IMPUTATION, codes, strict=True) if v},
+            imputation={k: v for k, v in zip(IMPUTATION_KEYS, codes, strict=True) if v},
             placeholder=bool(placeholder),
             notes=notes,
             source_file=source_file,

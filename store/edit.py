@@ -17,6 +17,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from store.errors import InvalidField, NotFound
+from store.imputation import IMPUTATION_KEYS
 from store.inputs import check_plausible
 
 if TYPE_CHECKING:
@@ -26,16 +27,6 @@ CONVENTION_KINDS = ("convention", "avenant")
 PARTY_ROLES = ("délégant", "délégataire", "other")
 LINE_KINDS = ("payment", "engagement")
 DEADLINE_KINDS = ("deliverable", "convention_end", "renewal", "committee", "reporting", "other")
-IMPUTATION_KEYS = (
-    "programme",
-    "bop",
-    "uo",
-    "brique",
-    "activite",
-    "domaine_fonctionnel",
-    "centre_couts",
-    "service_executant",
-)
 
 # --- parsing what a person typed -----------------------------------------------------------
 

@@ -34,6 +34,7 @@ from store.budget import concluded_on
 from store.errors import BadInput, StartupsError
 from store.importers.convention import NotAConvention, UnreadableDocument, extract_file
 from store.importers.frdates import find_french_dates
+from store.imputation import IMPUTATION_KEYS
 from store.inputs import fold
 from store.ledger import convention_facts, reattribute
 from store.models import Convention, ConventionParty, Deadline, ScheduleLine, Startup
@@ -52,16 +53,6 @@ __all__ = [
 ]
 
 SOURCE = "import:convention"
-IMPUTATION_FIELDS = (
-    "programme",
-    "bop",
-    "uo",
-    "brique",
-    "activite",
-    "domaine_fonctionnel",
-    "centre_couts",
-    "service_executant",
-)
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 
 
@@ -218,7 +209,7 @@ def evidence_rows(extraction: dict) -> list[EvidenceRow]:
             needle,
         )
     imputation = extraction.get("imputation") or {}
-    known = [k for k in IMPUTATION_FIELDS if imputation.get(k)]
+    known = [k for k in IMPUTATION_KEYS if imputation.get(k)]
     for key in known:
         add(f"imputation.{key}", imputation[key], imputation[key])
     if not known:
@@ -537,7 +528,7 @@ def _convention_values(extraction: dict, plan: ImportPlan) -> dict[str, Any]:
         "ends_on": _date(x.get("ends_on")),
         "ends_on_precision": x.get("ends_on_precision") if x.get("ends_on") else None,
         "ceiling_cents": _cents(x.get("ceiling_eur")),
-        **{k: imputation.get(k) for k in IMPUTATION_FIELDS},
+        **{k: imputation.get(k) for k in IMPUTATION_KEYS},
         "source_file": pathlib.Path(x.get("file") or "").name or None,
         "source_sha256": plan.sha256,
         "evidence": json.dumps(x.get("evidence") or {}, ensure_ascii=False, sort_keys=True),

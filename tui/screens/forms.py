@@ -21,6 +21,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from store.errors import InvalidField
+from store.imputation import IMPUTATION_FIELDS, IMPUTATION_KEYS
 from tui.messages import FieldRejected, Saved
 
 if TYPE_CHECKING:
@@ -195,16 +196,6 @@ class FormScreen(ModalScreen[bool]):
 # --- conventions and avenants -------------------------------------------------------------
 
 ROLES = [("délégant", "délégant"), ("délégataire", "délégataire"), ("autre", "other")]
-IMPUTATION = [
-    ("programme", "Programme"),
-    ("bop", "BOP"),
-    ("uo", "UO"),
-    ("brique", "Brique"),
-    ("activite", "Activité"),
-    ("domaine_fonctionnel", "Domaine fonctionnel"),
-    ("centre_couts", "Centre de coûts"),
-    ("service_executant", "Service exécutant"),
-]
 
 
 class ConventionForm(FormScreen):
@@ -279,7 +270,7 @@ class ConventionForm(FormScreen):
         yield self.input(
             "schedule", "Échéancier AE/CP", placeholder="2020: 50000/50000; 2021: 10000/8000"
         )
-        for key, label in IMPUTATION:
+        for key, label in IMPUTATION_FIELDS:
             yield self.input(f"imputation.{key}", label)
         yield self.input("source_file", "Document source")
         yield self.input("notes", "Notes")
@@ -325,7 +316,7 @@ class ConventionForm(FormScreen):
             self.set_value(f"parties.{i}.representative", party.representative)
             self.set_value(f"parties.{i}.signed_on", party.signed_on)
         self.set_value("schedule", format_schedule(loaded.schedule))
-        for key, _ in IMPUTATION:
+        for key in IMPUTATION_KEYS:
             self.set_value(f"imputation.{key}", loaded.imputation.get(key))
         self.query_one(".dialog").loading = False
         self._kind_changed()
@@ -373,7 +364,7 @@ class ConventionForm(FormScreen):
             ceiling=self.value("ceiling"),
             parties=parties,
             schedule=self.value("schedule"),
-            imputation={key: self.value(f"imputation.{key}") for key, _ in IMPUTATION},
+            imputation={key: self.value(f"imputation.{key}") for key in IMPUTATION_KEYS},
             source_file=self.value("source_file"),
             notes=self.value("notes"),
         )

@@ -198,7 +198,7 @@ def convention_detail(c: ConventionView, card: StartupCard) -> Group:
             table.add_row(str(s.year), _money(s.ae_cents), _money(s.cp_cents))
         parts.append(table)
     if c.imputation:
-        from store.browse import IMPUTATION_FIELDS
+        from store.imputation import IMPUTATION_FIELDS
 
         parts.append(Text("Imputation", style="bold"))
         table = Table.grid(padding=(0, 2))
