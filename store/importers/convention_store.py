@@ -768,6 +768,24 @@ def plan_import(session: Session, extraction: dict, startup_slug: str | None = N
 # Applying
 
 
+def _add_or_update(session: Session, model, changes, new) -> int:
+    """Apply a plan's ``(id, values)`` rows of ``model``: ``None`` adds ``new(values)``,
+    an id updates that row (gone since the plan was made: refused).  How many were added."""
+    added = 0
+    for row_id, values in changes:
+        if row_id is None:
+            session.add(new(values))
+            added += 1
+            continue
+        row = session.get(model, row_id)
+        if row is None:
+            raise _changed()
+        for key, value in values.items():
+            setattr(row, key, value)
+        session.add(row)
+    return added
+
+
 def _changed() -> StartupsError:
     return StartupsError("the store changed since the preview; run the import again")
 
@@ -844,43 +862,26 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
     result.convention_id = convention.id
     result.kind = convention.kind
 
-    for party_id, values in plan.parties:
-        if party_id is None:
-            session.add(ConventionParty(convention_id=convention.id, **values))
-            result.parties_added += 1
-        else:
-            party = session.get(ConventionParty, party_id)
-            if party is None:
-                raise _changed()
-            for key, value in values.items():
-                setattr(party, key, value)
-            session.add(party)
-    for line_id, values in plan.schedule:
-        if line_id is None:
-            session.add(ScheduleLine(convention_id=convention.id, **values))
-            result.schedule_added += 1
-        else:
-            line = session.get(ScheduleLine, line_id)
-            if line is None:
-                raise _changed()
-            for key, value in values.items():
-                setattr(line, key, value)
-            session.add(line)
-    for deadline_id, values in plan.deadlines:
-        if deadline_id is None:
-            session.add(
-                Deadline(
-                    startup_id=startup.id, convention_id=convention.id, source=SOURCE, **values
-                )
-            )
-            result.deadlines_added += 1
-        else:
-            deadline = session.get(Deadline, deadline_id)
-            if deadline is None:
-                raise _changed()
-            for key, value in values.items():
-                setattr(deadline, key, value)
-            session.add(deadline)
+    result.parties_added = _add_or_update(
+        session,
+        ConventionParty,
+        plan.parties,
+        lambda values: ConventionParty(convention_id=convention.id, **values),
+    )
+    result.schedule_added = _add_or_update(
+        session,
+        ScheduleLine,
+        plan.schedule,
+        lambda values: ScheduleLine(convention_id=convention.id, **values),
+    )
+    result.deadlines_added = _add_or_update(
+        session,
+        Deadline,
+        plan.deadlines,
+        lambda values: Deadline(
+            startup_id=startup.id, convention_id=convention.id, source=SOURCE, **values
+        ),
+    )
     session.flush()
     reattribute(session, startup.id)
     return result
