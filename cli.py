@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 if TYPE_CHECKING:
-    from store.report import PortfolioReport
+    from store.queries.report import PortfolioReport
 
 app = typer.Typer(
     name="startups",
@@ -67,7 +67,7 @@ def _parse_date(value: str | None) -> dt.date | None:
 
 
 def _parse_as_of(value: str | None) -> dt.date | None:
-    from store.inputs import check_plausible
+    from store.rules.dates import check_plausible
 
     day = _parse_date(value)
     if day is None:
@@ -151,7 +151,7 @@ def _interactive() -> bool:
 
 def _run_app(db: str | None, *, as_of: dt.date | None, read_only: bool = False) -> None:
     """Open the Textual app on the store (checked first, so a bad store is one line on stderr)."""
-    from store.read import open_reader
+    from store.open import open_reader
 
     open_reader(db).close()
     from tui.app import StartupsApp
@@ -176,7 +176,7 @@ def tui(db: DbOption = None, as_of: AsOfOption = None, read_only: ReadOnlyOption
 @app.command()
 def init(db: DbOption = None) -> None:
     """Create the store, or upgrade it to the current schema (after a backup copy)."""
-    from store.db import open_store
+    from store.open import open_store
 
     store = open_store(_db(db), create=True)
     where = store.location.display()
@@ -200,8 +200,8 @@ def demo(
     """Load the seed portfolio (Classe à 12, DossierSco) and open the app on it; loading twice adds nothing.
 
     With --no-tui, or when stdout is not a terminal, print the report instead."""
-    from store.db import open_store
-    from store.demo import load_demo
+    from store.open import open_store
+    from store.ops.demo import load_demo
 
     store = open_store(_db(db), create=True)
     result = load_demo(store)
@@ -242,7 +242,7 @@ def report(
     ] = SortKey.slug,
 ) -> None:
     """Summarise the portfolio: envelope, consumption, deadlines and alerts per startup."""
-    from store.report import Filters
+    from store.queries.report import Filters
 
     _print_report(
         _db(db),
@@ -280,8 +280,8 @@ def burn(
     ),
 ) -> None:
     """Monthly burn-down of a startup: envelope, consumption, remaining and projection."""
-    from store.burn import load
-    from store.read import open_reader
+    from store.open import open_reader
+    from store.queries.burn import load
 
     day = as_of or _today()
     with open_reader(_db(db)) as reader:
@@ -334,8 +334,8 @@ def _terminal_size() -> tuple[int, int]:
 
 
 def _print_report(db: str | None, *, as_of: dt.date, fmt: ReportFormat, filters=None) -> None:
-    from store.read import open_reader
-    from store.report import Filters, build
+    from store.open import open_reader
+    from store.queries.report import Filters, build
 
     filters = filters or Filters()
     with open_reader(db) as reader:
@@ -376,14 +376,10 @@ def import_betagouv(
     """
     from pathlib import Path
 
-    from store.db import open_store
     from store.errors import BadInput
-    from store.importers.betagouv import (
-        content_dir,
-        load_snapshot,
-        snapshot_files,
-        write_snapshot,
-    )
+    from store.importers.betagouv.read import content_dir, load_snapshot, snapshot_files
+    from store.importers.betagouv.write import write_snapshot
+    from store.open import open_store
 
     content = content_dir(Path(directory))  # not a checkout: one line, exit 2
     # Read everything first: with --strict and an unreadable file, the store is not even
@@ -457,7 +453,7 @@ def import_convention(
     import json
 
     from store.errors import BadInput
-    from store.importers.convention_store import load_extraction
+    from store.importers.convention.plan import load_extraction
 
     extraction = load_extraction(file)
     if json_out:
@@ -471,8 +467,8 @@ def import_convention(
         typer.echo("dry run: nothing stored", err=True)
         return
 
-    from store.db import open_store
-    from store.importers.convention_store import apply_import, plan_import
+    from store.importers.convention.plan import apply_import, plan_import
+    from store.open import open_store
 
     # A new store is created only for an explicit --startup: a bare import that can only
     # fail ("no startup matches") must not leave an empty store behind.
@@ -523,9 +519,9 @@ def _dry_plan(db: str | None, extraction: dict, startup: str | None):
         state, _ = sqlite_state(location.path)
         if state is not SchemaState.CURRENT:
             return None
-    from store.db import open_store
     from store.errors import StartupsError
-    from store.importers.convention_store import plan_import
+    from store.importers.convention.plan import plan_import
+    from store.open import open_store
 
     try:
         store = open_store(db, create=False)
@@ -556,7 +552,7 @@ def _print_evidence(extraction: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from store.importers.convention_store import evidence_rows
+    from store.importers.convention.plan import evidence_rows
 
     console = Console(no_color="NO_COLOR" in os.environ or None)
     name = Path(extraction.get("file") or "").name
@@ -617,7 +613,7 @@ def _stream_json(reader, as_of: dt.date, filters) -> None:
     import json
     from itertools import islice
 
-    from store.report import SCHEMA, Totals, build, iter_rows, streams
+    from store.queries.report import SCHEMA, Totals, build, iter_rows, streams
 
     if streams(filters):
         totals = Totals()
@@ -757,7 +753,7 @@ app.add_typer(expense_app, name="expense")
 
 
 def _input(option: str, value: str, parse):
-    """Parse a typed value with a ``store.inputs`` parser; a bad one is one line, exit 2."""
+    """Parse a typed value with a ``store.rules`` parser; a bad one is one line, exit 2."""
     from store.errors import BadInput
 
     try:
@@ -794,14 +790,16 @@ def expense_add(
     db: DbOption = None,
 ) -> None:
     """Record one consumption line for a startup."""
-    from store.db import open_store
     from store.fmt import eur
-    from store.inputs import parse_amount_cents, parse_day, parse_kind
-    from store.ledger import add_expense
+    from store.open import open_store
+    from store.ops.ledger import add_expense
+    from store.rules.amounts import parse_amount_cents
+    from store.rules.dates import parse_day
+    from store.rules.vocab import parse_line_kind
 
     day = _input("--date", date, parse_day)
     cents = _input("--amount", amount, parse_amount_cents)
-    kind_value = _input("--kind", kind, parse_kind)
+    kind_value = _input("--kind", kind, parse_line_kind)
     store = open_store(_db(db), create=False)
     try:
         with store.session() as session:
@@ -833,8 +831,8 @@ def import_expenses(
     db: DbOption = None,
 ) -> None:
     """Import consumption lines from a CSV export (French `;` or plain `,`); twice adds nothing."""
-    from store.db import open_store
-    from store.importers.expenses import BadRows, read_expense_file, store_expenses
+    from store.importers.expenses.csv import BadRows, read_expense_file, store_expenses
+    from store.open import open_store
 
     try:
         rows = read_expense_file(file)
@@ -893,8 +891,8 @@ def deadlines(
     ] = DeadlinesFormat.table,
 ) -> None:
     """List deadlines, convention ends and renewal reminders included (table, JSON or iCalendar)."""
-    from store.agenda import Selection, select_items, to_ics, to_json
-    from store.read import open_reader
+    from store.open import open_reader
+    from store.queries.agenda import Selection, select_items, to_ics, to_json
 
     on = as_of or _today()
     selection = Selection(within=within, overdue_only=overdue, slug=startup)
@@ -974,8 +972,8 @@ def deadline_done(
     db: DbOption = None,
 ) -> None:
     """Mark an explicit deadline done (convention ends and renewal reminders cannot be)."""
-    from store.db import open_store
-    from store.ledger import mark_deadline_done
+    from store.open import open_store
+    from store.ops.ledger import mark_deadline_done
 
     store = open_store(_db(db), create=False)
     try:
@@ -1005,8 +1003,8 @@ def show(
     ),
 ) -> None:
     """Print one startup's full card: phases, conventions and avenants, budget, deadlines, KPIs."""
-    from store.card import build_card
-    from store.read import open_reader
+    from store.open import open_reader
+    from store.queries.card import build_card
 
     with open_reader(_db(db)) as reader:
         card = build_card(reader, slug, as_of or _today())
@@ -1267,8 +1265,8 @@ def backup(
     db: DbOption = None,
 ) -> None:
     """Back the store up: SQLite's online backup of a file, or a full JSON export (*.json)."""
-    from store.backup import backup as do_backup
-    from store.db import open_store
+    from store.open import open_store
+    from store.ops.backup import backup as do_backup
 
     store = open_store(_db(db), create=False)
     try:
@@ -1289,9 +1287,9 @@ def restore(
     ] = False,
 ) -> None:
     """Restore a backup or a JSON export, replacing the store's whole content (one transaction)."""
-    from store.backup import count_rows, load_file
-    from store.backup import restore as do_restore
-    from store.db import open_store
+    from store.open import open_store
+    from store.ops.backup import count_rows, load_file
+    from store.ops.backup import restore as do_restore
 
     data = load_file(src)
     store = open_store(_db(db), create=True)
@@ -1332,8 +1330,8 @@ def export(
     ] = None,
 ) -> None:
     """Dump every table of the store (schema-versioned JSON; dates ISO, amounts in cents)."""
-    from store.backup import dumps, export_data, write_export
-    from store.db import open_store
+    from store.export import dumps, export_data, write_export
+    from store.open import open_store
 
     store = open_store(_db(db), create=False, read_only=True)
     try:
@@ -1360,8 +1358,8 @@ def log_(
     ] = None,
 ) -> None:
     """The audit log: who changed what and when, newest first."""
-    from store.audit import entries
-    from store.read import open_reader
+    from store.open import open_reader
+    from store.queries.history import entries
 
     with open_reader(_db(db)) as reader:
         found = entries(reader, slug, limit=limit)

@@ -10,9 +10,9 @@ schedules, signatures given per party, deadlines, staffing plans and sponsors.
 The schema comes from the migrations (``store.db.open_store``); the rows are then
 written with ``executemany`` in one transaction through ``sqlite3``, and each
 line's ``counted_convention_id`` is computed by the budget rules themselves
-(``store.budget.attribute``), once per stretch of days over which the answer
+(``store.rules.budget.attribute``), once per stretch of days over which the answer
 cannot change; each startup's timeline (``startup_state``) comes from
-``store.timeline.state_rows``, as the write path makes it.  10,000 startups and
+``store.rules.timeline.state_rows``, as the write path makes it.  10,000 startups and
 1,000,000 lines take about half a minute on two cores.
 """
 
@@ -29,12 +29,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from store.budget import Budget, ConventionFacts, DeadlineFacts, PhaseFacts, attribute, budgets
-from store.report import conventions_from_rows
-from store.rollup import COLUMNS as ROLLUP_COLUMNS
-from store.rollup import month_rows
-from store.timeline import COLUMNS as STATE_COLUMNS
-from store.timeline import state_rows
+from store.facts import conventions_from_rows
+from store.rules.budget import (
+    Budget,
+    ConventionFacts,
+    DeadlineFacts,
+    PhaseFacts,
+    attribute,
+    budgets,
+)
+from store.rules.rollup import COLUMNS as ROLLUP_COLUMNS
+from store.rules.rollup import month_rows
+from store.rules.timeline import COLUMNS as STATE_COLUMNS
+from store.rules.timeline import state_rows
 
 D = dt.date
 FIRST_DAY = D(2015, 1, 1)
@@ -70,6 +77,7 @@ class Generator:
         self.m = expenses
         self.rng = random.Random(seed)
         self.next_convention_id = 1
+        self.next_deadline_id = 0
         self.rows: dict[str, list[tuple]] = {
             k: []
             for k in (
@@ -179,8 +187,10 @@ class Generator:
         # Deadlines, a staffing plan now and then.
         for j in range(rng.choice((1, 2, 3, 4))):
             due = born + _days(rng.random() * 1500)
+            self.next_deadline_id += 1
             rows["deadline"].append(
                 (
+                    self.next_deadline_id,
                     sid,
                     None,
                     due.isoformat(),
@@ -237,7 +247,7 @@ class Generator:
         self._state(sid, {t: self.rows[t][mark[t] :] for t in mark}, own_lines)
 
     def _state(self, sid: int, mine: dict[str, list[tuple]], own_lines: list) -> None:
-        """The startup's timeline (store.timeline), from its rows as the store reads them."""
+        """The startup's timeline (store.rules.timeline), from its rows as the store reads them."""
         rows = self.rows
         own = mine["convention"]
         parties: dict[int, str] = {}
@@ -271,8 +281,10 @@ class Generator:
             for _sid, name, start, _end in mine["phase"]
         ]
         deadlines = [
-            DeadlineFacts(date=D.fromisoformat(day), title=title, kind=kind)
-            for _sid, _cid, day, title, kind, done in mine["deadline"]
+            DeadlineFacts(
+                id=did, date=D.fromisoformat(day), title=title, kind=kind, convention_id=cid
+            )
+            for did, _sid, cid, day, title, kind, done in mine["deadline"]
             if not done
         ]
         engagements: dict[int, list[dt.date]] = {}
@@ -353,17 +365,17 @@ INSERTS = {
     "signed_on) VALUES (?, ?, ?, ?, ?)",
     "schedule_line": "INSERT INTO schedule_line (convention_id, year, ae_cents, cp_cents) "
     "VALUES (?, ?, ?, ?)",
-    "deadline": "INSERT INTO deadline (startup_id, convention_id, date, title, kind, done) "
-    "VALUES (?, ?, ?, ?, ?, ?)",
+    "deadline": "INSERT INTO deadline (id, startup_id, convention_id, date, title, kind, done) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?)",
     "staffing_line": "INSERT INTO staffing_line (startup_id, convention_id, role, headcount, "
     "starts_on, ends_on, daily_rate_cents, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     "consumption_line": "INSERT INTO consumption_line (startup_id, convention_id, "
     "counted_convention_id, date, amount_cents, kind, label, source) "
     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-    # The rollup the write path keeps (store.rollup), from the same function.
+    # The rollup the write path keeps (store.rules.rollup), from the same function.
     "consumption_month": f"INSERT INTO consumption_month ({', '.join(ROLLUP_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(ROLLUP_COLUMNS))})",
-    # The timeline the write path keeps (store.timeline), from the same function.
+    # The timeline the write path keeps (store.rules.timeline), from the same function.
     "startup_state": f"INSERT INTO startup_state ({', '.join(STATE_COLUMNS)}) "
     f"VALUES ({', '.join('?' * len(STATE_COLUMNS))})",
 }
@@ -371,7 +383,7 @@ INSERTS = {
 
 def generate(path: Path, startups: int, expenses: int, seed: int = 1) -> dict[str, int]:
     """Write a synthetic store at ``path`` (which must not exist); returns rows per table."""
-    from store.db import open_store
+    from store.open import open_store
 
     if path.exists():
         raise SystemExit(f"{path}: already exists (the generator never overwrites a file)")

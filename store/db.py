@@ -1,160 +1,118 @@
-"""Opening a store: engine, SQLite settings, migrations and automatic upgrades.
+"""A store opened for work: its location, its engine, and sessions that are units of work.
 
-This is the write path and imports SQLAlchemy; the read path of the reports
-(``store.read``) does not.
+``Store.session()`` is one transaction: committed whole or rolled back whole.  What
+must follow every write (the audit log, the derived tables) is not known here: the
+store is given *write hooks* (``store.open`` composes them), and each session calls
+them on its own flushes, bulk statements and commit.  A bulk statement is read once
+(``BulkWrite``) for every hook.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import sqlite3
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, Protocol
 
-from sqlalchemy import create_engine, event, inspect
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy import event, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-import store.audit  # noqa: F401  (installs the audit log and read-only session listeners)
-from store.errors import (
-    BadInput,
-    Conflict,
-    NotAStore,
-    ReadOnlyStore,
-    StartupsError,
-    StoreMissing,
-)
-from store.location import StoreLocation, resolve
-from store.schema import HEAD, SchemaState, classify, sqlite_state
+from store.engine import make_engine
+from store.errors import Conflict, ReadOnlyStore, StartupsError
+from store.location import StoreLocation
 
 if TYPE_CHECKING:
+    from sqlalchemy import Table
     from sqlalchemy.engine import Connection, Engine
-
-MIGRATIONS = Path(__file__).parent / "migrations"
-BUSY_TIMEOUT_MS = 5000
+    from sqlalchemy.orm import ORMExecuteState
 
 
-def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+@dataclass(frozen=True)
+class BulkWrite:
+    """An ORM bulk statement (``session.execute(insert(Model), rows)``, ``update(…)``,
+    ``delete(…)``), which skips the flush: what the write hooks need to know of it.
+
+    ``rows``: for an insert, each row's values; for an update or a delete, one dict of
+    the statement's parameters and SET values.  ``state`` is SQLAlchemy's own, to ask
+    which rows the statement is about to change (it has not run yet).
+    """
+
+    table: Table
+    action: str  # insert | update | delete
+    rows: list[dict[str, Any]]
+    many: bool  # one statement, several parameter sets
+    state: ORMExecuteState
+
+    @property
+    def where(self):
+        """The statement's WHERE clause (None for an insert, or no condition)."""
+        return getattr(self.state.statement, "whereclause", None)
 
 
-def _sqlite_on_connect_read_only(dbapi_connection: sqlite3.Connection, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA query_only=ON")
-    cursor.close()
+def bulk_write(state: ORMExecuteState) -> BulkWrite | None:
+    """The write an ORM statement makes, or None (a read, or a textual statement)."""
+    if not (state.is_insert or state.is_update or state.is_delete):
+        return None
+    table = getattr(state.statement, "table", None)
+    if table is None:
+        return None
+    params = state.parameters
+    many = isinstance(params, list)
+    listed = params if many else [params or {}]
+    set_values = getattr(state.statement, "_values", None)
+    if state.is_insert and not set_values:
+        return BulkWrite(table, "insert", [dict(p) for p in listed], many, state)
+    values = dict(listed[0]) if listed else {}
+    for column, bind in (set_values or {}).items():
+        values[getattr(column, "key", str(column))] = getattr(bind, "value", bind)
+    action = "insert" if state.is_insert else "update" if state.is_update else "delete"
+    return BulkWrite(table, action, [values], many, state)
 
 
-def make_engine(location: StoreLocation, *, read_only: bool = False) -> Engine:
-    if location.is_sqlite_file:
-        if read_only:
-            from store.schema import connect_read_only
+class WriteHook(Protocol):
+    """What follows every write of a session (``store.audit``, ``store.derived``)."""
 
-            path = location.path
+    def install(self, session: Session) -> None:
+        """Called when the session opens."""
 
-            def creator() -> sqlite3.Connection:
-                con = connect_read_only(path)
-                con.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-                return con
+    def before_flush(self, session: Session) -> None: ...
 
-            engine = create_engine("sqlite://", creator=creator)
-        else:
-            engine = create_engine(
-                location.url,
-                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-            )
-        listener = _sqlite_on_connect_read_only if read_only else _sqlite_on_connect
-        event.listen(engine, "connect", listener)
-        return engine
-    try:
-        return create_engine(location.url, pool_pre_ping=True, **_server_args(location, read_only))
-    except ImportError as exc:
-        if location.url.startswith("postgresql"):
-            raise BadInput(
-                f"{location.display()}: PostgreSQL support is not installed "
-                "(run `uv sync --extra postgres`, or `pip install 'startups[postgres]'`)"
-            ) from exc
-        raise NotAStore(
-            f"{location.display()}: no driver for this database URL ({location.scrub(str(exc))})"
-        ) from exc
-    except Exception as exc:  # unknown dialect, malformed URL: bad input, said in one line
-        raise NotAStore(
-            f"{location.display()}: cannot open this database URL ({location.scrub(str(exc))})"
-        ) from exc
+    def after_flush(self, session: Session) -> None: ...
+
+    def bulk(self, session: Session, write: BulkWrite) -> None: ...
+
+    def before_commit(self, session: Session) -> None: ...
 
 
-def _server_args(location: StoreLocation, read_only: bool) -> dict:
-    if read_only and location.url.startswith("postgresql"):
-        # Every transaction of this engine is read-only on the server side too.
-        return {"connect_args": {"options": "-c default_transaction_read_only=on"}}
-    return {}
+class SessionRows:
+    """A session read with plain SQL, as ``store.reader.Reader`` reads a store: for the
+    statements of ``store.facts`` inside a write."""
 
+    def __init__(self, session: Session):
+        self.session = session
 
-def _create_private_file(path: Path) -> None:
-    """Create an empty store file readable by its owner only (folder 700, file 600)."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
-    fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    os.close(fd)
-
-
-def alembic_config(connection: Connection):
-    from alembic.config import Config
-
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    config.attributes["connection"] = connection
-    return config
-
-
-def _upgrade(engine: Engine) -> None:
-    from alembic import command
-
-    with engine.begin() as connection:
-        if connection.dialect.name == "sqlite":
-            # pysqlite runs DDL outside any transaction: open one explicitly so that a
-            # killed upgrade leaves the store as it was, not half-migrated.
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        command.upgrade(alembic_config(connection), "head")
-
-
-def backup_sqlite(path: Path, dest: Path) -> Path:
-    """Copy a live SQLite store with the online backup API (consistent even while in use)."""
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-        os.close(fd)
-        dst = sqlite3.connect(dest)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return dest
-
-
-def _backup_beside(path: Path, revision: str | None) -> Path:
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    dest = path.with_name(f"{path.name}.before-upgrade-{revision}-{stamp}.bak")
-    return backup_sqlite(path, dest)
+    def rows(self, sql: str, **params: Any) -> list[tuple]:
+        return [tuple(r) for r in self.session.execute(text(sql), params)]
 
 
 class Store:
     """A store opened for work: its location, a SQLAlchemy engine and sessions."""
 
-    def __init__(self, location: StoreLocation, *, read_only: bool = False):
+    def __init__(
+        self,
+        location: StoreLocation,
+        *,
+        read_only: bool = False,
+        hooks: Sequence[WriteHook] = (),
+    ):
         self.location = location
         self.read_only = read_only
+        self.hooks = tuple(hooks)
         self.upgraded_from: str | None = None
         self.backup_path: Path | None = None
         # Who the audit log names for this store's changes (None: the OS user, or --as).
@@ -164,22 +122,21 @@ class Store:
     def engine(self) -> Engine:
         return make_engine(self.location, read_only=self.read_only)
 
+    def refuse_writes(self) -> None:
+        if self.read_only:
+            raise ReadOnlyStore(f"{self.location.display()}: opened read-only, changes are refused")
+
     @contextmanager
     def session(self) -> Iterator[Session]:
         """One unit of work: committed as one transaction, rolled back whole on any error.
 
-        Every change is written to the audit log (``store.audit``) in the same
+        Every write hook sees every flush, bulk statement and the commit, in the same
         transaction; a row changed by someone else since it was read raises
         ``Conflict``; on a read-only store any change raises ``ReadOnlyStore``.
         """
-        from sqlalchemy.orm.exc import StaleDataError
-
         with Session(self.engine, expire_on_commit=False) as session:
             session.info["store"] = self
-            # Derived rows (the startup timeline) follow every write made here.
-            from store.ledger import track_writes
-
-            track_writes(session)
+            self._watch(session)
             try:
                 yield session
                 session.commit()
@@ -192,18 +149,49 @@ class Store:
                     raise ReadOnlyStore(
                         f"{self.location.display()}: opened read-only, changes are refused"
                     ) from exc
-                _raise_if_unwritable(self.location, exc)
+                raise_if_unwritable(self.location, exc)
                 raise
             except BaseException:
                 session.rollback()
                 raise
+
+    def _watch(self, session: Session) -> None:
+        hooks = self.hooks
+        for hook in hooks:
+            hook.install(session)
+
+        @event.listens_for(session, "before_flush")
+        def _before_flush(session, _context, _instances):
+            if session.new or session.dirty or session.deleted:
+                self.refuse_writes()
+            for hook in hooks:
+                hook.before_flush(session)
+
+        @event.listens_for(session, "after_flush")
+        def _after_flush(session, _context):
+            for hook in hooks:
+                hook.after_flush(session)
+
+        @event.listens_for(session, "do_orm_execute")
+        def _execute(state):
+            write = bulk_write(state)
+            if write is None:
+                return
+            self.refuse_writes()
+            for hook in hooks:
+                hook.bulk(session, write)
+
+        @event.listens_for(session, "before_commit")
+        def _before_commit(session):
+            for hook in hooks:
+                hook.before_commit(session)
 
     def dispose(self) -> None:
         if "engine" in self.__dict__:
             self.engine.dispose()
 
 
-def _raise_if_unwritable(location: StoreLocation, exc: DBAPIError) -> None:
+def raise_if_unwritable(location: StoreLocation, exc: DBAPIError) -> None:
     """A SQLite store on a read-only file, folder or mount: say so in one line."""
     message = str(exc.orig)
     if location.path is not None and (
@@ -218,8 +206,7 @@ def _raise_if_unwritable(location: StoreLocation, exc: DBAPIError) -> None:
 @contextmanager
 def begin_write(store: Store) -> Iterator[Connection]:
     """A Core connection in one write transaction (SQLite: the write lock taken up front)."""
-    if store.read_only:
-        raise ReadOnlyStore(f"{store.location.display()}: opened read-only, changes are refused")
+    store.refuse_writes()
     with store.engine.begin() as connection:
         if connection.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
@@ -227,87 +214,6 @@ def begin_write(store: Store) -> Iterator[Connection]:
 
 
 def _conflict_message(exc: Exception) -> str:
-    import re
-
     m = re.search(r"table '([^']+)'", str(exc))
     what = f"this {m[1].replace('_', ' ')}" if m else "this row"
     return f"{what} was changed by someone else since it was read — reload and try again"
-
-
-def _server_state(store: Store) -> tuple[SchemaState, str | None]:
-    try:
-        with store.engine.connect() as connection:
-            names = set(inspect(connection).get_table_names())
-            if "alembic_version" not in names:
-                if names:
-                    raise NotAStore(
-                        f"{store.location.display()}: a database, but not a startups store"
-                    )
-                return SchemaState.EMPTY, None
-            from sqlalchemy import text
-
-            revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    except (OperationalError, DBAPIError) as exc:
-        first = (str(exc.orig).strip().splitlines() or ["?"])[0]
-        raise StartupsError(
-            f"{store.location.display()}: cannot connect ({store.location.scrub(first)})"
-        ) from exc
-    return classify(revision), revision
-
-
-def open_store(db: str | None = None, *, create: bool = True, read_only: bool = False) -> Store:
-    """Open (and when needed create or upgrade) the store named by ``db``.
-
-    An older store is upgraded automatically after a backup copy is written: beside
-    a SQLite file, or as a JSON export in the user data directory for a server.
-    ``read_only=True`` never creates nor upgrades anything, and every write through
-    the store's sessions is refused with ``ReadOnlyStore``.
-    """
-    location = resolve(db)
-    store = Store(location, read_only=read_only)
-    if read_only:
-        create = False
-    if location.path is not None:
-        state, revision = sqlite_state(location.path)
-        if state is SchemaState.MISSING:
-            if not create:
-                raise StoreMissing(
-                    f"{location.path}: no store here (create one with `startups init` or `startups demo`)"
-                )
-            _create_private_file(location.path)
-            state = SchemaState.EMPTY
-    else:
-        state, revision = _server_state(store)
-    if state is SchemaState.NEWER:
-        raise StartupsError(
-            f"{location.display()}: made by a newer version of startups (schema {revision}, "
-            f"this version knows up to {HEAD}); upgrade startups"
-        )
-    if state is SchemaState.EMPTY and not create:
-        raise StoreMissing(f"{location.display()}: an empty store (load one with `startups demo`)")
-    if state is SchemaState.OLD and read_only:
-        raise StartupsError(
-            f"{location.display()}: made by an earlier version (schema {revision}); "
-            "open it once without --read-only to upgrade it"
-        )
-    if state is SchemaState.OLD and location.path is not None:
-        store.backup_path = _backup_beside(location.path, revision)
-    elif state is SchemaState.OLD:
-        from store.backup import backup_before_upgrade
-
-        store.backup_path = backup_before_upgrade(store, revision)
-    if state in (SchemaState.EMPTY, SchemaState.OLD):
-        try:
-            _upgrade(store.engine)
-        except DBAPIError as exc:
-            raise StartupsError(
-                f"{location.display()}: cannot write the schema ({location.scrub(str(exc.orig))})"
-            ) from exc
-        store.upgraded_from = revision
-        if state is SchemaState.OLD:
-            # Derived columns added by a migration are filled in by the rules themselves.
-            from store.ledger import reattribute_all
-
-            with store.session() as session:
-                reattribute_all(session)
-    return store

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from store.errors import BadInput
+
 ENV_VAR = "STARTUPS_DB"
 _URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
 _PASSWORD_RE = re.compile(r"^(?P<head>[^:/]+://[^:/@]*:)(?P<password>[^@]*)(?P<tail>@.*)$")
@@ -67,8 +69,6 @@ def resolve(db: str | None = None) -> StoreLocation:
             if raw != ":memory:":
                 return StoreLocation(url=f"sqlite:///{path}", path=path)
         if value.lower().startswith("sqlite"):
-            from store.errors import BadInput
-
             raise BadInput(
                 f"{mask_url(value)}: an in-memory or malformed SQLite URL keeps nothing; "
                 "give a file (a path, or sqlite:///PATH)"

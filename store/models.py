@@ -12,42 +12,12 @@ test checks that these models and the migrations agree.
 from __future__ import annotations
 
 import datetime as dt
-from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
-
-class ConventionKind(StrEnum):
-    CONVENTION = "convention"
-    AVENANT = "avenant"
-
-
-class PartyRole(StrEnum):
-    DELEGANT = "délégant"
-    DELEGATAIRE = "délégataire"
-    OTHER = "other"
-
-
-class Precision(StrEnum):
-    DAY = "day"
-    MONTH = "month"
-    YEAR = "year"
-
-
-class LineKind(StrEnum):
-    ENGAGEMENT = "engagement"
-    PAYMENT = "payment"
-
-
-class DeadlineKind(StrEnum):
-    DELIVERABLE = "deliverable"
-    CONVENTION_END = "convention_end"
-    RENEWAL = "renewal"
-    COMMITTEE = "committee"
-    REPORTING = "reporting"
-    OTHER = "other"
+from store.rules.vocab import ConventionKind, DeadlineKind, LineKind
 
 
 def _fk(target: str, *, nullable: bool = True, ondelete: str = "CASCADE") -> Column:
@@ -318,7 +288,7 @@ class ConsumptionLine(Versioned, table=True):
     """Money spent (a payment) or committed (an engagement) by a startup.
 
     ``convention_id`` is the convention the line names, if any; which convention it
-    actually counts against is a budget rule (``store.budget``).
+    actually counts against is a budget rule (``store.rules.budget``).
     ``dedup_key`` makes imports idempotent: the same line imported twice is stored once.
     """
 
@@ -327,7 +297,7 @@ class ConsumptionLine(Versioned, table=True):
         Index("ix_consumption_startup_date", "startup_id", "date"),
         Index("ix_consumption_date_startup", "date", "startup_id", "amount_cents"),
         Index("ix_consumption_counted", "counted_convention_id", "date", "amount_cents"),
-        # The partial month of an as-of report (see store.rollup), read from the index alone.
+        # The partial month of an as-of report (see store.rules.rollup), read from the index alone.
         Index(
             "ix_consumption_date_counted",
             "date",
@@ -345,8 +315,8 @@ class ConsumptionLine(Versioned, table=True):
     convention_id: int | None = Field(
         default=None, sa_column=_fk("convention.id", ondelete="SET NULL")
     )
-    # The root convention the line counts against (derived by ``store.budget.attribute``
-    # and kept current by ``store.ledger`` whenever the startup's conventions or lines
+    # The root convention the line counts against (derived by ``store.rules.budget.attribute``
+    # and kept current by ``store.derived`` whenever the startup's conventions or lines
     # change), so that reports aggregate in SQL.  NULL: unattributed.
     counted_convention_id: int | None = Field(
         default=None,
@@ -364,7 +334,7 @@ class ConsumptionLine(Versioned, table=True):
 class ConsumptionMonth(SQLModel, table=True):
     """Derived: one startup's lines per counted convention (NULL: unattributed) and month.
 
-    Rebuilt by ``store.ledger.reattribute`` from the lines (see ``store.rollup``); the
+    Rebuilt by ``store.derived.reattribute`` from the lines (see ``store.rules.rollup``); the
     as-of reports read it instead of scanning every line.
     """
 
@@ -402,7 +372,7 @@ class StartupState(SQLModel, table=True):
     """Derived: what the budget rules say of a startup, apart from the amounts consumed,
     from ``valid_from`` to ``valid_to`` (both included).
 
-    Rebuilt by ``store.ledger.refresh`` (see ``store.timeline``); the as-of reports read
+    Rebuilt by ``store.derived.refresh`` (see ``store.rules.timeline``); the as-of reports read
     the row valid on D instead of loading every convention, phase and deadline.
     ``roots``: the conventions in force, JSON ``[[id, ceiling, start, end, cp], …]``;
     ``alerts``: the structural alert codes, space-separated.
@@ -426,6 +396,11 @@ class StartupState(SQLModel, table=True):
     alerts: str = ""
     next_deadline_on: dt.date | None = None
     next_deadline_title: str | None = None
+    # The rest of the next deadline, so that the report's is the rules' own record.
+    next_deadline_kind: str | None = None
+    next_deadline_id: int | None = None
+    next_deadline_convention_id: int | None = None
+    next_deadline_derived: bool | None = None
 
 
 class StaffingLine(Versioned, table=True):

@@ -22,6 +22,7 @@ REVISIONS = (
     "0003_report_rollup",
     "0004_startup_state",
     "0005_audit_versions",
+    "0006_state_deadline",
 )
 HEAD = REVISIONS[-1]
 

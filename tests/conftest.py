@@ -13,8 +13,9 @@ from pathlib import Path
 import pytest
 
 import cli
-from store.db import Store, open_store
-from store.demo import load_demo
+from store.db import Store
+from store.open import open_store
+from store.ops.demo import load_demo
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

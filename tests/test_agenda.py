@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from store.db import open_store
-from store.ledger import reattribute
+from store.derived import reattribute
 from store.models import Convention, ConventionParty, Deadline
+from store.open import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 RENEWAL_2018 = "Préparer le renouvellement de la convention de service (fin le 2018-10-01)"
@@ -310,12 +310,12 @@ def test_committees_are_in_the_agenda_never_overdue(run, demo_db):
 def test_conventions_are_loaded_as_the_report_loads_them(demo_db):
     """The agenda and the card read conventions through the report's statements: with the
     AE/CP amounts too (the CP rule needs them), for one startup or for all."""
-    from store.agenda import load_conventions
-    from store.read import open_reader
+    from store.facts import load_conventions
+    from store.open import open_reader
 
     with open_reader(str(demo_db)) as reader:
         (sid,) = reader.rows("SELECT id FROM startup WHERE slug = 'classe-a-12'")[0]
-        one = load_conventions(reader, sid)
+        one = load_conventions(reader, [sid])
         every = load_conventions(reader)
     assert one[sid] == every[sid]
     scheduled = [c for c in one[sid] if c.schedule]
@@ -327,8 +327,8 @@ def test_a_selection_reads_only_what_it_keeps_and_keeps_the_same(demo_db):
     # select_items does not read the done deadlines, the deadlines past its window, or
     # the conventions of startups with nothing ending in it; what it lists is what
     # filtering every item would list, on every day around the demo's events.
-    from store.agenda import Selection, all_items, select_items
-    from store.read import open_reader
+    from store.open import open_reader
+    from store.queries.agenda import Selection, all_items, select_items
 
     selections = [
         Selection(),

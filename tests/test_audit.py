@@ -8,10 +8,11 @@ import pytest
 from sqlmodel import select
 
 from store import models as m
-from store.audit import current_actor, entries, history, os_user, set_actor
-from store.db import open_store
+from store.audit import current_actor, os_user, set_actor
+from store.db import SessionRows
 from store.errors import NotFound, ReadOnlyStore
-from store.read import open_reader
+from store.open import open_reader, open_store
+from store.queries.history import entries, history
 
 
 @pytest.fixture(autouse=True)
@@ -54,7 +55,7 @@ def test_history_of_a_startup_from_a_reader_or_a_session(demo_url):
     with open_reader(demo_url) as reader:
         from_reader = history(reader, "dossiersco")
     with store.session() as s:
-        from_session = history(s, "dossiersco")
+        from_session = history(SessionRows(s), "dossiersco")
     store.dispose()
     assert from_reader == from_session
     assert from_reader[0]["changes"] == {"ceiling_cents": [20_000_000, 21_000_000]}
@@ -116,7 +117,7 @@ def test_a_read_only_store_refuses_writes(demo_url):
 
 
 def _all(url: str) -> dict:
-    from store.backup import export_data
+    from store.export import export_data
 
     store = open_store(url, read_only=True)
     try:
@@ -141,8 +142,8 @@ def test_bulk_orm_statements_are_logged_too(engine_store):
         )
         s.execute(update(m.Phase).where(m.Phase.name == "construction").values(comment="x"))
     with engine_store.session() as s:
-        log = entries(s)
-        mine = entries(s, "s")
+        log = entries(SessionRows(s))
+        mine = entries(SessionRows(s), "s")
     assert [(e.action, e.table) for e in log] == [
         ("update", "phase"),
         ("insert", "phase"),

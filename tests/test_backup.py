@@ -9,8 +9,9 @@ import stat
 import pytest
 from sqlalchemy import create_engine
 
-from store.backup import EXPORT_SCHEMA, export_data
-from store.db import alembic_config, open_store
+from store.engine import alembic_config
+from store.export import EXPORT_SCHEMA, export_data
+from store.open import open_store
 from store.schema import HEAD, REVISIONS, SchemaState, sqlite_state
 
 
@@ -163,8 +164,8 @@ def test_an_export_of_an_earlier_schema_is_upgraded_on_restore(run, tmp_path):
     con.close()
     # The export of the old store, read by reflection (no upgrade: a plain file copy).
     src = tmp_path / "old.json"
-    from store.backup import dumps
     from store.db import Store
+    from store.export import dumps
     from store.location import resolve
 
     src.write_text(dumps(export_data(Store(resolve(str(old))))))

@@ -18,7 +18,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from store.inputs import parse_amount_cents, parse_day, parse_kind
+from store.rules.amounts import parse_amount_cents
+from store.rules.dates import parse_day
+from store.rules.vocab import parse_line_kind
 
 SETTINGS = settings(
     max_examples=20,
@@ -164,7 +166,7 @@ def test_amounts(run, db, value):
 @given(kind=argv_text, fmt=argv_text)
 def test_kinds_and_formats(run, db, kind, fmt):
     before = fingerprint(db)
-    if not _accepted(parse_kind, kind):
+    if not _accepted(parse_line_kind, kind):
         result = run(
             "expense",
             "add",

@@ -19,10 +19,11 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from store import models as m
-from store.budget import PhaseFacts, phase_on
-from store.db import open_store
-from store.demo import load_demo
-from store.importers import betagouv as bg
+from store.importers.betagouv import read as bg
+from store.importers.betagouv import write as bgw
+from store.open import open_store
+from store.ops.demo import load_demo
+from store.rules.budget import PhaseFacts, phase_on
 from tests.conftest import SHARED
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -518,10 +519,10 @@ def test_an_interrupted_import_leaves_the_store_as_it_was(monkeypatch, checkout,
     def boom(self):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(bg._Writer, "_promotions_and_awards", boom)
+    monkeypatch.setattr(bgw._Writer, "_promotions_and_awards", boom)
     s = open_store(str(demo_db))
     with pytest.raises(KeyboardInterrupt):
-        bg.import_betagouv(s, checkout)
+        bgw.import_betagouv(s, checkout)
     s.dispose()
     assert dump(demo_db) == before
 
@@ -614,14 +615,14 @@ def full(tmp_path_factory) -> dict:
     out = {"db": base / "full.db", "demo": base / "demo.db"}
     snap = bg.load_snapshot(SNAPSHOT)
     s = open_store(str(out["db"]))
-    out["result"] = bg.write_snapshot(s, snap)
+    out["result"] = bgw.write_snapshot(s, snap)
     out["dump"] = dump(out["db"])
-    out["again"] = bg.write_snapshot(s, snap)
+    out["again"] = bgw.write_snapshot(s, snap)
     s.dispose()
     s = open_store(str(out["demo"]))
     load_demo(s)
     out["demo_before"] = dump(out["demo"])
-    bg.write_snapshot(s, snap)
+    bgw.write_snapshot(s, snap)
     s.dispose()
     out["snap"] = snap
     return out

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from store.budget import (
+from store.rules.budget import (
     Budget,
     ConventionFacts,
     DeadlineFacts,

@@ -133,8 +133,8 @@ def test_rollup_figures_equal_a_direct_sum(tmp_path):
     """The as-of figures read from the rollup equal plain sums over the lines."""
     import datetime as dt
 
-    from store.read import open_reader
-    from store.report import load_facts
+    from store.facts import load_facts
+    from store.open import open_reader
 
     sys.path.insert(0, str(ROOT / "bench"))
     try:

@@ -192,8 +192,8 @@ def test_piped_json_is_streamed_with_the_same_figures(run, demo_db, options):
     # either way what `build` computes, in the compact contract.
     import datetime as dt
 
-    from store.read import open_reader
-    from store.report import Filters, build
+    from store.open import open_reader
+    from store.queries.report import Filters, build
 
     day = dt.date(2018, 9, 15)
     out = run("report", "--db", demo_db, "--as-of", day.isoformat(), "-f", "json", *options)

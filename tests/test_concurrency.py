@@ -11,8 +11,8 @@ import pytest
 from sqlmodel import select
 
 from store import models as m
-from store.db import open_store
 from store.errors import Conflict
+from store.open import open_store
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -22,7 +22,7 @@ import sys, time
 from pathlib import Path
 from sqlmodel import select
 from store import models as m
-from store.db import open_store
+from store.open import open_store
 from store.errors import StartupsError
 
 url, flag = sys.argv[1], Path(sys.argv[2])
@@ -46,7 +46,7 @@ OTHER = """
 import sys
 from sqlmodel import select
 from store import models as m
-from store.db import open_store
+from store.open import open_store
 
 store = open_store(sys.argv[1])
 with store.session() as s:
@@ -60,7 +60,7 @@ HOLDER = """
 import sys, time
 from pathlib import Path
 from store import models as m
-from store.db import open_store
+from store.open import open_store
 
 store = open_store(sys.argv[1])
 with store.session() as s:

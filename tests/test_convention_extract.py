@@ -12,7 +12,7 @@ from convention_support import CONTRACT_KEYS, DEJAVU, make_pdf
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.importers.convention import (
+from store.importers.convention.extract import (
     SCHEMA,
     NotAConvention,
     UnreadableDocument,
@@ -20,7 +20,7 @@ from store.importers.convention import (
     extract_file,
     read_document,
 )
-from store.importers.frdates import find_french_dates, parse_french_date
+from store.importers.convention.frdates import find_french_dates, parse_french_date
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "conventions"

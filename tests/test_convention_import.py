@@ -12,16 +12,11 @@ from convention_support import CONTRACT_KEYS, DEJAVU, make_pdf
 from sqlmodel import select
 
 import cli
-from store.db import open_store
-from store.demo import load_demo
-from store.importers.convention import extract_file
-from store.importers.convention_store import (
-    SOURCE,
-    apply_import,
-    evidence_rows,
-    plan_import,
-)
+from store.importers.convention.extract import extract_file
+from store.importers.convention.plan import SOURCE, apply_import, evidence_rows, plan_import
 from store.models import Convention, Startup
+from store.open import open_store
+from store.ops.demo import load_demo
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "conventions"

@@ -42,8 +42,9 @@ STARTUPS = 120
 WRITER = """
 import datetime as dt, sys
 from store import models as m
-from store.db import open_store
-from store.ledger import reattribute, startup_by_slug
+from store.open import open_store
+from store.derived import reattribute
+from store.ops.ledger import startup_by_slug
 
 store = open_store(sys.argv[1])
 store.actor = "crash-writer"
@@ -254,7 +255,7 @@ def test_an_interrupted_schema_creation_leaves_nothing(tmp_path, monkeypatch):
     (here, an error after the first revisions) must leave no table behind."""
     from alembic import command
 
-    from store.db import open_store
+    from store.open import open_store
     from store.schema import REVISIONS
 
     real_upgrade = command.upgrade

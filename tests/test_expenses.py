@@ -10,11 +10,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.db import open_store
 from store.errors import BadInput, NotFound
-from store.importers.expenses import BadRows, dedup_key, read_expenses
-from store.inputs import parse_amount_cents, parse_day, parse_kind
-from store.ledger import add_expense
+from store.importers.expenses.csv import BadRows, dedup_key, read_expenses
+from store.open import open_store
+from store.ops.ledger import add_expense
+from store.rules.amounts import parse_amount_cents
+from store.rules.dates import parse_day
+from store.rules.vocab import parse_line_kind
 
 FIXTURES = Path(__file__).parent / "fixtures" / "expenses"
 
@@ -113,12 +115,12 @@ def test_days_and_kinds():
         parse_day("29/02/2019")
     with pytest.raises(ValueError, match="not a date"):
         parse_day("06/2018")
-    assert parse_kind("Paiement") == "payment"
-    assert parse_kind("ENGAGEMENT") == "engagement"
-    assert parse_kind("Engagément") == "engagement"  # accents do not matter
-    assert parse_kind("payment") == "payment"
+    assert parse_line_kind("Paiement") == "payment"
+    assert parse_line_kind("ENGAGEMENT") == "engagement"
+    assert parse_line_kind("Engagément") == "engagement"  # accents do not matter
+    assert parse_line_kind("payment") == "payment"
     with pytest.raises(ValueError, match="neither"):
-        parse_kind("virement")
+        parse_line_kind("virement")
 
 
 # --- reading both dialects ----------------------------------------------------------------
@@ -388,8 +390,8 @@ def test_import_errors(run, demo_db, tmp_path):
 
 def test_one_failing_row_rolls_back_the_whole_import(demo_db, monkeypatch):
     """The import is one transaction: a failure while writing leaves the store as it was."""
-    from store.importers import expenses
-    from store.ledger import new_line as real_new_line
+    from store.importers.expenses import csv as expenses
+    from store.ops.ledger import new_line as real_new_line
 
     rows = read_expenses((FIXTURES / "francais_bom_crlf.csv").read_bytes(), "f.csv")
     calls = []
@@ -400,7 +402,7 @@ def test_one_failing_row_rolls_back_the_whole_import(demo_db, monkeypatch):
             raise BadInput("simulated failure on the third row")
         return real_new_line(*args, **kwargs)
 
-    monkeypatch.setattr("store.ledger.new_line", failing)
+    monkeypatch.setattr("store.importers.expenses.csv.new_line", failing)
     before = lines_of(demo_db, "classe-a-12")
     store = open_store(str(demo_db), create=False)
     with pytest.raises(BadInput), store.session() as session:

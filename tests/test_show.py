@@ -7,8 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from store.card import build_card
-from store.read import open_reader
+from store.open import open_reader
+from store.queries.card import build_card
 
 ROOT = Path(__file__).resolve().parents[1]
 

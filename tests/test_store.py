@@ -16,9 +16,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import SQLModel, select
 
 from store import models as m
-from store.db import MIGRATIONS, alembic_config, open_store
+from store.engine import MIGRATIONS, alembic_config
 from store.errors import NotAStore, StartupsError, StoreMissing
 from store.location import mask_url, resolve
+from store.open import open_store
 from store.schema import HEAD, REVISIONS, SchemaState, sqlite_state
 
 
@@ -113,7 +114,7 @@ def _one_of_everything(s) -> None:
     )
     s.add(m.StaffingLine(startup_id=st.id, role="dev", headcount=2, daily_rate_cents=60_000))
     s.add(m.Meta(key="created", value="now"))
-    from store.ledger import reattribute
+    from store.derived import reattribute
 
     reattribute(s, st.id)  # what every writer does after changing lines: fills the rollup
 
@@ -254,7 +255,7 @@ def test_migrations_folder_is_packaged():
 def test_reattribute_tells_the_session_what_it_wrote(engine_url):
     # The attribution is written by plain UPDATEs: a line loaded in the same session
     # sees its new convention and version, and can still be edited (no stale version).
-    from store.ledger import reattribute
+    from store.derived import reattribute
 
     store = open_store(engine_url)
     try:

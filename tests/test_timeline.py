@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 from sqlalchemy import insert, text
 
 from store import models as m
-from store import report
-from store.db import open_store
-from store.ledger import mark_deadline_done, reattribute, refresh
-from store.read import open_reader
-from store.report import Filters, build, build_reference
+from store.derived import reattribute, refresh
+from store.open import open_reader, open_store
+from store.ops.ledger import mark_deadline_done
+from store.queries import report
+from store.queries.report import Filters, build, build_reference
 
 ROOT = Path(__file__).resolve().parents[1]
 D = dt.date
@@ -301,7 +301,7 @@ def test_an_engagement_after_the_end_turns_the_alert_on_that_day(store, db_path)
 def test_a_bulk_delete_refreshes_only_the_startups_it_touches(store, db_path):
     from sqlmodel import delete
 
-    from store.ledger import ALL, TOUCHED
+    from store.derived import ALL, TOUCHED
 
     with store.session() as s:
         one, two = m.Startup(slug="one", title="One"), m.Startup(slug="two", title="Two")

@@ -248,7 +248,7 @@ async def test_time_travel(app):
         await pilot.press("enter")
         assert isinstance(app.screen, AsOfScreen)
         error = app.screen.query_one("#error-as-of", Static)
-        assert "does not exist" in text_of(error) and error.display
+        assert "is not a real day" in text_of(error) and error.display
         field.value = "0001-03-15"  # a typo: no portfolio then
         await pilot.press("enter")
         assert isinstance(app.screen, AsOfScreen) and "1900–2199" in text_of(error)
@@ -367,7 +367,7 @@ async def test_line_form_save_validation_and_cancel(app, demo_db):
         fill(form, amount="100", date="2018-09-31")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "does not exist" in error_text(form, "date") and not error_text(form, "amount")
+        assert "is not a real day" in error_text(form, "date") and not error_text(form, "amount")
         assert count(demo_db, lines) == before
         await pilot.press("escape")
         assert isinstance(app.screen, StartupScreen)
@@ -485,7 +485,7 @@ async def test_deadline_form_and_done(app, demo_db):
         fill(form, date="2019-02-29", title="Comité d'investissement")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "does not exist" in error_text(form, "date")
+        assert "is not a real day" in error_text(form, "date")
         fill(form, title="", date="2019-03-01")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -697,16 +697,16 @@ async def test_portfolio_shows_the_loading_indicator_only_when_a_load_lasts(app,
     import tui.screens.portfolio as portfolio
 
     monkeypatch.setattr(portfolio, "LOADING_DELAY", 0.05)
-    import store.report
+    import store.queries.report
 
     gate = threading.Event()
-    read = store.report.iter_rows
+    read = store.queries.report.iter_rows
 
     def slow(*args, **kwargs):
         gate.wait(10)
         return read(*args, **kwargs)
 
-    monkeypatch.setattr(store.report, "iter_rows", slow)
+    monkeypatch.setattr(store.queries.report, "iter_rows", slow)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: table(app).loading, "the indicator, once the delay is over")
         gate.set()
@@ -721,16 +721,16 @@ async def test_portfolio_shows_the_loading_indicator_only_when_a_load_lasts(app,
 
 
 async def test_the_portfolio_is_read_once_per_date(demo_db, monkeypatch):
-    import store.report
+    import store.queries.report
 
     built = []
-    read = store.report.iter_rows
+    read = store.queries.report.iter_rows
 
     def counted(reader, as_of, *args, **kwargs):
         built.append(as_of)
         return read(reader, as_of, *args, **kwargs)
 
-    monkeypatch.setattr(store.report, "iter_rows", counted)
+    monkeypatch.setattr(store.queries.report, "iter_rows", counted)
     app = StartupsApp(str(demo_db), AS_OF)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

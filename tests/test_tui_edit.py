@@ -7,8 +7,9 @@ import sqlite3
 
 import pytest
 
-from store.db import open_store
-from store.edit import (
+from store.errors import InvalidField, NotFound
+from store.open import open_store
+from store.ops.edit import (
     ConventionInput,
     DeadlineInput,
     LineInput,
@@ -25,7 +26,6 @@ from store.edit import (
     save_measurement,
     set_deadline_done,
 )
-from store.errors import InvalidField, NotFound
 
 
 @pytest.fixture

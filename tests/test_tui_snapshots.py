@@ -87,8 +87,8 @@ def test_startup_conventions_with_evidence(snap_compare, demo_db):
     """The DossierSco avenant imported from its text: the details end with its evidence."""
     from pathlib import Path
 
-    from store.db import open_store
-    from store.importers.convention_store import apply_import, load_extraction, plan_import
+    from store.importers.convention.plan import apply_import, load_extraction, plan_import
+    from store.open import open_store
 
     text = (
         Path(__file__).resolve().parents[1]

@@ -25,8 +25,8 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from store.db import Store
-    from store.read import Reader
-    from store.report import StartupRow
+    from store.queries.report import StartupRow
+    from store.reader import Reader
 
 THEMES = ("textual-dark", "textual-light")
 # The actions that write: disabled (dimmed in the footer) in read-only mode.
@@ -99,7 +99,7 @@ class StartupsApp(App[None]):
         self._initial_as_of = as_of or dt.date.today()
         self._store: Store | None = None
         self._store_lock = threading.Lock()
-        # The portfolio's rows (store.report.StartupRow), for the command palette.
+        # The portfolio's rows (store.queries.report.StartupRow), for the command palette.
         self.startups: Sequence[StartupRow] = ()
         self.theme = theme
 
@@ -112,7 +112,7 @@ class StartupsApp(App[None]):
 
     def reader(self) -> Reader:
         """A read-only reader for one unit of work (plain SQL; no SQLAlchemy on a file)."""
-        from store.read import open_reader
+        from store.open import open_reader
 
         return open_reader(self.store_location)
 
@@ -120,7 +120,7 @@ class StartupsApp(App[None]):
         """The store for the ORM work (opened once, in a worker, on first use)."""
         with self._store_lock:
             if self._store is None:
-                from store.db import open_store
+                from store.open import open_store
 
                 # Read-only: the store itself refuses writes too, not only the forms.
                 self._store = open_store(

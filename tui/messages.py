@@ -13,7 +13,7 @@ from textual.message import Message
 class PortfolioLoaded(Message):
     """Every startup's row and the totals, as of a date."""
 
-    report: Any  # store.report.PortfolioReport
+    report: Any  # store.queries.report.PortfolioReport
     as_of: dt.date
     # False: the first page only (the first rows by slug, no totals yet), shown while
     # the rest of a large portfolio is read.
@@ -25,14 +25,14 @@ class PortfolioLoaded(Message):
 
 @dataclass
 class StartupLoaded(Message):
-    """One startup's card (store.browse.StartupCard)."""
+    """One startup's card (store.queries.browse.StartupCard)."""
 
     card: Any
 
 
 @dataclass
 class AgendaLoaded(Message):
-    """The portfolio's deadlines (store.agenda.AgendaItem list)."""
+    """The portfolio's deadlines (store.queries.agenda.AgendaItem list)."""
 
     items: list
     as_of: dt.date

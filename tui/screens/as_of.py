@@ -12,8 +12,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from store.edit import parse_date
 from store.errors import InvalidField
+from store.ops.edit import parse_date
 
 
 class AsOfScreen(ModalScreen[dt.date | None]):

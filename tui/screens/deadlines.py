@@ -55,7 +55,7 @@ class DeadlinesScreen(DataScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="agenda")
     def _load(self, as_of: dt.date, window: int | None) -> None:
-        from store.browse import agenda
+        from store.queries.browse import agenda
 
         with self.app.reader() as reader:
             items = agenda(reader, as_of, window)
@@ -128,7 +128,7 @@ class DeadlinesScreen(DataScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save", description="done")
     def _set_done(self, deadline_id: int, on: dt.date) -> None:
-        from store.edit import set_deadline_done
+        from store.ops.edit import set_deadline_done
 
         set_deadline_done(self.app.store(), deadline_id, True, on)
         self.app.call_from_thread(self.app.saved)

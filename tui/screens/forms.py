@@ -1,6 +1,6 @@
 """Modal forms: a convention or avenant, a consumption line, a deadline, a KPI measurement.
 
-A form reads its inputs into a ``store.edit`` input record and saves it in a
+A form reads its inputs into a ``store.ops.edit`` input record and saves it in a
 thread worker (one transaction).  ``store.errors.InvalidField`` comes back as a
 message shown under the field it names; ``Escape`` closes the form and writes
 nothing.  The form returns True when it saved.
@@ -21,12 +21,12 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from store.errors import InvalidField
-from store.imputation import IMPUTATION_FIELDS, IMPUTATION_KEYS
+from store.rules.vocab import IMPUTATION_FIELDS, IMPUTATION_KEYS
 from tui.messages import FieldRejected, Saved
 
 if TYPE_CHECKING:
-    from store.browse import DeadlineView, LineView, StartupCard
     from store.db import Store
+    from store.queries.browse import DeadlineView, LineView, StartupCard
 
 
 def _dom_id(name: str) -> str:
@@ -150,7 +150,7 @@ class FormScreen(ModalScreen[bool]):
     # --- saving -------------------------------------------------------------------------
 
     def record(self) -> Any:
-        """The ``store.edit`` input record from the fields (may raise InvalidField)."""
+        """The ``store.ops.edit`` input record from the fields (may raise InvalidField)."""
         raise NotImplementedError
 
     def perform(self, store: Store, record: Any) -> int | None:
@@ -213,7 +213,7 @@ class ConventionForm(FormScreen):
         self.kind = kind
         self.parent_id = parent_id
         self.convention_id = convention_id
-        self.loaded = None  # store.edit.ConventionInput when editing
+        self.loaded = None  # store.ops.edit.ConventionInput when editing
         self.party_count = 2
         if convention_id is not None:
             existing = next((c for c in card.conventions if c.id == convention_id), None)
@@ -284,13 +284,13 @@ class ConventionForm(FormScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="convention")
     def _load(self, convention_id: int) -> None:
-        from store.edit import convention_input
+        from store.ops.edit import convention_input
 
         loaded = convention_input(self.app.store(), convention_id)
         self.app.call_from_thread(self._fill, loaded)
 
     def _fill(self, loaded) -> None:
-        from store.edit import format_schedule
+        from store.ops.edit import format_schedule
 
         self.loaded = loaded
         for name in (
@@ -329,7 +329,7 @@ class ConventionForm(FormScreen):
             box.display = avenant
 
     def record(self):
-        from store.edit import ConventionInput, PartyInput
+        from store.ops.edit import ConventionInput, PartyInput
 
         parties = []
         for i in range(self.party_count):
@@ -370,7 +370,7 @@ class ConventionForm(FormScreen):
         )
 
     def perform(self, store, record) -> int:
-        from store.edit import save_convention
+        from store.ops.edit import save_convention
 
         return save_convention(store, record)
 
@@ -419,7 +419,7 @@ class LineForm(FormScreen):
         yield self.input("category", "Catégorie", line.category if line else None)
 
     def record(self):
-        from store.edit import LineInput
+        from store.ops.edit import LineInput
 
         return LineInput(
             id=self.line.id if self.line else None,
@@ -433,7 +433,7 @@ class LineForm(FormScreen):
         )
 
     def perform(self, store, record) -> int:
-        from store.edit import save_line
+        from store.ops.edit import save_line
 
         return save_line(store, record)
 
@@ -474,7 +474,7 @@ class DeadlineForm(FormScreen):
         )
 
     def record(self):
-        from store.edit import DeadlineInput
+        from store.ops.edit import DeadlineInput
 
         return DeadlineInput(
             id=self.deadline.id if self.deadline else None,
@@ -486,7 +486,7 @@ class DeadlineForm(FormScreen):
         )
 
     def perform(self, store, record) -> int:
-        from store.edit import save_deadline
+        from store.ops.edit import save_deadline
 
         return save_deadline(store, record)
 
@@ -509,7 +509,7 @@ class MeasurementForm(FormScreen):
         yield self.input("note", "Note")
 
     def record(self):
-        from store.edit import MeasurementInput
+        from store.ops.edit import MeasurementInput
 
         return MeasurementInput(
             objective_id=self.value("objective_id"),
@@ -519,6 +519,6 @@ class MeasurementForm(FormScreen):
         )
 
     def perform(self, store, record) -> int:
-        from store.edit import save_measurement
+        from store.ops.edit import save_measurement
 
         return save_measurement(store, record)

@@ -150,7 +150,7 @@ class ImportScreen(ModalScreen[Any]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import", description="plan")
     def _plan(self, path: str, startup: str | None) -> None:
-        from store.importers.convention_store import evidence_rows, load_extraction, plan_import
+        from store.importers.convention.plan import evidence_rows, load_extraction, plan_import
 
         try:
             extraction = load_extraction(path)
@@ -204,7 +204,7 @@ class ImportScreen(ModalScreen[Any]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import", description="import")
     def _apply(self, plan) -> None:
-        from store.importers.convention_store import apply_import
+        from store.importers.convention.plan import apply_import
 
         try:
             with self.app.store().session() as session:

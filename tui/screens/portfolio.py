@@ -14,7 +14,7 @@ from textual.containers import Horizontal
 from textual.widgets import Checkbox, Header, Input, Select, Static
 
 from store.fmt import eur  # babel, as the CLI writes euros
-from store.inputs import fold  # lower case without accents: "classe a" finds "Classe à 12"
+from store.rules.text import fold  # lower case without accents: "classe a" finds "Classe à 12"
 from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import alert_label, badges, bar
@@ -24,7 +24,7 @@ from tui.widgets.virtual_table import Column, VirtualTable
 if TYPE_CHECKING:
     from textual.timer import Timer
 
-    from store.report import StartupRow
+    from store.queries.report import StartupRow
 
 PHASE_ORDER = ["investigation", "construction", "acceleration", "consolidation"]
 LOADING_DELAY = 0.3  # seconds a load lasts before the loading indicator shows
@@ -162,7 +162,7 @@ COLUMNS: list[Column[StartupRow]] = [
 
 
 class PortfolioTable(VirtualTable):
-    """The portfolio's rows (``store.report.StartupRow``)."""
+    """The portfolio's rows (``store.queries.report.StartupRow``)."""
 
 
 class PortfolioScreen(DataScreen):
@@ -227,11 +227,11 @@ class PortfolioScreen(DataScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="portfolio")
     def _load(self, as_of: dt.date, data_version: int) -> None:
-        # The same rows as `startups report` (store.report), by slug as they are assessed:
+        # The same rows as `startups report` (store.queries.report), by slug as they are assessed:
         # the first page is shown as soon as it is known, the rest when all are read.
         from textual.worker import get_current_worker
 
-        from store.report import Filters, PortfolioReport, iter_rows
+        from store.queries.report import Filters, PortfolioReport, iter_rows
 
         worker = get_current_worker()
         report = PortfolioReport(as_of=as_of, rows=[])

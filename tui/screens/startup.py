@@ -28,7 +28,7 @@ from tui.widgets.badges import badges, status_badge
 from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
-    from store.browse import ConventionView, StartupCard
+    from store.queries.browse import ConventionView, StartupCard
 
 TABS = ("overview", "conventions", "budget", "deadlines", "consumption")
 PARTY_ROLES = {"délégant": "délégant", "délégataire": "délégataire", "other": "autre"}
@@ -198,7 +198,7 @@ def convention_detail(c: ConventionView, card: StartupCard) -> Group:
             table.add_row(str(s.year), _money(s.ae_cents), _money(s.cp_cents))
         parts.append(table)
     if c.imputation:
-        from store.imputation import IMPUTATION_FIELDS
+        from store.rules.vocab import IMPUTATION_FIELDS
 
         parts.append(Text("Imputation", style="bold"))
         table = Table.grid(padding=(0, 2))
@@ -328,7 +328,7 @@ class StartupScreen(DataScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="startup")
     def _load(self, slug: str, as_of: dt.date) -> None:
-        from store.browse import startup_card
+        from store.queries.browse import startup_card
 
         with self.app.reader() as reader:
             card = startup_card(reader, slug, as_of)
@@ -664,7 +664,7 @@ class StartupScreen(DataScreen):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save", description="done")
     def _set_done(self, deadline_id: int, done: bool, on: dt.date) -> None:
-        from store.edit import set_deadline_done
+        from store.ops.edit import set_deadline_done
 
         set_deadline_done(self.app.store(), deadline_id, done, on)
         self.app.call_from_thread(self.app.saved)

@@ -26,7 +26,7 @@ SEVERITY_STYLES = {
 }
 
 STATUS_LABELS = {
-    # store.card's statuses (the same as ``startups show``)
+    # store.queries.card's statuses (the same as ``startups show``)
     "in_force": ("en vigueur", "bold white on #2e7d32"),
     "pending": ("non signée", "bold black on #f0b429"),
     "upcoming": ("à venir", "black on #a6b4c8"),

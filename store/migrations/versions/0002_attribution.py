@@ -1,8 +1,8 @@
 """Attribution of consumption lines, and the indexes the as-of reports read.
 
 ``counted_convention_id`` caches which convention each line counts against (a
-budget rule, see ``store.budget.attribute``) so that reports aggregate in SQL;
-existing lines are attributed by ``store.ledger.reattribute_all`` right after.
+budget rule, see ``store.rules.budget.attribute``) so that reports aggregate in SQL;
+existing lines are attributed by ``store.derived.reattribute_all`` right after.
 
 Revision ID: 0002_attribution
 Revises: 0001_initial

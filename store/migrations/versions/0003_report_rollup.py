@@ -1,7 +1,7 @@
-"""The consumption rollup the as-of reports read (see ``store.rollup``).
+"""The consumption rollup the as-of reports read (see ``store.rules.rollup``).
 
 ``consumption_month`` is derived from the lines; it is filled for existing stores by
-``store.ledger.reattribute_all`` right after the upgrade (as for 0002).
+``store.derived.reattribute_all`` right after the upgrade (as for 0002).
 
 Revision ID: 0003_report_rollup
 Revises: 0002_attribution

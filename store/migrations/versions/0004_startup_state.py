@@ -1,7 +1,7 @@
-"""The startup timeline the as-of reports read (see ``store.timeline``).
+"""The startup timeline the as-of reports read (see ``store.rules.timeline``).
 
 ``startup_state`` is derived from each startup's conventions, phases, deadlines and
-engagement dates; it is filled for existing stores by ``store.ledger.reattribute_all``
+engagement dates; it is filled for existing stores by ``store.derived.reattribute_all``
 right after the upgrade (as for 0002 and 0003).
 
 Revision ID: 0004_startup_state

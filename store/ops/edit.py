@@ -5,7 +5,7 @@ Each ``save_*`` takes a plain input record whose fields may be what a person typ
 before writing anything, and raises :class:`store.errors.InvalidField` naming the
 field at fault, so that a form shows the message next to it.  A save is one
 ``Store.session()``: either all of it is written or nothing.  Changing a
-startup's conventions or lines re-attributes its lines (``store.ledger.reattribute``).
+startup's conventions or lines re-attributes its lines (``store.derived.reattribute``).
 """
 
 from __future__ import annotations
@@ -16,17 +16,34 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from sqlmodel import delete, select
+
+from store.derived import reattribute
 from store.errors import InvalidField, NotFound
-from store.imputation import IMPUTATION_KEYS
-from store.inputs import check_plausible
+from store.models import (
+    ConsumptionLine,
+    Convention,
+    ConventionParty,
+    Deadline,
+    Measurement,
+    Objective,
+    ScheduleLine,
+    Startup,
+)
+from store.ops.ledger import startup_by_slug
+from store.rules.amounts import read_amount_cents
+from store.rules.dates import parse_day
+from store.rules.vocab import (
+    CONVENTION_KINDS,
+    DEADLINE_KINDS,
+    IMPUTATION_KEYS,
+    LINE_KINDS,
+    PARTY_ROLES,
+)
 
 if TYPE_CHECKING:
     from store.db import Store
 
-CONVENTION_KINDS = ("convention", "avenant")
-PARTY_ROLES = ("délégant", "délégataire", "other")
-LINE_KINDS = ("payment", "engagement")
-DEADLINE_KINDS = ("deliverable", "convention_end", "renewal", "committee", "reporting", "other")
 
 # --- parsing what a person typed -----------------------------------------------------------
 
@@ -36,24 +53,19 @@ def _blank(value: Any) -> bool:
 
 
 def parse_date(name: str, value: Any, *, required: bool = False) -> dt.date | None:
-    """``"2018-12-05"`` → a date; a blank is ``None`` (or an error when required)."""
+    """``"2018-12-05"`` or ``"05/12/2018"`` → a date (``store.rules.dates.parse_day``);
+    a blank is ``None`` (or an error when required)."""
     if isinstance(value, dt.date):
         return value
     if _blank(value):
         if required:
-            raise InvalidField(name, "a date is required (YYYY-MM-DD)")
+            raise InvalidField(name, "a date is required (dd/mm/yyyy or yyyy-mm-dd)")
         return None
     text = str(value).strip()
-    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        raise InvalidField(name, f"{text!r} is not a date (expected YYYY-MM-DD)")
     try:
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise InvalidField(name, f"{text} does not exist") from None
-    try:
-        return check_plausible(day)
+        return parse_day(text)
     except ValueError as exc:
-        raise InvalidField(name, f"{text} {exc}") from None
+        raise InvalidField(name, f"{text!r} {exc}") from None
 
 
 def parse_cents(
@@ -69,8 +81,6 @@ def parse_cents(
             raise InvalidField(name, "an amount is required")
         return None
     else:
-        from store.inputs import read_amount_cents
-
         try:
             cents = read_amount_cents(str(value))
         except ValueError as exc:
@@ -301,10 +311,6 @@ def _check_convention(data: ConventionInput) -> _ConventionValues:
 
 def save_convention(store: Store, data: ConventionInput) -> int:
     """Create or update a convention or avenant with its parties and schedule; its id."""
-    from sqlmodel import delete, select
-
-    from store.ledger import reattribute, startup_by_slug
-    from store.models import Convention, ConventionParty, ScheduleLine
 
     values = _check_convention(data)
     with store.session() as session:
@@ -368,9 +374,6 @@ def save_convention(store: Store, data: ConventionInput) -> int:
 
 def convention_input(store: Store, convention_id: int) -> ConventionInput:
     """An existing convention as an input record (for an edit form to start from)."""
-    from sqlmodel import select
-
-    from store.models import Convention, ConventionParty, ScheduleLine, Startup
 
     with store.session() as session:
         c = session.get(Convention, convention_id)
@@ -434,8 +437,6 @@ class LineInput:
 
 def _check_own_convention(session, startup_id: int, convention_id: int | None) -> None:
     """A line or deadline may name a convention only of its own startup."""
-    from store.models import Convention
-
     if convention_id is None:
         return
     named = session.get(Convention, convention_id)
@@ -445,9 +446,6 @@ def _check_own_convention(session, startup_id: int, convention_id: int | None) -
 
 def save_line(store: Store, data: LineInput) -> int:
     """Create or update a consumption line (a payment or an engagement); its id."""
-    from store.ledger import reattribute, startup_by_slug
-    from store.models import ConsumptionLine
-
     day = parse_date("date", data.date, required=True)
     cents = parse_cents("amount", data.amount, required=True, positive=True)
     label = _text(data.label)
@@ -491,8 +489,6 @@ class DeadlineInput:
 
 
 def save_deadline(store: Store, data: DeadlineInput) -> int:
-    from store.ledger import startup_by_slug
-    from store.models import Deadline
 
     day = parse_date("date", data.date, required=True)
     title = _text(data.title)
@@ -520,8 +516,6 @@ def save_deadline(store: Store, data: DeadlineInput) -> int:
 
 def set_deadline_done(store: Store, deadline_id: int, done: bool, on: dt.date) -> None:
     """Mark a deadline done on ``on`` (or not done again)."""
-    from store.models import Deadline
-
     with store.session() as session:
         deadline = session.get(Deadline, deadline_id)
         if deadline is None:
@@ -543,7 +537,6 @@ class MeasurementInput:
 
 
 def save_measurement(store: Store, data: MeasurementInput) -> int:
-    from store.models import Measurement, Objective
 
     objective_id = _id("objective_id", data.objective_id)
     if objective_id is None:

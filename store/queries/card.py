@@ -2,10 +2,10 @@
 
 Who it is (title, mission, phase and its history, sponsors, incubator, links), its
 conventions with their avenants, parties, signatures, periods, ceilings and status
-on D, its budget figures on D (``store.budget.assess``), its deadlines, KPIs
+on D, its budget figures on D (``store.rules.budget.assess``), its deadlines, KPIs
 (target against the latest measurement), FAST awards and staffing.
 
-Read with plain SQL through ``store.read.Reader`` (no ORM, no SQLAlchemy on a
+Read with plain SQL through ``store.reader.Reader`` (no ORM, no SQLAlchemy on a
 SQLite file); rendering is the caller's job.
 """
 
@@ -17,30 +17,24 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from store.agenda import AgendaItem, all_items, load_conventions
-from store.budget import (
-    BURN_WINDOW_DAYS,
+from store.errors import NotFound
+from store.facts import Rows, load_facts
+from store.queries.agenda import AgendaItem, all_items
+from store.reader import as_date
+from store.rules.budget import (
     Assessment,
     Budget,
     ConventionFacts,
-    DeadlineFacts,
-    PhaseFacts,
     StartupFacts,
     assess,
     budgets,
     concluded_on,
     period_start,
-    phase_rank,
 )
-from store.errors import NotFound
-from store.imputation import IMPUTATION_KEYS
-from store.read import Reader, as_date
+from store.rules.vocab import IMPUTATION_KEYS, Status, phase_rank
 
 # Status of a convention (or avenant) on D.
-IN_FORCE = "in_force"  # concluded, period begun, not ended
-PENDING = "pending"  # no signature date at all: shown, never counted
-UPCOMING = "upcoming"  # signed after D, or its period starts after D
-ENDED = "ended"  # its end (as moved by the avenants in force) is before D
+IN_FORCE, PENDING, UPCOMING, ENDED = (s.value for s in Status)
 
 SQL_STARTUP = """
 SELECT s.id, s.slug, s.title, s.mission, s.link, s.repository, s.contact, s.budget_url,
@@ -72,24 +66,8 @@ FROM schedule_line l JOIN convention c ON c.id = l.convention_id
 WHERE c.startup_id = :sid
 ORDER BY l.convention_id, l.year
 """
-SQL_CONSUMED = """
-SELECT counted_convention_id, SUM(amount_cents)
-FROM consumption_line
-WHERE startup_id = :sid AND date <= :as_of AND counted_convention_id IS NOT NULL
-GROUP BY counted_convention_id
-"""
-SQL_UNATTRIBUTED = """
-SELECT SUM(amount_cents), COUNT(*)
-FROM consumption_line
-WHERE startup_id = :sid AND date <= :as_of AND counted_convention_id IS NULL
-"""
-SQL_BURN_WINDOW = """
-SELECT SUM(amount_cents)
-FROM consumption_line
-WHERE startup_id = :sid AND date > :window_start AND date <= :as_of
-"""
 SQL_LINES = """
-SELECT COUNT(*), MIN(date), MAX(date)
+SELECT COUNT(CASE WHEN counted_convention_id IS NULL THEN 1 END), COUNT(*)
 FROM consumption_line
 WHERE startup_id = :sid AND date <= :as_of
 """
@@ -281,7 +259,7 @@ def _avenant_status(a: ConventionFacts, root_status: str, on: dt.date) -> str:
     return root_status if root_status != PENDING else IN_FORCE
 
 
-def build_card(reader: Reader, slug: str, on: dt.date) -> Card:
+def build_card(reader: Rows, slug: str, on: dt.date) -> Card:
     """The card of the startup ``slug`` on D; ``NotFound`` when there is none."""
     found = reader.rows(SQL_STARTUP, slug=slug)
     if not found:
@@ -316,43 +294,17 @@ def build_card(reader: Reader, slug: str, on: dt.date) -> Card:
         for s, name, acronym in reader.rows(SQL_SPONSORS, sid=sid)
     ]
 
-    phase_facts: list[PhaseFacts] = []
-    phases: list[Phase] = []
-    for name, start, end, comment in reader.rows(SQL_PHASES, sid=sid):
-        phase_facts.append(PhaseFacts(name=name, start=as_date(start), end=as_date(end)))
-        phases.append(Phase(name=name, start=as_date(start), end=as_date(end), comment=comment))
+    phases = [
+        Phase(name=name, start=as_date(start), end=as_date(end), comment=comment)
+        for name, start, end, comment in reader.rows(SQL_PHASES, sid=sid)
+    ]
 
-    conventions = load_conventions(reader, sid).get(sid, [])
-    consumed = {cid: int(total) for cid, total in reader.rows(SQL_CONSUMED, sid=sid, as_of=on)}
-    unattributed_cents, unattributed_lines = reader.rows(SQL_UNATTRIBUTED, sid=sid, as_of=on)[0]
-    window_start = on - dt.timedelta(days=BURN_WINDOW_DAYS)
-    (burn,) = reader.rows(SQL_BURN_WINDOW, sid=sid, as_of=on, window_start=window_start)[0]
-    lines, _, _ = reader.rows(SQL_LINES, sid=sid, as_of=on)[0]
-
+    facts = load_facts(reader, on, [sid]).get(sid, StartupFacts())
+    conventions = list(facts.conventions)
+    consumed = facts.consumed_cents
+    unattributed_lines, lines = reader.rows(SQL_LINES, sid=sid, as_of=on)[0]
     deadlines = all_items(reader, on, startup_id=sid)
-    explicit = tuple(
-        DeadlineFacts(
-            id=d.id,
-            date=d.date,
-            title=d.title,
-            kind=d.kind,
-            done=d.done,
-            convention_id=d.convention_id,
-        )
-        for d in deadlines
-        if not d.derived
-    )
-    assessment = assess(
-        StartupFacts(
-            conventions=tuple(conventions),
-            phases=tuple(phase_facts),
-            deadlines=explicit,
-            consumed_cents={c.id: consumed[c.id] for c in conventions if c.id in consumed},
-            unattributed_cents=int(unattributed_cents or 0),
-            burn_window_cents=int(burn or 0),
-        ),
-        on,
-    )
+    assessment = assess(facts, on)
     current = assessment.phase
     latest = max(
         (p for p in phases if p.name == current and p.start is not None and p.start <= on),
@@ -399,7 +351,7 @@ def build_card(reader: Reader, slug: str, on: dt.date) -> Card:
 
 
 def _convention_cards(
-    reader: Reader,
+    reader: Rows,
     sid: int,
     conventions: list[ConventionFacts],
     consumed: dict[int, int],
@@ -459,7 +411,7 @@ def _convention_cards(
     return cards
 
 
-def _kpis(reader: Reader, sid: int, on: dt.date) -> list[Kpi]:
+def _kpis(reader: Rows, sid: int, on: dt.date) -> list[Kpi]:
     latest: dict[int, tuple] = {}
     for oid, day, value, note in reader.rows(SQL_MEASUREMENTS, sid=sid, as_of=on):
         latest[oid] = (as_date(day), value, note)  # ordered by date: the last one wins

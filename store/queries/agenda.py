@@ -1,7 +1,7 @@
 """Deadlines: the explicit ones a coach records and the ones the conventions imply.
 
 Derived deadlines are nobody's to type in: each convention's end (as known on D,
-avenants applied; ``store.budget.derived_deadlines``) and a *renewal* reminder 90
+avenants applied; ``store.rules.budget.derived_deadlines``) and a *renewal* reminder 90
 days before it, the time a new convention or an avenant takes to be signed.  The
 reminder is left out when another convention, concluded on or before D, already
 covers the day after that end (the renewal is done).  Committees recorded on a startup's
@@ -9,7 +9,7 @@ beta.gouv.fr page are listed too (kind ``committee``): funding is decided there.
 Derived deadlines and committees are never *overdue* and cannot be marked done; an explicit one is overdue on D when it is
 dated before D and not done.
 
-Read through ``store.read.Reader`` with plain SQL: ``startups deadlines`` imports
+Read through ``store.reader.Reader`` with plain SQL: ``startups deadlines`` imports
 neither Textual nor (on a SQLite file) SQLAlchemy.  Every deadline carries a
 stable reference (``deadline-12``, ``convention-3-end``, ``convention-3-renewal``)
 from which the iCalendar UID is made, so that a calendar importing the feed twice
@@ -19,13 +19,14 @@ keeps one copy of each event, and follows it when an avenant moves an end date.
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from store.budget import ConventionFacts, budgets, covered_after, derived_deadlines
-from store.read import Reader, as_date
+from store.errors import NotFound
+from store.facts import Rows, load_conventions
+from store.reader import as_date
+from store.rules.budget import ConventionFacts, budgets, covered_after, derived_deadlines
 
 RENEWAL_DAYS = 90
 UID_DOMAIN = "startups.beta.gouv.fr"
@@ -44,63 +45,6 @@ def _where_startup(sql: str, column: str, startup_id: int | None) -> str:
     if startup_id is None:
         return sql
     return f"{sql} WHERE {column} = :startup_id"
-
-
-# The startups with a convention (or an avenant) ending between two days: the only ones
-# whose derived deadlines can fall from the first on (a convention's end as known on any
-# day is one of its conventions' ends, and its renewal reminder comes RENEWAL_DAYS before).
-SQL_ENDING_BETWEEN = """
-c.startup_id IN (SELECT x.startup_id FROM convention x
-                 WHERE x.ends_on >= :first_end AND x.ends_on <= :last_end)"""
-
-
-def load_conventions(
-    reader: Reader,
-    startup_id: int | None = None,
-    *,
-    ending: tuple[dt.date, dt.date] | None = None,
-) -> dict[int, list[ConventionFacts]]:
-    """Every convention as the budget rules see it, by startup id (or one startup's).
-
-    ``ending``: only the startups with a convention ending between these two days (every
-    convention of theirs).  The report's own statements and reader (``store.report``),
-    so that the agenda, the card and the report see the same facts, AE/CP schedule
-    included.
-    """
-    from store.report import (
-        SQL_CONVENTIONS,
-        SQL_CONVENTIONS_OF,
-        SQL_SCHEDULE,
-        SQL_SCHEDULE_OF,
-        conventions_from_rows,
-    )
-
-    if startup_id is None and ending is not None:
-        first_end, last_end = ending
-        rows = conventions_from_rows(
-            reader.rows(
-                f"{SQL_CONVENTIONS} WHERE {SQL_ENDING_BETWEEN}",
-                first_end=first_end,
-                last_end=last_end,
-            ),
-            reader.rows(
-                f"{SQL_SCHEDULE} WHERE convention_id IN "
-                f"(SELECT c.id FROM convention c WHERE {SQL_ENDING_BETWEEN})",
-                first_end=first_end,
-                last_end=last_end,
-            ),
-        )
-    elif startup_id is None:
-        rows = conventions_from_rows(reader.rows(SQL_CONVENTIONS), reader.rows(SQL_SCHEDULE))
-    else:
-        rows = conventions_from_rows(
-            reader.rows(SQL_CONVENTIONS_OF, startup_id=startup_id),
-            reader.rows(SQL_SCHEDULE_OF, startup_id=startup_id),
-        )
-    result: dict[int, list[ConventionFacts]] = defaultdict(list)
-    for sid, convention in sorted(rows, key=lambda item: item[1].id):
-        result[sid].append(convention)
-    return result
 
 
 @dataclass(frozen=True)
@@ -184,7 +128,7 @@ def _sort_key(item: AgendaItem) -> tuple:
 
 
 def all_items(
-    reader: Reader,
+    reader: Rows,
     on: dt.date,
     *,
     startup_id: int | None = None,
@@ -253,7 +197,8 @@ def all_items(
         ending = (first, dt.date.max)
         if last is not None and (dt.date.max - last).days > RENEWAL_DAYS:
             ending = (first, last + dt.timedelta(days=RENEWAL_DAYS))
-    for sid, conventions in load_conventions(reader, startup_id, ending=ending).items():
+    scope = None if startup_id is None else [startup_id]
+    for sid, conventions in load_conventions(reader, scope, ending=ending).items():
         slug, startup_title = startups[sid]
         items.extend(derived_items(slug, startup_title, conventions, on))
     return sorted(items, key=_sort_key)
@@ -291,16 +236,12 @@ class Selection:
         return on + dt.timedelta(days=self.within)
 
 
-def select_items(
-    reader: Reader, on: dt.date, selection: Selection | None = None
-) -> list[AgendaItem]:
+def select_items(reader: Rows, on: dt.date, selection: Selection | None = None) -> list[AgendaItem]:
     selection = selection or Selection()
     startup_id = None
     if selection.slug is not None:
         found = reader.rows("SELECT id FROM startup WHERE slug = :slug", slug=selection.slug)
         if not found:
-            from store.errors import NotFound
-
             raise NotFound(f"no startup {selection.slug!r} in the store")
         startup_id = found[0][0]
     # A derived deadline is never overdue: kept only from D on (to D + within days).

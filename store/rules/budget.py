@@ -1,6 +1,6 @@
 """The budget rules of DESIGN.md, as pure functions over plain data.
 
-Nothing here touches a database: callers (``store.report``, ``store.ledger``, the
+Nothing here touches a database: callers (``store.queries.report``, ``store.derived``, the
 app) load facts, build these small frozen records and ask questions "as of D".
 Amounts are integer cents; ``None`` means unknown and is never counted as 0.
 
@@ -21,15 +21,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
-AVENANT = "avenant"
+from store.rules.vocab import ACTIVE_PHASES, ConventionKind, DeadlineKind, phase_rank
 
-# Phases in which a startup is expected to have money (GAP applies); the rest
-# (abandon, transfert, opéré, alumni, success…) are end states.
-ACTIVE_PHASES = frozenset({"investigation", "construction", "acceleration", "consolidation"})
-
-# Order of advancement, for ties between phases starting the same day.
-PHASE_ORDER = {"investigation": 0, "construction": 1, "acceleration": 2, "consolidation": 3}
-END_STATE_RANK = 4
+AVENANT = ConventionKind.AVENANT.value
 
 
 @dataclass(frozen=True)
@@ -37,7 +31,7 @@ class ConventionFacts:
     """One convention or avenant, as stored."""
 
     id: int
-    kind: str = "convention"
+    kind: str = ConventionKind.CONVENTION.value
     parent_id: int | None = None
     number: int | None = None
     title: str | None = None
@@ -252,10 +246,6 @@ class PhaseFacts:
     end: dt.date | None = None
 
 
-def phase_rank(name: str) -> int:
-    return PHASE_ORDER.get(name, END_STATE_RANK)
-
-
 def phase_on(phases: Iterable[PhaseFacts], on: dt.date) -> str | None:
     """The phase with the latest start on or before D; on a tie, the most advanced one."""
     started = [p for p in phases if p.start is not None and p.start <= on]
@@ -294,7 +284,11 @@ def derived_deadlines(all_budgets: Iterable[Budget], on: dt.date) -> list[Deadli
         )
         result.append(
             DeadlineFacts(
-                date=end, title=title, kind="convention_end", convention_id=b.id, derived=True
+                date=end,
+                title=title,
+                kind=DeadlineKind.CONVENTION_END.value,
+                convention_id=b.id,
+                derived=True,
             )
         )
     return result
@@ -585,7 +579,7 @@ class RootState:
 
 
 # The alerts that do not depend on the amounts consumed: piecewise constant in D, so
-# they can be computed once per stretch of days (``store.timeline``).
+# they can be computed once per stretch of days (``store.rules.timeline``).
 STRUCTURAL_ALERTS = frozenset(
     {"GAP", "EXPIRING", "UNSIGNED", "AMOUNT_UNKNOWN", "ENGAGED_AFTER_END", "OVERDUE"}
 )
@@ -775,7 +769,7 @@ def assess(facts: StartupFacts, on: dt.date) -> Assessment:
     (``root_rate``).
 
     Two steps: ``structure`` (what does not depend on the amounts: the report reads it
-    precomputed from ``startup_state``, see ``store.timeline``) and ``finish``.
+    precomputed from ``startup_state``, see ``store.rules.timeline``) and ``finish``.
     """
     s = structure(
         budgets(facts.conventions), facts.phases, facts.deadlines, facts.last_engagement_on, on

@@ -1,13 +1,13 @@
 """What the app shows beyond the CLI's data: views shaped for the screens and forms.
 
 The figures come from the same functions as the CLI, so that both show the same thing:
-the agenda from ``store.agenda``, a startup's card from ``store.card``; the portfolio is
-``store.report.build`` itself, which the app calls directly (importing this module and
+the agenda from ``store.queries.agenda``, a startup's card from ``store.queries.card``; the portfolio is
+``store.queries.report.build`` itself, which the app calls directly (importing this module and
 its views first would delay the first paint).  What is only the app's is read here: the
 consumption lines one by one, the burn-down series, and the few columns the forms and
 the evidence pane need (parent ids, representatives' titles, an imported text's evidence
 and sha256, KPI ids).
-Read with plain SQL through ``store.read.Reader``; no ORM object leaves here.
+Read with plain SQL through ``store.reader.Reader``; no ORM object leaves here.
 """
 
 from __future__ import annotations
@@ -16,14 +16,17 @@ import datetime as dt
 import json
 from dataclasses import dataclass, field
 
-from store.agenda import AgendaItem, Selection, load_conventions, select_items
-from store.budget import Assessment
-from store.read import Reader, as_date
+from store.facts import Rows, load_conventions
+from store.queries.agenda import AgendaItem, Selection, select_items
+from store.queries.card import build_card
+from store.reader import as_date
+from store.rules.budget import Assessment
+from store.rules.burn import series
 
 # --- the agenda -------------------------------------------------------------------------
 
 
-def agenda(reader: Reader, as_of: dt.date, within_days: int | None = 90) -> list[AgendaItem]:
+def agenda(reader: Rows, as_of: dt.date, within_days: int | None = 90) -> list[AgendaItem]:
     """``startups deadlines --within DAYS``: the overdue ones first, then by date."""
     items = select_items(reader, as_of, Selection(within=within_days))
     return sorted(items, key=lambda i: (not i.overdue, i.date, i.startup_title, i.title))
@@ -57,7 +60,9 @@ class ConventionView:
     parent_id: int | None
     title: str | None
     object: str | None
-    status: str  # store.card: in_force, pending, upcoming (signed after D, not begun) or ended
+    status: (
+        str  # store.queries.card: in_force, pending, upcoming (signed after D, not begun) or ended
+    )
     signed_on: dt.date | None
     concluded_on: dt.date | None
     starts_on: dt.date | None
@@ -95,7 +100,7 @@ class DeadlineView:
     derived: bool
     overdue: bool
     convention_id: int | None
-    ref: str = ""  # store.agenda's stable reference: deadline-12, convention-3-end…
+    ref: str = ""  # store.queries.agenda's stable reference: deadline-12, convention-3-end…
 
 
 @dataclass(frozen=True)
@@ -204,8 +209,6 @@ def burn_points(
     conventions, lines: list[tuple[int | None, dt.date, int]], as_of: dt.date
 ) -> list[BurnPoint]:
     """The burn-down series of ``store.burn`` (lines are (counted root, date, cents))."""
-    from store.burn import series
-
     return [
         BurnPoint(
             month=dt.date.fromisoformat(p.month + "-01"),
@@ -218,10 +221,8 @@ def burn_points(
     ]
 
 
-def startup_card(reader: Reader, slug: str, as_of: dt.date) -> StartupCard:
-    """One startup as of D: ``store.card``'s card (``startups show``) plus the app's extras."""
-    from store.card import build_card
-
+def startup_card(reader: Rows, slug: str, as_of: dt.date) -> StartupCard:
+    """One startup as of D: ``store.queries.card``'s card (``startups show``) plus the app's extras."""
     card = build_card(reader, slug, as_of)  # NotFound when there is no such startup
     (sid,) = reader.rows(SQL_STARTUP_ID, slug=slug)[0]
     extras = {
@@ -310,7 +311,7 @@ def startup_card(reader: Reader, slug: str, as_of: dt.date) -> StartupCard:
         )
         for lid, day, amount, kind, label, category, cid, counted in rows
     ]
-    facts = load_conventions(reader, sid).get(sid, [])
+    facts = load_conventions(reader, [sid]).get(sid, [])
     return StartupCard(
         id=sid,
         slug=card.slug,

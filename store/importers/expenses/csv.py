@@ -22,7 +22,6 @@ or a later export that repeats earlier rows, adds only what is new.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import hashlib
 import io
@@ -31,8 +30,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from store.derived import reattribute
 from store.errors import BadInput
-from store.inputs import fold, parse_amount_cents, parse_day, parse_kind
+from store.importers.text import decode
+from store.models import ConsumptionLine
+from store.ops.ledger import new_line, startup_by_slug
+from store.rules.amounts import parse_amount_cents
+from store.rules.dates import parse_day
+from store.rules.text import fold
+from store.rules.vocab import parse_line_kind
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -96,25 +102,6 @@ def show(value: str, limit: int = 40) -> str:
         for c in value
     )
     return f'"{escaped}"'
-
-
-def decode(data: bytes) -> str:
-    """The file's text: UTF-8 (BOM or not), UTF-16 with a BOM, else Windows-1252/Latin-1."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError:
-            pass
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    try:
-        # What spreadsheets on Windows call "Latin-1": it has € and ’ where Latin-1 has
-        # control characters.
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")  # never fails: every byte is a character
 
 
 def _column_key(name: str) -> str:
@@ -187,7 +174,7 @@ def read_expenses(data: bytes, name: str) -> list[ExpenseRow]:
     ``name`` is how the file is named in messages (``expenses.csv:7: …``).
     """
     name = show(name, 200)[1:-1]
-    text = decode(data)
+    text, _encoding = decode(data)
     if text.startswith("\ufeff"):  # a BOM inside a BOM (UTF-16 files saved twice)
         text = text[1:]
     delimiter, offset, header_line = _header(text, name)
@@ -235,7 +222,9 @@ def read_expenses(data: bytes, name: str) -> list[ExpenseRow]:
                 if role == "label":
                     values[role] = " ".join(unicodedata.normalize("NFC", cell).split())
                     continue
-                parse = {"date": parse_day, "amount": parse_amount_cents, "kind": parse_kind}[role]
+                parse = {"date": parse_day, "amount": parse_amount_cents, "kind": parse_line_kind}[
+                    role
+                ]
                 try:
                     values[role] = parse(cell)
                 except ValueError as exc:
@@ -297,9 +286,6 @@ def store_expenses(
     Runs in the caller's session: the import is one transaction.
     """
     from sqlmodel import select
-
-    from store.ledger import new_line, reattribute, startup_by_slug
-    from store.models import ConsumptionLine
 
     startup = startup_by_slug(session, slug)
     keys = [dedup_key(slug, row) for row in rows]

@@ -27,8 +27,9 @@ from typing import Any
 
 from text_to_num import text2num
 
-from store.importers.frdates import find_french_dates
-from store.inputs import fold
+from store.importers.convention.frdates import find_french_dates
+from store.importers.text import decode
+from store.rules.text import fold
 
 __all__ = [
     "SCHEMA",
@@ -74,15 +75,7 @@ def read_document(path: pathlib.Path) -> str:
         )
     if b"\x00" in data:
         raise UnreadableDocument(f"{path}: binary content (NUL bytes), not a text file")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        # Not UTF-8: Latin-1, read as its Windows superset cp1252 when possible (the bytes
-        # 0x80-0x9f are then "€", "’", "œ"… rather than invisible C1 control characters).
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError:
-            text = data.decode("latin-1")
+    text, _encoding = decode(data)
     if _mostly_unprintable(text):
         raise UnreadableDocument(f"{path}: mostly non-printable characters, not a text file")
     return text

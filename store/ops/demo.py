@@ -23,14 +23,14 @@ from typing import Any
 from sqlmodel import Session, SQLModel, select
 
 from store.db import Store
-from store.importers.betagouv import (
+from store.derived import reattribute
+from store.importers.betagouv.read import (
     parse_incubator,
     parse_organisation,
     parse_promotion,
     parse_startup,
-    startup_fields,
 )
-from store.ledger import reattribute
+from store.importers.betagouv.write import startup_fields
 from store.models import (
     ConsumptionLine,
     Convention,
@@ -49,7 +49,7 @@ from store.models import (
     StartupSponsor,
 )
 
-DATA = Path(__file__).parent / "data" / "betagouv" / "content"
+DATA = Path(__file__).parents[1] / "data" / "betagouv" / "content"
 SOURCE = "demo"
 ILLUSTRATIVE = "demo: illustrative, not from the seed documents"
 D = dt.date

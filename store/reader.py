@@ -13,9 +13,9 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from store.errors import NotAStore, StartupsError, StoreMissing
-from store.location import StoreLocation, resolve
-from store.schema import SchemaState, connect_read_only, sqlite_state
+from store.errors import NotAStore, StartupsError
+from store.location import StoreLocation
+from store.schema import connect_read_only
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -68,7 +68,7 @@ class Reader:
                 raise NotAStore(f"{self.location.path}: cannot read the store ({exc})") from exc
             return
         if self._engine is None:
-            from store.db import make_engine
+            from store.engine import make_engine
 
             self._engine = make_engine(self.location)
         from sqlalchemy import text
@@ -88,23 +88,3 @@ class Reader:
             k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()
         }
         return self._sqlite.execute(sql, sqlite_params)
-
-
-def open_reader(db: str | None = None) -> Reader:
-    """A reader on an existing, current store (upgrading an older one first)."""
-    location = resolve(db)
-    if location.path is not None:
-        state, _ = sqlite_state(location.path)
-        if state is SchemaState.MISSING:
-            raise StoreMissing(
-                f"{location.path}: no store here (load the demo with `startups demo --db {location.path}`)"
-            )
-        if state is SchemaState.CURRENT:
-            return Reader(location)
-        if state is SchemaState.EMPTY:
-            raise StoreMissing(f"{location.path}: an empty store (load one with `startups demo`)")
-    # Older store (upgraded after a backup), newer store (refused), or a server URL.
-    from store.db import open_store
-
-    open_store(location.url, create=False).dispose()
-    return Reader(location)

@@ -6,13 +6,13 @@ ceilings and ends, the next deadline, and the alerts GAP, EXPIRING, UNSIGNED,
 AMOUNT_UNKNOWN, ENGAGED_AFTER_END, OVERDUE) can only change on a few days: a
 signature, a period's start, the day after an end, 90 days before an end, a phase's
 start, the day after a deadline, 1 January of a schedule year, an engagement dated
-after an end.  ``state_rows`` asks ``store.budget.structure`` (the same function
+after an end.  ``state_rows`` asks ``store.rules.budget.structure`` (the same function
 ``assess`` uses) once on each such day and stores one row per stretch in
 ``startup_state``; a report then reads the row valid on D with one index seek per
-startup and only applies the consumption-dependent rules (``store.budget.finish``).
+startup and only applies the consumption-dependent rules (``store.rules.budget.finish``).
 
-The rows are derived data, rebuilt by ``store.ledger.refresh`` whenever a startup's
-conventions, phases, deadlines or lines change (``store.db`` hooks every session's
+The rows are derived data, rebuilt by ``store.derived.refresh`` whenever a startup's
+conventions, phases, deadlines or lines change (``store.derived`` follows every session's
 writes), and by ``bench/generate.py`` with the same function.
 """
 
@@ -23,7 +23,7 @@ import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 
-from store.budget import (
+from store.rules.budget import (
     EXPIRING_WITHIN_DAYS,
     Budget,
     ConventionFacts,
@@ -51,19 +51,10 @@ COLUMNS = (
     "alerts",
     "next_deadline_on",
     "next_deadline_title",
-)
-SQL_CURRENT = (
-    "SELECT "
-    + ", ".join(COLUMNS)
-    + " FROM startup_state WHERE startup_id = :startup_id ORDER BY valid_from"
-)
-SQL_DELETE = "DELETE FROM startup_state WHERE startup_id = :startup_id"
-SQL_INSERT = (
-    "INSERT INTO startup_state ("
-    + ", ".join(COLUMNS)
-    + ") VALUES ("
-    + ", ".join(f":{c}" for c in COLUMNS)
-    + ")"
+    "next_deadline_kind",
+    "next_deadline_id",
+    "next_deadline_convention_id",
+    "next_deadline_derived",
 )
 
 
@@ -203,6 +194,10 @@ def state_rows(
             "alerts": encode_alerts(s.alerts),
             "next_deadline_on": nd.date if nd else None,
             "next_deadline_title": nd.title if nd else None,
+            "next_deadline_kind": nd.kind if nd else None,
+            "next_deadline_id": nd.id if nd else None,
+            "next_deadline_convention_id": nd.convention_id if nd else None,
+            "next_deadline_derived": nd.derived if nd else None,
         }
         if rows and all(rows[-1][c] == row[c] for c in COLUMNS[3:]):
             rows[-1]["valid_to"] = valid_to  # same as stored: one stretch

@@ -1,19 +1,11 @@
-"""Backups, restores and the full JSON export, on every engine.
+"""Backups and restores, on every engine.
 
-* ``export_data`` reads every table in one consistent snapshot and returns plain
-  data: ``{"schema": "startups.export/1", "revision": …, "tables": {name: [rows…]}}``
-  with dates as ISO strings, cents as integers and booleans as booleans.  Rows are
-  ordered by primary key and columns by table order, so two exports of the same
-  content are byte-identical (diffable, checkable).
 * ``backup`` writes a SQLite file with SQLite's online backup API, or a JSON export
-  for any engine (a destination ending in ``.json``).
+  (``store.export``) for any engine (a destination ending in ``.json``).
 * ``restore`` replaces a store's whole content with a backup file or an export, in
   one transaction: an error (a malformed file, a bad row) leaves the store as it was.
   An export made by an earlier schema is first upgraded in a scratch SQLite store by
   the migrations themselves.
-
-Tables are read by reflection, not from the models, so an export also works on a
-store of an older revision (the backup written before an automatic upgrade).
 """
 
 from __future__ import annotations
@@ -29,10 +21,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, MetaData, Table, func, select
+from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table, create_engine, func, select
 from sqlalchemy.exc import DBAPIError
 
+from store.audit import record_restore
+from store.db import begin_write, raise_if_unwritable
+from store.engine import alembic_config, backup_sqlite
 from store.errors import BadInput, NotAStore, StartupsError
+from store.export import EXPORT_SCHEMA, export_data, private_new_file, reflect, write_export
+from store.open import open_store
 from store.schema import HEAD, REVISIONS, SchemaState, sqlite_state
 
 if TYPE_CHECKING:
@@ -40,83 +37,9 @@ if TYPE_CHECKING:
 
     from store.db import Store
 
-EXPORT_SCHEMA = "startups.export/1"
-SKIPPED_TABLES = {"alembic_version"}
-
-
-# --- export --------------------------------------------------------------------------------
-
-
-def _reflect(connection: Connection) -> list[Table]:
-    metadata = MetaData()
-    metadata.reflect(bind=connection)
-    return [t for t in metadata.sorted_tables if t.name not in SKIPPED_TABLES]
-
-
-def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    return value
-
-
-def _snapshot(connection: Connection) -> None:
-    """Make every following read see one state of the store."""
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN")
-    elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-
-
-def _revision(connection: Connection) -> str | None:
-    return connection.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
-
-
-def export_data(store: Store) -> dict[str, Any]:
-    """Every table of the store as plain data (see the module's docstring)."""
-    with store.engine.connect() as connection:
-        _snapshot(connection)
-        revision = _revision(connection)
-        tables: dict[str, list[dict[str, Any]]] = {}
-        for table in _reflect(connection):
-            order = list(table.primary_key.columns) or list(table.columns)
-            rows = connection.execute(select(table).order_by(*order)).mappings()
-            tables[table.name] = [{k: _plain(v) for k, v in row.items()} for row in rows]
-        connection.rollback()
-    return {"schema": EXPORT_SCHEMA, "revision": revision, "tables": tables}
-
-
-def dumps(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
-
-
-def _private_new_file(dest: Path) -> int:
-    try:
-        return os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        raise BadInput(f"{dest}: already exists (choose a new name; nothing overwritten)") from None
-    except OSError as exc:
-        raise BadInput(f"{dest}: cannot write it ({exc.strerror})") from None
-
-
-def write_export(store: Store, dest: Path) -> Path:
-    """Write the JSON export to a new file readable by its owner only."""
-    text = dumps(export_data(store))
-    fd = _private_new_file(dest)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-    except BaseException:
-        dest.unlink(missing_ok=True)
-        raise
-    return dest
-
 
 def backup(store: Store, dest: Path) -> Path:
     """Back the store up to ``dest``: a JSON export (``*.json``) or a SQLite copy."""
-    from store.db import backup_sqlite
-
     dest = dest.expanduser().absolute()
     if dest.suffix.lower() == ".json":
         return write_export(store, dest)
@@ -127,26 +50,13 @@ def backup(store: Store, dest: Path) -> Path:
         )
     if dest == store.location.path:
         raise BadInput(f"{dest}: that is the store itself")
-    os.close(_private_new_file(dest))
+    os.close(private_new_file(dest))
     dest.unlink()
     try:
         return backup_sqlite(store.location.path, dest)
     except sqlite3.Error as exc:
         dest.unlink(missing_ok=True)
         raise StartupsError(f"{dest}: the backup failed ({exc})") from exc
-
-
-def backup_before_upgrade(store: Store, revision: str | None) -> Path:
-    """Before a server store is upgraded: a JSON export in the user data directory."""
-    from platformdirs import user_data_path
-    from sqlalchemy.engine import make_url
-
-    folder = user_data_path("startups", appauthor=False) / "backups"
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    url = make_url(store.location.url)
-    name = "-".join(str(p) for p in (url.host, url.database) if p) or "store"
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
-    return write_export(store, folder / f"{name}.before-upgrade-{revision}-{stamp}.json")
 
 
 # --- restore -------------------------------------------------------------------------------
@@ -161,8 +71,6 @@ class RestoreResult:
 
 def load_file(src: Path) -> dict[str, Any]:
     """An export read from a JSON file, or a SQLite backup file exported in memory."""
-    from store.db import open_store
-
     src = src.expanduser().absolute()
     if not src.exists():
         raise BadInput(f"{src}: no such file")
@@ -291,16 +199,13 @@ def count_rows(store: Store) -> int:
     with store.engine.connect() as connection:
         return sum(
             connection.execute(select(func.count()).select_from(t)).scalar() or 0
-            for t in _reflect(connection)
+            for t in reflect(connection)
         )
 
 
 def _upgraded(data: dict[str, Any], where: str) -> dict[str, Any]:
     """An export of an earlier schema, brought to the current one by the migrations."""
     from alembic import command
-    from sqlalchemy import create_engine
-
-    from store.db import alembic_config, open_store
 
     with tempfile.TemporaryDirectory(prefix="startups-restore-") as tmp:
         path = Path(tmp) / "old.db"
@@ -318,7 +223,7 @@ def _upgraded(data: dict[str, Any], where: str) -> dict[str, Any]:
 
 
 def _load(connection: Connection, data: dict[str, Any], where: str) -> int:
-    tables = _reflect(connection)
+    tables = reflect(connection)
     known = {t.name for t in tables}
     unknown = sorted(set(data["tables"]) - known)
     if unknown:
@@ -343,8 +248,6 @@ def restore(store: Store, data: dict[str, Any], *, replace: bool, where: str) ->
 
     A store that holds anything is only replaced when ``replace`` is true.
     """
-    from store.db import begin_write
-
     check_export(data, where)
     source_revision = data["revision"]
     if source_revision != HEAD:
@@ -353,7 +256,7 @@ def restore(store: Store, data: dict[str, Any], *, replace: bool, where: str) ->
         with begin_write(store) as connection:
             existing = sum(
                 connection.execute(select(func.count()).select_from(t)).scalar() or 0
-                for t in _reflect(connection)
+                for t in reflect(connection)
             )
             if existing and not replace:
                 raise BadInput(
@@ -361,13 +264,9 @@ def restore(store: Store, data: dict[str, Any], *, replace: bool, where: str) ->
                     "them all (confirm with --yes)"
                 )
             restored = _load(connection, data, where)
-            from store.audit import record_restore
-
             record_restore(connection, store, where=where, rows=restored, replaced=existing)
     except DBAPIError as exc:
-        from store.db import _raise_if_unwritable
-
-        _raise_if_unwritable(store.location, exc)
+        raise_if_unwritable(store.location, exc)
         first = (str(exc.orig).strip().splitlines() or ["?"])[0]
         raise BadInput(
             f"{where}: cannot be restored, nothing changed ({store.location.scrub(first)})"

@@ -1,8 +1,8 @@
 """The burn-down series of one startup (``startups burn``, the app's budget pane).
 
 ``series`` is a pure function over plain data (the startup's conventions and its
-consumption per counted convention and day); ``load`` reads those through the read
-path (plain SQL, no ORM).  One point per calendar month:
+consumption per counted convention and day); ``store.queries.burn`` reads those.
+One point per calendar month:
 
 - the point of a month is its last day, or D for D's own month; in the months after
   D it is never later than the end of the period drawn;
@@ -32,7 +32,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from store.budget import (
+from store.rules.budget import (
     BURN_WINDOW_DAYS,
     DAYS_PER_MONTH,
     Budget,
@@ -41,7 +41,7 @@ from store.budget import (
     burn_rate,
     in_force,
 )
-from store.rollup import month_of, next_month
+from store.rules.rollup import month_of, next_month
 
 
 @dataclass(frozen=True)
@@ -165,35 +165,3 @@ def series(
         )
         month = next_month(month)
     return points
-
-
-SQL_STARTUP = "SELECT id FROM startup WHERE slug = :slug"
-SQL_LINES = """
-SELECT counted_convention_id, date, SUM(amount_cents)
-FROM consumption_line WHERE startup_id = :startup_id AND date <= :as_of
-GROUP BY counted_convention_id, date
-"""
-
-
-def load(reader, slug: str, on: dt.date, *, whole_history: bool = False) -> list[Point]:
-    """The series of the startup ``slug`` (``NotFound`` when there is none)."""
-    from store.errors import NotFound
-    from store.read import as_date
-    from store.report import SQL_CONVENTIONS_OF, SQL_SCHEDULE_OF, conventions_from_rows
-
-    found = reader.rows(SQL_STARTUP, slug=slug)
-    if not found:
-        raise NotFound(f"no startup {slug!r} in the store")
-    startup_id = found[0][0]
-    own = [
-        c
-        for _sid, c in conventions_from_rows(
-            reader.rows(SQL_CONVENTIONS_OF, startup_id=startup_id),
-            reader.rows(SQL_SCHEDULE_OF, startup_id=startup_id),
-        )
-    ]
-    lines = [
-        (cid, as_date(day), int(total))
-        for cid, day, total in reader.rows(SQL_LINES, startup_id=startup_id, as_of=on)
-    ]
-    return series(own, lines, on, whole_history=whole_history)

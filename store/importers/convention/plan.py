@@ -30,14 +30,17 @@ from typing import Any
 
 from sqlmodel import Session, select
 
-from store.budget import concluded_on
+from store.db import SessionRows
+from store.derived import reattribute
 from store.errors import BadInput, StartupsError
-from store.importers.convention import NotAConvention, UnreadableDocument, extract_file
-from store.importers.frdates import find_french_dates
-from store.imputation import IMPUTATION_KEYS
-from store.inputs import fold
-from store.ledger import convention_facts, reattribute
+from store.facts import load_conventions
+from store.fmt import eur
+from store.importers.convention.extract import NotAConvention, UnreadableDocument, extract_file
+from store.importers.convention.frdates import find_french_dates
 from store.models import Convention, ConventionParty, Deadline, ScheduleLine, Startup
+from store.rules.budget import concluded_on
+from store.rules.text import fold
+from store.rules.vocab import IMPUTATION_KEYS
 
 __all__ = [
     "SOURCE",
@@ -87,8 +90,6 @@ def _cents(euros: float | None) -> int | None:
 
 
 def _euros_text(cents: int | None) -> str:
-    from store.fmt import eur
-
     return eur(cents)
 
 
@@ -423,7 +424,8 @@ def _refs(session: Session, startup_id: int) -> list[ConventionRef]:
         c.id: c for c in session.exec(select(Convention).where(Convention.startup_id == startup_id))
     }
     refs = []
-    for facts in convention_facts(session, startup_id):
+    session.flush()
+    for facts in load_conventions(SessionRows(session), [startup_id]).get(startup_id, []):
         row = rows[facts.id]
         refs.append(
             ConventionRef(

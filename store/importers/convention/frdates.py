@@ -17,7 +17,7 @@ import calendar
 import datetime
 import re
 
-from store.inputs import fold
+from store.rules.text import fold
 
 __all__ = ["MONTHS", "find_french_dates", "parse_french_date"]
 

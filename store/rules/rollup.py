@@ -6,7 +6,7 @@ up to the end of that month.  A figure "as of D" is then one rollup row (the las
 month before D's month, found by an index seek) plus the lines of D's own month up to
 D (an index range over at most a month of lines), instead of a scan of every line.
 
-The rows are derived data: ``store.ledger.reattribute`` rebuilds a startup's rows
+The rows are derived data: ``store.derived.reattribute`` rebuilds a startup's rows
 whenever its lines or conventions change (every writer calls it), the upgrade that
 creates the table fills it for every startup, and ``bench/generate.py`` fills it with
 the same function, ``month_rows``.
@@ -17,8 +17,10 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
-ENGAGEMENT = "engagement"
-PAYMENT = "payment"
+from store.rules.vocab import LineKind
+
+ENGAGEMENT = LineKind.ENGAGEMENT.value
+PAYMENT = LineKind.PAYMENT.value
 
 COLUMNS = (
     "startup_id",
@@ -28,17 +30,6 @@ COLUMNS = (
     "paid_cents",
     "cum_cents",
     "engaged_last_on",
-)
-SQL_CURRENT = (
-    "SELECT " + ", ".join(COLUMNS) + " FROM consumption_month WHERE startup_id = :startup_id"
-)
-SQL_DELETE = "DELETE FROM consumption_month WHERE startup_id = :startup_id"
-SQL_INSERT = (
-    "INSERT INTO consumption_month ("
-    + ", ".join(COLUMNS)
-    + ") VALUES ("
-    + ", ".join(f":{c}" for c in COLUMNS)
-    + ")"
 )
 
 

@@ -1,0 +1,35 @@
+"""One startup's burn-down series, read from the store (``startups burn``, the app)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from store.errors import NotFound
+from store.facts import Rows, as_date, load_conventions
+from store.rules.burn import Point, series
+
+SQL_STARTUP = "SELECT id FROM startup WHERE slug = :slug"
+SQL_LINES = """
+SELECT counted_convention_id, date, SUM(amount_cents)
+FROM consumption_line WHERE startup_id = :startup_id AND date <= :as_of
+GROUP BY counted_convention_id, date
+"""
+
+
+def startup_id(source: Rows, slug: str) -> int:
+    """The id of the startup ``slug`` (``NotFound`` when there is none)."""
+    found = source.rows(SQL_STARTUP, slug=slug)
+    if not found:
+        raise NotFound(f"no startup {slug!r} in the store")
+    return found[0][0]
+
+
+def load(source: Rows, slug: str, on: dt.date, *, whole_history: bool = False) -> list[Point]:
+    """The series of the startup ``slug`` (``NotFound`` when there is none)."""
+    sid = startup_id(source, slug)
+    own = load_conventions(source, [sid]).get(sid, [])
+    lines = [
+        (cid, as_date(day), int(total))
+        for cid, day, total in source.rows(SQL_LINES, startup_id=sid, as_of=on)
+    ]
+    return series(own, lines, on, whole_history=whole_history)

@@ -1,0 +1,434 @@
+"""The portfolio summary as plain data, for every output format.
+
+Two ways to the same rows: ``build`` (the fast path: each startup's precomputed state
+on D and its consumption from the rollup, then ``store.rules.budget.finish``) and
+``build_reference`` (every fact loaded, ``store.rules.budget.assess`` per startup),
+kept as the oracle the fast path is tested against.  Both read through ``store.facts``;
+rendering is the caller's job.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+from sys import intern
+from typing import Any
+
+from store.facts import (
+    ID_CHUNK,
+    S_ALERTS,
+    S_ENVELOPE,
+    S_ID,
+    S_INCUBATOR,
+    S_PENDING,
+    S_SLUG,
+    S_TITLE,
+    S_UNATTRIBUTED,
+    SQL_FILTER_INCUBATOR,
+    SQL_FILTER_PHASE,
+    SQL_FILTER_SPONSOR,
+    SQL_STATE_ON,
+    SQL_STATE_ROWS,
+    Rows,
+    add_running_totals,
+    consumption_on,
+    load_facts,
+    load_staffing,
+    roots_of,
+    sponsors_of,
+    structure_of,
+)
+from store.rules.budget import Assessment, StartupFacts, assess, finish
+from store.rules.rollup import month_of
+
+SCHEMA = "startups.report/1"
+
+SQL_STARTUPS = """
+SELECT s.id, s.slug, s.title, i.slug
+FROM startup s LEFT JOIN incubator i ON i.id = s.incubator_id
+ORDER BY s.slug
+"""
+SQL_SPONSORS = """
+SELECT ss.startup_id, o.slug
+FROM startup_sponsor ss JOIN organisation o ON o.id = ss.organisation_id
+ORDER BY ss.startup_id, ss.position, o.slug
+"""
+SQL_PHASES = 'SELECT startup_id, name, start, "end" FROM phase'
+SQL_CONVENTIONS = """
+SELECT c.id, c.startup_id, c.kind, c.parent_id, c.number, c.title, c.signed_on, c.starts_on,
+       c.ends_on, c.ceiling_cents, p.signed_last
+FROM convention c
+LEFT JOIN (SELECT convention_id, MAX(signed_on) AS signed_last
+           FROM convention_party GROUP BY convention_id) p ON p.convention_id = c.id
+"""
+# One startup's conventions (the burn-down, the timeline's refresh): index seeks only,
+# never the aggregate of every signature in the store.
+SQL_CONVENTIONS_OF = """
+SELECT c.id, c.startup_id, c.kind, c.parent_id, c.number, c.title, c.signed_on, c.starts_on,
+       c.ends_on, c.ceiling_cents,
+       (SELECT MAX(p.signed_on) FROM convention_party p WHERE p.convention_id = c.id)
+FROM convention c WHERE c.startup_id = :startup_id
+"""
+SQL_SCHEDULE = "SELECT convention_id, year, ae_cents, cp_cents FROM schedule_line"
+SQL_SCHEDULE_OF = """
+SELECT l.convention_id, l.year, l.ae_cents, l.cp_cents
+FROM schedule_line l JOIN convention c ON c.id = l.convention_id
+WHERE c.startup_id = :startup_id
+"""
+# Deadlines done never count (neither next deadline nor OVERDUE): not loaded.
+SQL_DEADLINES = """
+SELECT id, startup_id, convention_id, date, title, kind, done FROM deadline WHERE done = :no
+"""
+SQL_STAFFING = """
+SELECT startup_id, convention_id, role, headcount, starts_on, ends_on, daily_rate_cents
+FROM staffing_line WHERE ends_on IS NULL OR ends_on > :as_of
+"""
+# The consumption as of D, read from the rollup (store.rules.rollup): the running totals of the
+# last month before D's month, one index seek per convention (and per startup for the
+# unattributed lines)…
+SQL_CUMULATED = """
+SELECT r.startup_id, r.convention_id, r.cum_cents, r.engaged_last_on
+FROM convention c JOIN consumption_month r
+  ON r.convention_id = c.id AND r.startup_id = c.startup_id
+WHERE r.month = (SELECT MAX(r2.month) FROM consumption_month r2
+                 WHERE r2.convention_id = c.id AND r2.startup_id = c.startup_id
+                   AND r2.month < :month)
+"""
+SQL_CUMULATED_UNATTRIBUTED = """
+SELECT r.startup_id, r.cum_cents
+FROM startup s JOIN consumption_month r
+  ON r.startup_id = s.id AND r.convention_id IS NULL
+WHERE r.month = (SELECT MAX(r2.month) FROM consumption_month r2
+                 WHERE r2.convention_id IS NULL AND r2.startup_id = s.id
+                   AND r2.month < :month)
+"""
+# …plus the lines of D's month up to D (an index range over at most one month)…
+SQL_PARTIAL_MONTH = """
+SELECT startup_id, counted_convention_id, kind, SUM(amount_cents), MAX(date)
+FROM consumption_line
+WHERE date >= :month AND date <= :as_of
+GROUP BY startup_id, counted_convention_id, kind
+"""
+# …and, for the 90-day burn window (D - 90, D]: the whole months inside it from the rollup,
+# the lines of its first, partial month, and those of D's month (above).
+SQL_WINDOW_MONTHS = """
+SELECT startup_id, convention_id, SUM(amount_cents)
+FROM consumption_month
+WHERE month > :first_month AND month < :month
+GROUP BY startup_id, convention_id
+"""
+SQL_WINDOW_HEAD = """
+SELECT startup_id, counted_convention_id, SUM(amount_cents)
+FROM consumption_line
+WHERE date > :window_start AND date < :head_end
+GROUP BY startup_id, counted_convention_id
+"""
+# Payments of D's year before D's month, by root convention (the CP rule reads the scheduled
+# ones; a schedule may sit on an avenant while the payments count against its root).
+SQL_PAID_THIS_YEAR = """
+SELECT convention_id, SUM(paid_cents)
+FROM consumption_month
+WHERE month >= :year_start AND month < :month
+GROUP BY convention_id
+"""
+
+
+def euros(cents: int | float | None) -> float | None:
+    """Cents to euros, exact to the cent in JSON (269700.0, 0.5…)."""
+    if cents is None:
+        return None
+    if type(cents) is int:
+        return cents / 100  # already the closest float to a whole number of cents
+    return round(cents / 100, 2)
+
+
+@dataclass(slots=True)
+class StartupRow:
+    id: int
+    slug: str
+    title: str
+    incubator: str | None
+    sponsors: list[str]
+    assessment: Assessment
+
+    @property
+    def phase(self) -> str | None:
+        return self.assessment.phase
+
+    def to_dict(self) -> dict[str, Any]:
+        a = self.assessment
+        runway = a.runway_months
+        deadline = a.next_deadline
+        return {
+            "slug": self.slug,
+            "title": self.title,
+            "phase": a.phase,
+            "incubator": self.incubator,
+            "sponsors": list(self.sponsors),
+            "envelope_eur": euros(a.envelope_cents),
+            "pending_eur": euros(a.pending_cents),
+            "consumed_eur": euros(a.consumed_cents),
+            "remaining_eur": euros(a.remaining_cents),
+            "unattributed_eur": euros(a.unattributed_cents),
+            "burn_rate_eur_per_month": euros(a.burn_rate_cents_per_month),
+            "runway_months": None if runway is None else round(runway, 1),
+            "conventions_in_force": a.conventions_in_force,
+            "next_deadline": None
+            if deadline is None
+            else {"date": deadline.date.isoformat(), "title": deadline.title},
+            "alerts": list(a.alerts),
+        }
+
+
+@dataclass
+class Totals:
+    startups: int = 0
+    envelope_cents: int = 0
+    envelope_unknown: int = 0
+    pending_cents: int = 0
+    consumed_cents: int = 0
+    remaining_cents: int = 0
+
+    def add(self, a: Assessment) -> None:
+        self.add_figures(a.envelope_cents, a.pending_cents, a.consumed_cents)
+
+    def add_figures(self, envelope: int | None, pending: int, consumed: int) -> None:
+        self.startups += 1
+        if envelope is None:
+            self.envelope_unknown += 1
+        else:
+            self.envelope_cents += envelope
+            self.remaining_cents += envelope - consumed
+        self.pending_cents += pending
+        self.consumed_cents += consumed
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "startups": self.startups,
+            "envelope_eur": euros(self.envelope_cents),
+            "envelope_unknown": self.envelope_unknown,
+            "pending_eur": euros(self.pending_cents),
+            "consumed_eur": euros(self.consumed_cents),
+            "remaining_eur": euros(self.remaining_cents),
+        }
+
+
+# Sort keys of ``--sort``: (value of a row, descending?).  Amounts that matter most come
+# first (the biggest envelope, the least money left, the shortest runway, the soonest
+# deadline, the most alerts); an unknown value always sorts last; ties by slug.
+SORT_KEYS: dict[str, tuple[Any, bool]] = {
+    "slug": (lambda r: r.slug, False),
+    "title": (lambda r: r.title.casefold(), False),
+    "envelope": (lambda r: r.assessment.envelope_cents, True),
+    "consumed": (lambda r: r.assessment.consumed_cents, True),
+    "remaining": (lambda r: r.assessment.remaining_cents, False),
+    "runway": (lambda r: r.assessment.runway_months, False),
+    "deadline": (
+        lambda r: r.assessment.next_deadline.date if r.assessment.next_deadline else None,
+        False,
+    ),
+    "alerts": (lambda r: len(r.assessment.alerts) or None, True),
+}
+
+
+def sort_rows(rows: list[StartupRow], key: str) -> list[StartupRow]:
+    """Rows sorted by one of SORT_KEYS, unknown values last, ties by slug."""
+    value, descending = SORT_KEYS[key]
+    known = [(value(r), r) for r in rows]
+    unknown = sorted((r for v, r in known if v is None), key=lambda r: r.slug)
+    known = [(v, r) for v, r in known if v is not None]
+    known.sort(key=lambda vr: vr[1].slug)
+    known.sort(key=lambda vr: vr[0], reverse=descending)
+    return [r for _v, r in known] + unknown
+
+
+@dataclass
+class Filters:
+    phase: str | None = None
+    incubator: str | None = None
+    sponsor: str | None = None
+    limit: int | None = None
+    # Only the startups with at least one alert.
+    alerts: bool = False
+    sort: str = "slug"
+
+    def keep(self, row: StartupRow) -> bool:
+        if self.alerts and not row.assessment.alerts:
+            return False
+        if self.phase is not None and row.phase != self.phase:
+            return False
+        if self.incubator is not None and row.incubator != self.incubator:
+            return False
+        return self.sponsor is None or self.sponsor in row.sponsors
+
+
+@dataclass
+class PortfolioReport:
+    as_of: dt.date
+    rows: list[StartupRow]
+    totals: Totals = field(default_factory=Totals)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": SCHEMA,
+            "as_of": self.as_of.isoformat(),
+            "startups": [row.to_dict() for row in self.rows],
+            "totals": self.totals.to_dict(),
+        }
+
+
+SQL_STARTUPS = """
+SELECT s.id, s.slug, s.title, i.slug
+FROM startup s LEFT JOIN incubator i ON i.id = s.incubator_id
+ORDER BY s.slug
+"""
+
+
+def build_reference(
+    reader: Rows, as_of: dt.date, filters: Filters | None = None
+) -> PortfolioReport:
+    """The report computed from scratch (every fact loaded, ``assess`` per startup).
+
+    Slow on a large store; kept as the reference the fast ``build`` is tested against.
+    """
+    filters = filters or Filters()
+    startups = reader.rows(SQL_STARTUPS)
+    sponsors = sponsors_of(reader, [sid for sid, *_ in startups])
+    facts = load_facts(reader, as_of)
+    empty = StartupFacts()
+    report = PortfolioReport(as_of=as_of, rows=[])
+    for sid, slug, title, incubator in startups:
+        row = StartupRow(
+            id=sid,
+            slug=slug,
+            title=title,
+            incubator=incubator,
+            sponsors=sponsors.get(sid, []),
+            assessment=assess(facts.get(sid, empty), as_of),
+        )
+        if not filters.keep(row):
+            continue
+        report.totals.add(row.assessment)
+        report.rows.append(row)
+    if filters.sort != "slug":
+        report.rows = sort_rows(report.rows, filters.sort)
+    if filters.limit is not None:
+        report.rows = report.rows[: filters.limit]
+    return report
+
+
+# --- the fast path: the timeline and the rollup ------------------------------------------
+
+
+def build(reader: Rows, as_of: dt.date, filters: Filters | None = None) -> PortfolioReport:
+    """The portfolio on D: each startup's precomputed state (``startup_state``) and its
+    consumption (the rollup), then the consumption-dependent rules (``budget.finish``).
+
+    Equal to ``build_reference`` (a property test checks it); the phase, incubator and
+    sponsor filters are applied in SQL.
+    """
+    filters = filters or Filters()
+    report = PortfolioReport(as_of=as_of, rows=[])
+    report.rows = list(iter_rows(reader, as_of, filters, report.totals))
+    if filters.sort != "slug":
+        report.rows = sort_rows(report.rows, filters.sort)
+    if filters.limit is not None:
+        report.rows = report.rows[: filters.limit]
+    return report
+
+
+def streams(filters: Filters) -> bool:
+    """Does ``iter_rows`` yield the report's rows in their final order (by slug)?"""
+    return filters.sort == "slug"
+
+
+def iter_rows(
+    reader: Rows,
+    as_of: dt.date,
+    filters: Filters,
+    totals: Totals,
+    *,
+    first_chunk: int = ID_CHUNK,
+) -> Iterator[StartupRow]:
+    """The rows of ``build`` by slug, one at a time, adding each kept startup to ``totals``
+    (complete once the iterator is exhausted).  Listed by slug with a limit, the rows
+    past it are not yielded, only counted.  Never holds every row: a 10,000-startup JSON
+    report is written as its rows come, and the app shows its first page (``first_chunk``
+    rows, read first) before the rest is assessed."""
+    where, params = [], {"as_of": as_of, "month": month_of(as_of)}
+    for value, clause, name in (
+        (filters.phase, SQL_FILTER_PHASE, "phase"),
+        (filters.incubator, SQL_FILTER_INCUBATOR, "incubator"),
+        (filters.sponsor, SQL_FILTER_SPONSOR, "sponsor"),
+    ):
+        if value is not None:
+            where.append(" AND " + clause)
+            params[name] = value
+    rows_sql = SQL_STATE_ROWS + "".join(where)
+    # Listed by slug with a limit and no --alerts: the rows past the limit only count in
+    # the totals, which need no rule but sums (no assessment made for them).
+    cut = (
+        filters.limit
+        if filters.limit is not None and filters.sort == "slug" and not filters.alerts
+        else None
+    )
+    alert_sets: dict[str, frozenset[str]] = {}
+    states = reader.iter_rows(SQL_STATE_ON.format(rows=rows_sql) + " ORDER BY s.slug", **params)
+    i = -1
+    # A chunk of rows at a time: the running totals of their conventions in force are
+    # read by id, then the rows are assessed and let go.
+    size, figures, scope = first_chunk, None, None
+    while batch := list(islice(states, size)):
+        if figures is None or scope is not None:
+            # A first chunk smaller than the others (the app's first page) reads only
+            # its own startups' lines, so that it comes at once; then every startup's.
+            scope = [row[S_ID] for row in batch] if size < ID_CHUNK else None
+            figures = consumption_on(reader, as_of, scope)
+        size = ID_CHUNK
+        roots = [roots_of(row) for row in batch]  # [[id, ceiling, start, end, cp], …]
+        add_running_totals(
+            reader,
+            as_of,
+            figures,
+            [r[0] for raw in roots for r in raw],
+            [r[0] for raw in roots for r in raw if r[4] is not None],
+        )
+        ids = [row[S_ID] for row in batch]
+        # Names that repeat from row to row (sponsors, incubators, phases, deadline
+        # titles) are kept once each: 10,000 startups held by the app are 2 MiB lighter.
+        sponsors = sponsors_of(reader, ids)
+        staffing = load_staffing(reader, as_of, ids)
+        consumed = figures.consumed
+        for row, raw in zip(batch, roots, strict=True):
+            i += 1
+            sid = row[S_ID]
+            if cut is not None and i >= cut:
+                if row[S_ALERTS] is None:
+                    totals.add_figures(0, 0, 0)
+                else:
+                    used = sum(consumed.get(r[0], 0) for r in raw)
+                    totals.add_figures(row[S_ENVELOPE], row[S_PENDING], used)
+                continue
+            assessment = finish(
+                structure_of(row, raw, alert_sets),
+                as_of,
+                consumed_cents=consumed,
+                unattributed_cents=int(row[S_UNATTRIBUTED] or 0) + figures.unattributed.get(sid, 0),
+                burn_window_cents=figures.burn.get(sid, 0),
+                window_cents_by_root=figures.window,
+                paid_this_year_cents=figures.paid,
+                staffing=staffing.get(sid, ()),
+            )
+            if filters.alerts and not assessment.alerts:
+                continue
+            totals.add(assessment)
+            yield StartupRow(
+                id=sid,
+                slug=row[S_SLUG],
+                title=row[S_TITLE],
+                incubator=None if row[S_INCUBATOR] is None else intern(row[S_INCUBATOR]),
+                sponsors=sponsors.get(sid, []),
+                assessment=assessment,
+            )
