@@ -29,3 +29,12 @@ def months(value: float | None) -> str:
 
 def day(value: dt.date | None) -> str:
     return value.isoformat() if value is not None else "—"
+
+
+def number(value: float | None) -> str:
+    """``1500.5`` → ``1 500,5``; ``None`` → ``—``."""
+    if value is None:
+        return "—"
+    from babel.numbers import format_decimal
+
+    return format_decimal(value, locale=LOCALE)

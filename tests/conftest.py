@@ -14,8 +14,8 @@ import pytest
 
 import cli
 from store.db import Store
+from store.demo import load_demo
 from store.open import open_store
-from store.ops.demo import load_demo
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

@@ -118,9 +118,9 @@ def test_done_then_not_overdue(run, demo_db):
 
 
 def test_done_defaults_to_today(run, demo_db, monkeypatch):
-    import cli
+    import commands.deadline
 
-    monkeypatch.setattr(cli, "_today", lambda: dt.date(2018, 9, 20))
+    monkeypatch.setattr(commands.deadline, "today", lambda: dt.date(2018, 9, 20))
     assert run("deadline", "done", "1", "--db", demo_db).code == 0
     store = open_store(str(demo_db), create=False)
     with store.session() as session:

@@ -19,10 +19,10 @@ from hypothesis import strategies as st
 from sqlmodel import select
 
 from store import models as m
+from store.demo import load_demo
 from store.importers.betagouv import read as bg
 from store.importers.betagouv import write as bgw
 from store.open import open_store
-from store.ops.demo import load_demo
 from store.rules.budget import PhaseFacts, phase_on
 from tests.conftest import SHARED
 

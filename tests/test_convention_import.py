@@ -11,12 +11,12 @@ import pytest
 from convention_support import CONTRACT_KEYS, DEJAVU, make_pdf
 from sqlmodel import select
 
-import cli
+import commands.imports
+from store.demo import load_demo
 from store.importers.convention.extract import extract_file
 from store.importers.convention.plan import SOURCE, apply_import, evidence_rows, plan_import
 from store.models import Convention, Startup
 from store.open import open_store
-from store.ops.demo import load_demo
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "examples" / "conventions"
@@ -279,7 +279,7 @@ def test_an_ambiguous_parent_is_asked(run, demo_db, monkeypatch):
     _demo_without_its_avenant(demo_db)
     _second_dossiersco_convention(demo_db)
     (other,) = query(demo_db, "SELECT id FROM convention WHERE source = 'test'")
-    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    monkeypatch.setattr(commands.imports, "stdin_is_tty", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO("2\ny\n"))
     result = imp(run, demo_db, DOSSIERSCO)
     assert result.code == 0, result.err
@@ -292,7 +292,7 @@ def test_an_ambiguous_parent_is_asked(run, demo_db, monkeypatch):
 def test_declining_stores_nothing(run, demo_db, monkeypatch):
     _demo_without_its_avenant(demo_db)
     before = counts(demo_db)
-    monkeypatch.setattr(cli, "_stdin_is_tty", lambda: True)
+    monkeypatch.setattr(commands.imports, "stdin_is_tty", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     result = imp(run, demo_db, DOSSIERSCO)
     assert result.code == 1 and "nothing stored" in result.err

@@ -8,8 +8,8 @@ import pytest
 from sqlmodel import func, select
 
 from store import models as m
+from store.demo import ILLUSTRATIVE, load_demo
 from store.open import open_store
-from store.ops.demo import ILLUSTRATIVE, load_demo
 
 
 def report(run, db, day: str) -> dict:

@@ -641,12 +641,12 @@ async def test_read_only_disables_every_write(demo_db):
 
 
 def test_cli_read_only_reaches_the_app(run, demo_db, monkeypatch):
-    import cli
+    import commands.start
     from tui.app import StartupsApp
 
     opened = []
     monkeypatch.setattr(StartupsApp, "run", lambda self: opened.append(self.read_only))
-    monkeypatch.setattr(cli, "_interactive", lambda: True)
+    monkeypatch.setattr(commands.start, "interactive", lambda: True)
     assert run("tui", "--read-only", "--db", demo_db).code == 0
     assert run("--read-only", "--db", demo_db).code == 0
     assert run("tui", "--db", demo_db).code == 0

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from store.errors import NotFound
-from store.facts import Rows, as_date, load_conventions
+from store.facts import Rows, load_conventions
+from store.reader import as_date
 from store.rules.burn import Point, series
 
 SQL_STARTUP = "SELECT id FROM startup WHERE slug = :slug"

@@ -71,6 +71,12 @@ DEADLINE_KIND_LABELS = {
     "reporting": "compte rendu",
     "other": "autre",
 }
+# The same, short, for a narrow column.
+DEADLINE_KIND_SHORT = {
+    **DEADLINE_KIND_LABELS,
+    "convention_end": "fin de conv.",
+    "renewal": "renouv.",
+}
 STATUS_LABELS = {
     "in_force": "en vigueur",
     "pending": "en attente de signature",

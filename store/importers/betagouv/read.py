@@ -24,7 +24,7 @@ Two schemas are read.  The current one (``phases:`` with start/end, ``sponsors:`
 and ``owner:`` as free text); :data:`OLD_STATUS_PHASES` maps the old statuses onto phases.
 Phase names are kept exactly as written, unknown ones included.
 
-``store.ops.demo`` reads its bundled copies of these files through the same parse functions.
+``store.demo`` reads its bundled copies of these files through the same parse functions.
 """
 
 from __future__ import annotations

@@ -49,7 +49,7 @@ from store.models import (
     StartupSponsor,
 )
 
-DATA = Path(__file__).parents[1] / "data" / "betagouv" / "content"
+DATA = Path(__file__).parent / "data" / "betagouv" / "content"
 SOURCE = "demo"
 ILLUSTRATIVE = "demo: illustrative, not from the seed documents"
 D = dt.date

@@ -1,0 +1,192 @@
+"""``startups import``: beta.gouv.fr, a convention or avenant, an expense export."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from commands import expenses
+from commands.context import stdin_is_tty, writing, writing_if_there
+from commands.options import DbOption
+from commands.render import jsonout
+from commands.render.console import console
+from commands.render.evidence import preview
+from commands.render.text import visible
+from store.errors import BadInput
+from store.location import resolve
+from store.schema import SchemaState, sqlite_state
+
+
+def betagouv(
+    directory: Annotated[
+        str,
+        typer.Argument(
+            metavar="DIR",
+            help="A beta.gouv.fr checkout, or its content/ folder.",
+            show_default=False,
+        ),
+    ],
+    db: DbOption = None,
+    strict: Annotated[
+        bool,
+        typer.Option("--strict", help="Any unreadable file: import nothing (exit status 2)."),
+    ] = False,
+) -> None:
+    """Import beta.gouv.fr's startups, phases, sponsors, incubators and FAST promotions.
+
+    Importing again updates in place: local data (conventions, spending, deadlines,
+    notes) is never touched, and a startup gone upstream is marked, not deleted.
+    Unreadable files are named on stderr and skipped (exit status 1).
+    """
+    from store.importers.betagouv.read import content_dir, load_snapshot, snapshot_files
+    from store.importers.betagouv.write import write_snapshot
+
+    content = content_dir(Path(directory))  # not a checkout: one line, exit 2
+    # Read everything first: with --strict and an unreadable file, the store is not even
+    # opened (nothing is written, not even a new empty store).
+    if sys.stderr.isatty():
+        from rich.progress import Progress
+
+        total = sum(len(v) for v in snapshot_files(content).values())
+        with Progress(console=console(stderr=True), transient=True) as bar:
+            task = bar.add_task("beta.gouv.fr", total=total)
+            snap = load_snapshot(
+                content, progress=lambda done, _total: bar.update(task, completed=done)
+            )
+    else:
+        snap = load_snapshot(content)
+    for bad in snap.bad:
+        sys.stderr.write(f"startups: {visible(bad)}\n")
+    if strict and snap.bad:
+        raise BadInput(
+            f"{len(snap.bad)} unreadable file(s) in {content}; nothing imported (--strict)"
+        )
+    with writing(db, create=True) as store:
+        result = write_snapshot(store, snap)
+        where = store.location.display()
+    unmatched: dict[int, list[str]] = {}
+    for number, name in result.unmatched_laureates:
+        unmatched.setdefault(number, []).append(name)
+    for number, names in sorted(unmatched.items()):
+        typer.echo(
+            f"FAST {number}: kept by name, no startup matches: {visible('; '.join(names))}",
+            err=True,
+        )
+    typer.echo(f"{result.summary()} in {where}")
+    if result.skipped:
+        raise typer.Exit(code=1)
+
+
+def _dry_plan(db: str | None, extraction: dict, startup: str | None):
+    """The plan against an existing, current store; ``None`` without one (nothing is written)."""
+    from store.importers.convention.plan import plan_import
+
+    location = resolve(db)
+    if location.path is not None:
+        state, _ = sqlite_state(location.path)
+        if state is not SchemaState.CURRENT:
+            return None
+    with writing_if_there(db) as store:
+        if store is None:
+            return None
+        with store.session() as session:
+            return plan_import(session, extraction, startup)
+
+
+def _choose_parent(plan) -> None:
+    typer.echo("Which convention does this avenant amend?", err=True)
+    for i, candidate in enumerate(plan.parent_candidates, start=1):
+        typer.echo(f"  {i}. {visible(candidate.label())}", err=True)
+    count = len(plan.parent_candidates)
+    while True:
+        choice = typer.prompt(f"Number (1-{count})", type=int, err=True)
+        if 1 <= choice <= count:
+            break
+        typer.echo(f"  {choice} is not between 1 and {count}", err=True)
+    plan.choose_parent(plan.parent_candidates[choice - 1].id)
+
+
+def convention(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="The convention or avenant: .txt or .pdf.")
+    ],
+    startup: Annotated[
+        str | None,
+        typer.Option(
+            "--startup",
+            metavar="SLUG",
+            help="The startup it belongs to (default: the one matching the service it names).",
+        ),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be stored; store nothing.")
+    ] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print the extraction as JSON (startups.convention/1).")
+    ] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Store without asking.")] = False,
+    db: DbOption = None,
+) -> None:
+    """Read a convention or avenant (text or PDF), show each fact with its evidence, store it."""
+    from store.importers.convention.plan import apply_import, load_extraction, plan_import
+
+    extraction = load_extraction(file)
+    if json_out:
+        jsonout.write(extraction, pretty=True)
+    if dry_run:
+        plan = _dry_plan(db, extraction, startup)
+        if not json_out and not (plan and plan.already_imported):
+            preview(extraction, console())
+        for line in plan.summary() if plan else []:
+            typer.echo(visible(line), err=json_out)
+        typer.echo("dry run: nothing stored", err=True)
+        return
+
+    # A new store is created only for an explicit --startup: a bare import that can only
+    # fail ("no startup matches") must not leave an empty store behind.
+    with writing(db, create=startup is not None) as store:
+        with store.session() as session:
+            plan = plan_import(session, extraction, startup)
+        if plan.already_imported is not None:
+            typer.echo(visible(plan.summary()[0]), err=True)
+            return
+        if plan.problems:
+            raise BadInput(f"{file}: {plan.problems[0]}")
+        if not json_out:
+            preview(extraction, console())
+        for line in plan.summary():  # the preview's second half (stderr under --json)
+            typer.echo(visible(line), err=json_out)
+        if plan.nothing_to_do:
+            return
+        if not yes and not stdin_is_tty():
+            raise BadInput(
+                f"{file}: no terminal to confirm on; re-run with --yes to store it "
+                "(or --dry-run to only look)"
+            )
+        if plan.needs_parent_choice:
+            if yes:
+                raise BadInput(
+                    f"{file}: ambiguous parent, nothing stored: {plan.parent_question}; "
+                    "re-run without --yes to choose"
+                )
+            _choose_parent(plan)
+        if not yes and not typer.confirm("Store it?", default=False, err=True):
+            typer.echo("nothing stored", err=True)
+            raise typer.Exit(1)
+        with store.session() as session:
+            result = apply_import(session, plan)
+        typer.echo(visible(result.summary()), err=True)
+
+
+def register(app: typer.Typer) -> None:
+    group = typer.Typer(
+        help="Import data from real sources (beta.gouv.fr, conventions, expense exports).",
+        no_args_is_help=True,
+    )
+    group.command("betagouv")(betagouv)
+    group.command("convention")(convention)
+    expenses.register_import(group)
+    app.add_typer(group, name="import")

@@ -1,0 +1,39 @@
+"""Deadlines as an iCalendar feed (RFC 5545): one all-day event each, with a stable UID."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from commands.render.text import visible
+from store.queries.agenda import AgendaItem
+
+
+def feed(items: Sequence[AgendaItem], *, now: dt.datetime | None = None) -> bytes:
+    from icalendar import Calendar, Event  # only --format ics pays for it
+
+    stamp = now or dt.datetime.now(dt.UTC)
+    calendar = Calendar()
+    calendar.add("prodid", "-//beta.gouv.fr//startups deadlines//FR")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Échéances des startups d'État")
+    for item in items:
+        event = Event()
+        event.add("uid", item.uid)
+        event.add("dtstamp", stamp)
+        event.add("dtstart", item.date)  # a date: DTSTART;VALUE=DATE, an all-day event
+        event.add("dtend", item.date + dt.timedelta(days=1))
+        event.add("summary", visible(f"{item.startup_title} : {item.title}"))
+        lines = [f"Startup : {visible(item.slug)}", f"Nature : {item.kind}"]
+        if item.id is not None:
+            lines.append(f"Marquer faite : startups deadline done {item.id}")
+        else:
+            lines.append(f"Déduite de la convention {item.convention_id}")
+        if item.overdue:
+            lines.append("EN RETARD")
+        event.add("description", "\n".join(lines))
+        event.add("categories", [item.kind])
+        event.add("transp", "TRANSPARENT")
+        calendar.add_component(event)
+    return calendar.to_ical()

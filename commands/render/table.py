@@ -1,0 +1,73 @@
+"""Listings as rich tables (``report``, ``deadlines``, ``show``'s sections, import previews).
+
+Cells that come from data are made ``Text`` by ``render.text`` (never markup); a cell a
+command styles itself is a ``Text`` already.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from commands.render.text import text
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    justify: str = "left"
+    no_wrap: bool = True
+    overflow: str = "ellipsis"
+    min_width: int | None = None
+    max_width: int | None = None
+    ratio: int | None = None
+    footer: str = ""
+    style: str | None = None
+
+
+Cell = str | Text
+
+
+def cell(value: Cell | None) -> Text:
+    return value if isinstance(value, Text) else text("" if value is None else value)
+
+
+def table(
+    columns: Sequence[Column],
+    rows: Iterable[Sequence[Cell]],
+    *,
+    title: str | None = None,
+    caption: str | None = None,
+    show_footer: bool = False,
+    title_justify: str = "center",
+    row_styles: Sequence[str | None] | None = None,
+) -> Table:
+    """A table in the house style (a simple head rule, no outer padding)."""
+    t = Table(
+        title=title,
+        caption=caption,
+        show_footer=show_footer,
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        title_justify=title_justify,
+    )
+    for c in columns:
+        t.add_column(
+            c.header,
+            footer=c.footer,
+            justify=c.justify,
+            no_wrap=c.no_wrap,
+            overflow=c.overflow,
+            min_width=c.min_width,
+            max_width=c.max_width,
+            ratio=c.ratio,
+            style=c.style,
+        )
+    for i, row in enumerate(rows):
+        style = row_styles[i] if row_styles is not None else None
+        t.add_row(*(cell(v) for v in row), style=style)
+    return t
