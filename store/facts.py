@@ -85,15 +85,17 @@ WHERE 1 = 1{scope}
 # The startups with a convention (or an avenant) ending between two days.
 SQL_ENDING_BETWEEN = """ AND c.startup_id IN (SELECT x.startup_id FROM convention x
                  WHERE x.ends_on >= :first_end AND x.ends_on <= :last_end)"""
-SQL_PHASES = 'SELECT startup_id, name, start, "end" FROM phase WHERE 1 = 1{scope}'
+SQL_PHASES = 'SELECT startup_id, name, start, "end" FROM phase WHERE 1 = 1{scope} ORDER BY id'
 # Deadlines done never count (neither next deadline nor OVERDUE): not loaded.
 SQL_OPEN_DEADLINES = """
 SELECT id, startup_id, convention_id, date, title, kind FROM deadline
 WHERE done = :no{scope}
+ORDER BY id
 """
 SQL_STAFFING = """
 SELECT startup_id, convention_id, role, headcount, starts_on, ends_on, daily_rate_cents
 FROM staffing_line WHERE (ends_on IS NULL OR ends_on > :as_of){scope}
+ORDER BY startup_id, id
 """
 # The dates of the engagements counted against each root convention (ENGAGED_AFTER_END).
 SQL_ENGAGEMENTS = """

@@ -38,3 +38,17 @@ def number(value: float | None) -> str:
     from babel.numbers import format_decimal
 
     return format_decimal(value, locale=LOCALE)
+
+
+def staffing_outlook(p) -> str | None:
+    """What a convention's staffing plan says of its money (``store.rules.budget.Projection``):
+    ``"au rythme du plan d'équipe, l'argent dure jusqu'au 2018-09-20"``, or what the plan
+    would leave at the end; ``None`` without a plan."""
+    if p.staffing_cost_cents is None:
+        return None
+    head = f"plan d'équipe : {eur(p.staffing_cost_cents)} d'ici le {day(p.ends_on)}"
+    if p.staffing_exhausts_on is not None:
+        return f"{head} → l'argent dure jusqu'au {day(p.staffing_exhausts_on)}"
+    if p.staffing_leftover_cents is None:
+        return f"{head} (plafond inconnu)"
+    return f"{head} → reste {eur(p.staffing_leftover_cents)} à la fin"

@@ -12,11 +12,13 @@ import gc
 import threading
 from typing import TYPE_CHECKING, ClassVar
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.reactive import var
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
+from tui.actions import WRITE_ACTIONS, report_failure, writes
 from tui.commands import StartupCommands
 
 if TYPE_CHECKING:
@@ -29,20 +31,6 @@ if TYPE_CHECKING:
     from store.reader import Reader
 
 THEMES = ("textual-dark", "textual-light")
-# The actions that write: disabled (dimmed in the footer) in read-only mode.
-WRITE_ACTIONS = frozenset(
-    {
-        "new_convention",
-        "new_avenant",
-        "edit",
-        "new_line",
-        "new_deadline",
-        "toggle_done",
-        "new_measurement",
-        "import_convention",
-    }
-)
-WRITE_KEYS = "cvelnxmi"  # the keys bound to them on some screen
 
 
 _gc_tuned = False
@@ -76,8 +64,6 @@ class StartupsApp(App[None]):
         Binding("question_mark", "help", "Aide", key_display="?"),
         Binding("t", "time_travel", "Date"),
         Binding("ctrl+t", "toggle_theme", "Thème", show=False),
-        # Read-only: a write key a screen disables comes here, and says why nothing happens.
-        *(Binding(key, f"refuse_write('{key}')", show=False) for key in WRITE_KEYS),
     ]
 
     as_of: var[dt.date] = var(dt.date.today)
@@ -154,21 +140,16 @@ class StartupsApp(App[None]):
     # --- read-only mode ------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "refuse_write":
-            return self.read_only
         if self.read_only and action in WRITE_ACTIONS:
             return None  # shown dimmed, not run
         return True
 
-    def action_refuse_write(self, key: str) -> None:
-        """A write key pressed in read-only mode, on a screen where it would write."""
-        for binding in getattr(type(self.screen), "BINDINGS", []):
-            if not isinstance(binding, Binding) or key not in binding.key.split(","):
-                continue
-            name = binding.action.split("(")[0].removeprefix("app.")
-            if name in WRITE_ACTIONS:
-                self.refuse_write()
-                return
+    def on_key(self, event: events.Key) -> None:
+        """Read-only: a key the screen binds to a writing action (dimmed, so not run) comes
+        here unhandled; say why nothing happens."""
+        if self.read_only and writes(getattr(type(self.screen), "BINDINGS", ()), event.key):
+            event.stop()
+            self.refuse_write()
 
     def refuse_write(self) -> bool:
         """In read-only mode, say so and return True (the caller then writes nothing)."""
@@ -181,21 +162,7 @@ class StartupsApp(App[None]):
         return self.read_only
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        self.report_failure(event)
-
-    def report_failure(self, event: Worker.StateChanged) -> None:
-        """A failing worker shows a notification, never a traceback.
-
-        ``Worker.StateChanged`` does not bubble: each screen passes its own here.
-        """
-        if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(
-                str(error) or type(error).__name__,
-                title="Erreur",
-                severity="error",
-                timeout=8,
-            )
+        report_failure(self, event)
 
     # --- actions -----------------------------------------------------------------------
 

@@ -39,13 +39,6 @@ class AgendaLoaded(Message):
 
 
 @dataclass
-class LoadFailed(Message):
-    """A worker could not load what a screen shows; the screen says so instead."""
-
-    message: str
-
-
-@dataclass
 class FieldRejected(Message):
     """A form's save was refused: ``field`` names the input at fault."""
 

@@ -12,7 +12,7 @@ from rich.tree import Tree
 
 from commands.render.table import Column, table
 from commands.render.text import text, visible
-from store.fmt import day, eur, months, number
+from store.fmt import day, eur, months, number, staffing_outlook
 from store.queries.card import Card, ConventionCard
 from store.rules.vocab import DEADLINE_KIND_LABELS, STATUS_LABELS
 
@@ -156,6 +156,10 @@ def _money(card: Card) -> Panel:
     ]
     for label, value in rows:
         grid.add_row(label, value)
+    for projection in a.projections:
+        outlook = staffing_outlook(projection)
+        if outlook is not None:
+            grid.add_row(f"Équipe (#{projection.convention_id})", outlook)
     alerts = " ".join(a.alerts)
     grid.add_row("Alertes", Text(alerts, style="bold red") if alerts else "aucune")
     return Panel(grid, title="Budget", box=box.ROUNDED, expand=False)

@@ -10,7 +10,7 @@ rendering is the caller's job.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from sys import intern
@@ -42,6 +42,8 @@ from store.facts import (
 )
 from store.rules.budget import Assessment, StartupFacts, assess, finish
 from store.rules.rollup import month_of
+from store.rules.text import fold
+from store.rules.vocab import phase_rank
 
 SCHEMA = "startups.report/1"
 
@@ -190,9 +192,13 @@ class Totals:
     pending_cents: int = 0
     consumed_cents: int = 0
     remaining_cents: int = 0
+    # The startups with at least one alert (the app shows it; not in the JSON contract).
+    alerting: int = 0
 
     def add(self, a: Assessment) -> None:
         self.add_figures(a.envelope_cents, a.pending_cents, a.consumed_cents)
+        if a.alerts:
+            self.alerting += 1
 
     def add_figures(self, envelope: int | None, pending: int, consumed: int) -> None:
         self.startups += 1
@@ -215,33 +221,49 @@ class Totals:
         }
 
 
-# Sort keys of ``--sort``: (value of a row, descending?).  Amounts that matter most come
-# first (the biggest envelope, the least money left, the shortest runway, the soonest
-# deadline, the most alerts); an unknown value always sorts last; ties by slug.
-SORT_KEYS: dict[str, tuple[Any, bool]] = {
-    "slug": (lambda r: r.slug, False),
-    "title": (lambda r: r.title.casefold(), False),
-    "envelope": (lambda r: r.assessment.envelope_cents, True),
-    "consumed": (lambda r: r.assessment.consumed_cents, True),
-    "remaining": (lambda r: r.assessment.remaining_cents, False),
-    "runway": (lambda r: r.assessment.runway_months, False),
-    "deadline": (
-        lambda r: r.assessment.next_deadline.date if r.assessment.next_deadline else None,
-        False,
-    ),
-    "alerts": (lambda r: len(r.assessment.alerts) or None, True),
+def _consumed_share(r: StartupRow) -> float | None:
+    a = r.assessment
+    return a.consumed_cents / a.envelope_cents if a.envelope_cents else None
+
+
+# What a row is sorted by, for each column a person can sort on (``--sort``, the app's
+# columns); ``None`` is an unknown value, which always sorts last, whichever the
+# direction.  Ties keep the rows' order (by slug).
+SORT_VALUES: dict[str, Callable[[StartupRow], Any]] = {
+    "slug": lambda r: r.slug,
+    "title": lambda r: fold(r.title),
+    "phase": lambda r: None if r.phase is None else (phase_rank(r.phase), r.phase),
+    "incubator": lambda r: r.incubator,
+    "sponsors": lambda r: ", ".join(r.sponsors) or None,
+    "envelope": lambda r: r.assessment.envelope_cents,
+    "consumed": lambda r: r.assessment.consumed_cents,
+    "consumed_share": _consumed_share,
+    "remaining": lambda r: r.assessment.remaining_cents,
+    "runway": lambda r: r.assessment.runway_months,
+    "deadline": lambda r: r.assessment.next_deadline.date if r.assessment.next_deadline else None,
+    "alerts": lambda r: len(r.assessment.alerts) or None,
 }
+# The amounts that matter most come first: the biggest envelope, the most consumed, the
+# most alerts; everything else (the least money left, the shortest runway, the soonest
+# deadline) smallest first.
+LARGEST_FIRST = frozenset({"envelope", "consumed", "consumed_share", "alerts"})
+# The orders of ``startups report --sort``.
+SORT_KEYS = ("slug", "title", "envelope", "consumed", "remaining", "runway", "deadline", "alerts")
 
 
-def sort_rows(rows: list[StartupRow], key: str) -> list[StartupRow]:
-    """Rows sorted by one of SORT_KEYS, unknown values last, ties by slug."""
-    value, descending = SORT_KEYS[key]
-    known = [(value(r), r) for r in rows]
-    unknown = sorted((r for v, r in known if v is None), key=lambda r: r.slug)
-    known = [(v, r) for v, r in known if v is not None]
-    known.sort(key=lambda vr: vr[1].slug)
-    known.sort(key=lambda vr: vr[0], reverse=descending)
-    return [r for _v, r in known] + unknown
+def sort_rows(rows: list[StartupRow], key: str, *, reverse: bool = False) -> list[StartupRow]:
+    """Rows sorted by one of SORT_VALUES (largest first where LARGEST_FIRST says so, the
+    other way with ``reverse``), unknown values last, ties in their order (by slug)."""
+    value = SORT_VALUES[key]
+    valued = [(value(r), r) for r in rows]
+    known = [(v, r) for v, r in valued if v is not None]
+    known.sort(key=lambda vr: vr[0], reverse=(key in LARGEST_FIRST) != reverse)
+    return [r for _v, r in known] + [r for v, r in valued if v is None]
+
+
+def search_text(row: StartupRow) -> str:
+    """What the filter looks in: the title, slug, incubator and sponsors, folded."""
+    return fold(" ".join([row.title, row.slug, row.incubator or "", *row.sponsors]))
 
 
 @dataclass
@@ -253,15 +275,35 @@ class Filters:
     # Only the startups with at least one alert.
     alerts: bool = False
     sort: str = "slug"
+    # Words looked for in the title, slug, incubator and sponsors (the app's filter).
+    text: str | None = None
+
+    def matcher(
+        self, haystack: Callable[[StartupRow], str] = search_text
+    ) -> Callable[[StartupRow], bool] | None:
+        """A test of the rows these filters keep (None: every row), where ``text`` is
+        looked for, word by word, in ``haystack(row)`` (folded: case and accents aside)."""
+        terms = fold(self.text or "").split()
+        checks: list[Callable[[StartupRow], bool]] = []
+        if terms:
+            checks.append(lambda r: all(t in haystack(r) for t in terms))
+        if self.alerts:
+            checks.append(lambda r: bool(r.assessment.alerts))
+        if self.phase is not None:
+            checks.append(lambda r: r.phase == self.phase)
+        if self.incubator is not None:
+            checks.append(lambda r: r.incubator == self.incubator)
+        if self.sponsor is not None:
+            checks.append(lambda r: self.sponsor in r.sponsors)
+        if not checks:
+            return None
+        if len(checks) == 1:
+            return checks[0]
+        return lambda r: all(check(r) for check in checks)
 
     def keep(self, row: StartupRow) -> bool:
-        if self.alerts and not row.assessment.alerts:
-            return False
-        if self.phase is not None and row.phase != self.phase:
-            return False
-        if self.incubator is not None and row.incubator != self.incubator:
-            return False
-        return self.sponsor is None or self.sponsor in row.sponsors
+        test = self.matcher()
+        return test is None or test(row)
 
 
 @dataclass

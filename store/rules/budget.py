@@ -297,7 +297,11 @@ def derived_deadlines(all_budgets: Iterable[Budget], on: dt.date) -> list[Deadli
 def next_deadline(deadlines: Iterable[DeadlineFacts], on: dt.date) -> DeadlineFacts | None:
     """The earliest deadline on or after D that is not done."""
     upcoming = [d for d in deadlines if not d.done and d.date >= on]
-    return min(upcoming, key=lambda d: (d.date, d.derived, d.title), default=None)
+    return min(
+        upcoming,
+        key=lambda d: (d.date, d.derived, d.title, d.id or 0, d.convention_id or 0),
+        default=None,
+    )
 
 
 # --- funding gaps ------------------------------------------------------------------------
@@ -386,6 +390,35 @@ def staffing_cost_cents(
             line.headcount * line.daily_rate_cents * working_days(max(start, first), min(end, last))
         )
     return round(total)
+
+
+def staffing_exhaustion(
+    staffing: Sequence[StaffingFacts],
+    remaining_cents: int | None,
+    on: dt.date,
+    end: dt.date | None,
+) -> dt.date | None:
+    """The last day the money lasts at the staffing plan's rate: the day before the plan's
+    cost from the day after D reaches ``remaining_cents``.  ``None`` when the money lasts
+    to ``end`` (or the remaining money, the end or a rate is unknown); D when it is already
+    spent."""
+    if remaining_cents is None or end is None or end <= on:
+        return None
+    if remaining_cents <= 0:
+        return on
+    first = on + dt.timedelta(days=1)
+    total = staffing_cost_cents(staffing, first, end)
+    if total is None or total < remaining_cents:
+        return None
+    low, high = first, end  # the cost to ``high`` reaches the money; find the first such day
+    while low < high:
+        middle = low + (high - low) // 2
+        cost = staffing_cost_cents(staffing, first, middle)
+        if cost is not None and cost >= remaining_cents:
+            high = middle
+        else:
+            low = middle + dt.timedelta(days=1)
+    return low - dt.timedelta(days=1)
 
 
 # --- one startup as of D -----------------------------------------------------------------
@@ -482,9 +515,11 @@ class Projection:
 
     ``leftover_cents``: what would be left at its end at its own burn rate (``None``:
     unknown ceiling or end, or *no rate yet*); ``exhausts_on``: the day its money runs out
-    at that rate; ``staffing_leftover_cents``: the same from the staffing plan
-    (headcount × daily rate × working days from the day after D to the end), ``None``
-    without a plan or with an unknown rate.
+    at that rate; ``staffing_cost_cents`` and ``staffing_leftover_cents``: the staffing
+    plan's cost (headcount × daily rate × working days from the day after D to the end)
+    and what it would leave, ``None`` without a plan or with an unknown rate;
+    ``staffing_exhausts_on``: the last day the money lasts at the plan's rate, when that is
+    before the end.
     """
 
     convention_id: int
@@ -496,6 +531,8 @@ class Projection:
     exhausts_on: dt.date | None
     staffing_cost_cents: int | None
     staffing_leftover_cents: int | None
+    # The last day its money lasts at the staffing plan's rate (None: to its end, or no plan).
+    staffing_exhausts_on: dt.date | None = None
 
     @property
     def remaining_cents(self) -> int | None:
@@ -672,11 +709,12 @@ def _project(
     remaining = None if ceiling is None else ceiling - consumed
     leftover = None if rate is None else projected_leftover(remaining, rate, on, end)
     exhausts = None if rate is None else exhaustion_date(on, remaining, rate)
-    cost = None
+    cost = staffing_ends = None
     if staffing:
         own = [s for s in staffing if s.convention_id in (None, r.id)]
         if own and end is not None and end > on:
             cost = staffing_cost_cents(own, on + dt.timedelta(days=1), end)
+            staffing_ends = staffing_exhaustion(own, remaining, on, end)
     return Projection(
         convention_id=r.id,
         ceiling_cents=ceiling,
@@ -687,6 +725,7 @@ def _project(
         exhausts_on=exhausts,
         staffing_cost_cents=cost,
         staffing_leftover_cents=None if remaining is None or cost is None else remaining - cost,
+        staffing_exhausts_on=staffing_ends,
     )
 
 

@@ -1,4 +1,11 @@
-"""Comparing names and values as people mean them: case, accents and spaces aside."""
+"""Text from data as people compare it and see it.
+
+``fold`` and its variants compare names and values as people mean them (case, accents
+and spaces aside).  ``visible`` is what every face (the command line, the app) shows of
+a value that comes from data: its control characters and bidi overrides replaced by
+visible stand-ins, so that none ever acts on a terminal (ESC and CSI start escape
+sequences; U+202E reverses what follows).
+"""
 
 from __future__ import annotations
 
@@ -32,3 +39,34 @@ def fold_words(text: str) -> str:
 def fold_compact(text: str | None) -> str:
     """Folded, letters and digits only: « Classe à 12 » and ``classe-a-12`` are equal."""
     return _NOT_ALNUM.sub("", fold(text)) if text else ""
+
+
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi embeddings, overrides
+# and isolates (U+202A–U+202E, U+2066–U+2069) with the implicit marks (U+200E, U+200F).
+_ACTIVE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_ACTIVE_OR_BREAK = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)
+
+
+def _stand_in(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # ␛ for ESC, ␤ for a newline, ␉ for a tab…
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return f"<U+{code:04X}>"
+
+
+def visible(value: object, *, multiline: bool = False) -> str:
+    """``value`` as text whose every character is seen, none acting: a control character
+    or a bidi override is replaced by a visible stand-in (``␛``, ``<U+202E>``).  A
+    single-line field shows its line breaks and tabs too; ``multiline`` keeps them."""
+    text = "" if value is None else str(value)
+    pattern = _ACTIVE if multiline else _ACTIVE_OR_BREAK
+    if pattern.search(text) is None:
+        return text
+    if multiline:
+        text = text.replace("\r\n", "\n")
+    return pattern.sub(_stand_in, text)

@@ -7,6 +7,8 @@ from typing import Any
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
+from tui.actions import WRITE_ACTIONS, report_failure
+
 
 class DataScreen(Screen[None]):
     """A screen showing data as of ``app.as_of``; ``reload()`` starts its worker."""
@@ -17,8 +19,6 @@ class DataScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Read-only mode: the writing actions are shown dimmed and not run."""
-        from tui.app import WRITE_ACTIONS
-
         if getattr(self.app, "read_only", False) and action in WRITE_ACTIONS:
             return None
         return True
@@ -73,4 +73,4 @@ class DataScreen(Screen[None]):
             self.set_loading(False)
         if event.state is WorkerState.ERROR and event.worker.group == "load":
             self._failed_key = self._loaded_key
-        self.app.report_failure(event)
+        report_failure(self.app, event)

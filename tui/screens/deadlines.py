@@ -11,9 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
+from store.rules.vocab import DEADLINE_KIND_LABELS
 from tui.messages import AgendaLoaded
 from tui.screens.base import DataScreen
-from tui.screens.startup import DEADLINE_KINDS
+from tui.widgets.badges import BADGE_CLASSES, flag
 from tui.widgets.footer import Footer
 
 WINDOWS = (30, 90, None)
@@ -21,6 +22,7 @@ WINDOWS = (30, 90, None)
 
 class DeadlinesScreen(DataScreen):
     AUTO_FOCUS = "#agenda"
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(BADGE_CLASSES)
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Retour"),
         Binding("w", "window", "Fenêtre"),
@@ -71,14 +73,18 @@ class DeadlinesScreen(DataScreen):
         as_of = self.app.as_of
         for item in self.items:
             days = (item.date - as_of).days
-            style = "bold red" if item.overdue else ""
+            style = (
+                self.get_component_rich_style("text--critical", partial=True)
+                if item.overdue
+                else ""
+            )
             if item.overdue:
-                when = Text(f"{-days} j de retard", style="bold white on #b3261e")
+                when = flag(f"{-days} j de retard", "critical", self.get_component_rich_style)
             elif days == 0:
                 when = Text("aujourd'hui", style="bold")
             else:
                 when = Text(f"{days} j", style="bold" if days <= 30 else "")
-            kind = DEADLINE_KINDS.get(item.kind, item.kind)
+            kind = DEADLINE_KIND_LABELS.get(item.kind, item.kind)
             if item.derived and item.kind != "committee":
                 kind += " (déduite)"
             table.add_row(

@@ -21,7 +21,19 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from store.errors import InvalidField
-from store.rules.vocab import IMPUTATION_FIELDS, IMPUTATION_KEYS
+from store.rules.vocab import (
+    CONVENTION_KIND_LABELS,
+    CONVENTION_KINDS,
+    DEADLINE_KIND_LABELS,
+    DEADLINE_KINDS,
+    IMPUTATION_FIELDS,
+    IMPUTATION_KEYS,
+    LINE_KIND_LABELS,
+    LINE_KINDS,
+    PARTY_ROLE_LABELS,
+    PARTY_ROLES,
+)
+from tui.actions import report_failure
 from tui.messages import FieldRejected, Saved
 
 if TYPE_CHECKING:
@@ -178,7 +190,7 @@ class FormScreen(ModalScreen[bool]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             self.query_one(".dialog").loading = False
-        self.app.report_failure(event)
+        report_failure(self.app, event)
 
     def on_field_rejected(self, message: FieldRejected) -> None:
         self.show_error(message.field, message.message)
@@ -195,7 +207,7 @@ class FormScreen(ModalScreen[bool]):
 
 # --- conventions and avenants -------------------------------------------------------------
 
-ROLES = [("délégant", "délégant"), ("délégataire", "délégataire"), ("autre", "other")]
+ROLES = [(PARTY_ROLE_LABELS[r], r) for r in PARTY_ROLES]
 
 
 class ConventionForm(FormScreen):
@@ -236,7 +248,7 @@ class ConventionForm(FormScreen):
         yield self.select(
             "kind",
             "Nature",
-            [("convention", "convention"), ("avenant", "avenant")],
+            [(CONVENTION_KIND_LABELS[k], k) for k in CONVENTION_KINDS],
             self.kind,
             blank=False,
         )
@@ -405,7 +417,7 @@ class LineForm(FormScreen):
         yield self.select(
             "kind",
             "Nature",
-            [("paiement", "payment"), ("engagement", "engagement")],
+            [(LINE_KIND_LABELS[k], k) for k in LINE_KINDS],
             line.kind if line else "payment",
             blank=False,
         )
@@ -440,14 +452,7 @@ class LineForm(FormScreen):
 
 # --- deadlines -----------------------------------------------------------------------------------
 
-DEADLINE_KIND_OPTIONS = [
-    ("livrable", "deliverable"),
-    ("renouvellement", "renewal"),
-    ("comité", "committee"),
-    ("compte rendu", "reporting"),
-    ("fin de convention", "convention_end"),
-    ("autre", "other"),
-]
+DEADLINE_KIND_OPTIONS = [(DEADLINE_KIND_LABELS[k], k) for k in DEADLINE_KINDS]
 
 
 class DeadlineForm(FormScreen):

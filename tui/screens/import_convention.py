@@ -27,6 +27,8 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from store.errors import StartupsError
+from tui.actions import report_failure
+from tui.widgets.badges import BADGE_CLASSES, StyleOf
 
 
 @dataclass
@@ -45,14 +47,14 @@ class Imported(Message):
     result: Any  # store.importers.convention_store.ImportResult
 
 
-def plan_view(plan, rows) -> Group:
+def plan_view(plan, rows, style_of: StyleOf) -> Group:
     """The plan's sentences, then each field with its value and the line that gives it."""
     parts: list = []
     for line in plan.summary():
         style = (
-            "bold red"
+            style_of("text--critical", partial=True)
             if line.startswith("problem")
-            else ("yellow" if line.startswith("warning") else "")
+            else (style_of("text--warning", partial=True) if line.startswith("warning") else "")
         )
         parts.append(Text(line, style=style))
     table = Table(box=None, padding=(0, 1), header_style="dim", show_edge=False)
@@ -68,6 +70,7 @@ def plan_view(plan, rows) -> Group:
 
 
 class ImportScreen(ModalScreen[Any]):
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(BADGE_CLASSES)
     """Returns the ``ImportResult`` when something was stored, else None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -165,7 +168,9 @@ class ImportScreen(ModalScreen[Any]):
         plan = message.plan
         self.plan = plan
         self._busy(False)
-        self.query_one("#import-plan", Static).update(plan_view(plan, message.rows))
+        self.query_one("#import-plan", Static).update(
+            plan_view(plan, message.rows, self.get_component_rich_style)
+        )
         if plan.problems:
             self._error(plan.problems[0])
         elif plan.nothing_to_do:
@@ -223,7 +228,7 @@ class ImportScreen(ModalScreen[Any]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.state is WorkerState.ERROR:
             self._busy(False)
-        self.app.report_failure(event)
+        report_failure(self.app, event)
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

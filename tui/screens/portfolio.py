@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -13,11 +13,21 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Header, Input, Select, Static
 
-from store.fmt import eur  # babel, as the CLI writes euros
-from store.rules.text import fold  # lower case without accents: "classe a" finds "Classe à 12"
+from store.fmt import eur, months  # babel, as the CLI writes euros
+from store.queries.report import (
+    LARGEST_FIRST,
+    SORT_VALUES,
+    Filters,
+    PortfolioReport,
+    Totals,
+    iter_rows,
+    search_text,
+)
+from store.rules.text import fold, visible
+from store.rules.vocab import phase_sort_key
 from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
-from tui.widgets.badges import alert_label, badges, bar
+from tui.widgets.badges import BADGE_CLASSES, badges, bar
 from tui.widgets.footer import Footer
 from tui.widgets.virtual_table import Column, VirtualTable
 
@@ -26,7 +36,6 @@ if TYPE_CHECKING:
 
     from store.queries.report import StartupRow
 
-PHASE_ORDER = ["investigation", "construction", "acceleration", "consolidation"]
 LOADING_DELAY = 0.3  # seconds a load lasts before the loading indicator shows
 # Rows read first and shown before the rest of a large portfolio (more than a screen).
 FIRST_PAGE = 100
@@ -37,28 +46,11 @@ def _money(cents: int | float | None) -> str:
     return eur(cents, unknown="?")
 
 
-def _runway(months: float | None) -> str:
-    if months is None:
-        return "—"
-    return f"{months:.1f}".replace(".", ",") + " m"
-
-
-def _nulls_last(value: Any) -> tuple[bool, Any]:
-    return (value is None, value if value is not None else 0)
-
-
-def _consumed_fraction(row: StartupRow) -> float | None:
-    a = row.assessment
-    if not a.envelope_cents:
-        return None
-    return a.consumed_cents / a.envelope_cents
-
-
 def _consumed_cell(row: StartupRow, table: VirtualTable) -> Text:
-    fraction = _consumed_fraction(row)
-    if fraction is None:
+    share = SORT_VALUES["consumed_share"](row)
+    if share is None:
         return Text(_money(row.assessment.consumed_cents), end="")
-    return bar(fraction)
+    return bar(share, table.get_component_rich_style)
 
 
 def _deadline_cell(row: StartupRow, table: VirtualTable) -> Text:
@@ -71,98 +63,60 @@ def _deadline_cell(row: StartupRow, table: VirtualTable) -> Text:
 
 
 def _alerts_cell(row: StartupRow, table: VirtualTable) -> Text:
-    return badges(row.assessment.alerts) if row.assessment.alerts else Text("—", style="dim")
+    if not row.assessment.alerts:
+        return Text("—", style="dim")
+    return badges(row.assessment.alerts, table.get_component_rich_style)
+
+
+def _column(key: str, label: str, width: int, render, sort: str | None = None, **kw) -> Column:
+    """A column sorted as ``startups report --sort`` sorts (``store.queries.report``)."""
+    sort = sort or key
+    return Column(
+        key, label, width, render, SORT_VALUES[sort], descending=sort in LARGEST_FIRST, **kw
+    )
 
 
 COLUMNS: list[Column[StartupRow]] = [
-    Column("title", "Startup", 14, lambda r, t: r.title, lambda r: fold(r.title), flex=True),
-    Column(
-        "phase",
-        "Phase",
-        12,
-        lambda r, t: r.phase or "—",
-        lambda r: (
-            r.phase is None,
-            PHASE_ORDER.index(r.phase) if r.phase in PHASE_ORDER else 9,
-            r.phase or "",
-        ),
-        priority=4,
+    _column("title", "Startup", 14, lambda r, t: visible(r.title), flex=True),
+    _column("phase", "Phase", 12, lambda r, t: visible(r.phase or "—"), priority=4),
+    _column("incubator", "Incubateur", 10, lambda r, t: visible(r.incubator or "—"), priority=7),
+    _column(
+        "sponsors", "Sponsors", 10, lambda r, t: visible(", ".join(r.sponsors) or "—"), priority=6
     ),
-    Column(
-        "incubator",
-        "Incubateur",
-        10,
-        lambda r, t: r.incubator or "—",
-        lambda r: r.incubator or "~",
-        priority=7,
-    ),
-    Column(
-        "sponsors",
-        "Sponsors",
-        10,
-        lambda r, t: ", ".join(r.sponsors) or "—",
-        lambda r: ", ".join(r.sponsors) or "~",
-        priority=6,
-    ),
-    Column(
+    _column(
         "envelope",
         "Enveloppe",
         11,
         lambda r, t: _money(r.assessment.envelope_cents),
-        lambda r: _nulls_last(r.assessment.envelope_cents),
         justify="right",
         priority=1,
     ),
-    Column(
-        "consumed",
-        "Consommé",
-        10,
-        _consumed_cell,
-        lambda r: _nulls_last(_consumed_fraction(r)),
-        priority=3,
-    ),
-    Column(
+    _column("consumed", "Consommé", 10, _consumed_cell, sort="consumed_share", priority=3),
+    _column(
         "remaining",
         "Reste",
         11,
         lambda r, t: _money(r.assessment.remaining_cents),
-        lambda r: _nulls_last(r.assessment.remaining_cents),
         justify="right",
         priority=2,
     ),
-    Column(
+    _column(
         "runway",
         "Autonomie",
         9,
-        lambda r, t: _runway(r.assessment.runway_months),
-        lambda r: _nulls_last(r.assessment.runway_months),
+        lambda r, t: months(r.assessment.runway_months),
         justify="right",
         priority=5,
     ),
-    Column(
-        "deadline",
-        "Échéance",
-        10,
-        _deadline_cell,
-        lambda r: _nulls_last(
-            r.assessment.next_deadline.date if r.assessment.next_deadline else None
-        ),
-        priority=2,
-    ),
-    Column(
-        "alerts",
-        "Alertes",
-        12,
-        _alerts_cell,
-        lambda r: (-len(r.assessment.alerts), r.assessment.alerts),
-        priority=1,
-        flex=True,
-    ),
+    _column("deadline", "Échéance", 10, _deadline_cell, priority=2),
+    _column("alerts", "Alertes", 12, _alerts_cell, priority=1, flex=True),
 ]
 
 
 class PortfolioTable(VirtualTable):
     """The portfolio's rows (``store.queries.report.StartupRow``)."""
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = VirtualTable.COMPONENT_CLASSES | BADGE_CLASSES
 
 
 class PortfolioScreen(DataScreen):
@@ -231,8 +185,6 @@ class PortfolioScreen(DataScreen):
         # the first page is shown as soon as it is known, the rest when all are read.
         from textual.worker import get_current_worker
 
-        from store.queries.report import Filters, PortfolioReport, iter_rows
-
         worker = get_current_worker()
         report = PortfolioReport(as_of=as_of, rows=[])
         first_page = self._report is None  # a reload keeps the rows shown until it is done
@@ -278,10 +230,7 @@ class PortfolioScreen(DataScreen):
 
     @staticmethod
     def _fold_rows(rows: list[StartupRow]) -> dict[int, str]:
-        return {
-            row.id: fold(" ".join([row.title, row.slug, row.incubator or "", *row.sponsors]))
-            for row in rows
-        }
+        return {row.id: search_text(row) for row in rows}
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="index", description="filter")
     def _index(self, report) -> None:
@@ -299,10 +248,7 @@ class PortfolioScreen(DataScreen):
         return self._haystack
 
     def _set_facet_options(self, rows: list[StartupRow]) -> None:
-        phases = sorted(
-            {r.phase for r in rows if r.phase},
-            key=lambda p: (PHASE_ORDER.index(p) if p in PHASE_ORDER else 9, p),
-        )
+        phases = sorted({r.phase for r in rows if r.phase}, key=phase_sort_key)
         incubators = sorted({r.incubator for r in rows if r.incubator})
         sponsors = sorted({s for r in rows for s in r.sponsors})
         for select_id, values in (
@@ -319,44 +265,33 @@ class PortfolioScreen(DataScreen):
 
     # --- filtering and sorting ----------------------------------------------------------
 
+    def _filters(self) -> Filters:
+        def chosen(select_id: str) -> str | None:
+            value = self.query_one(f"#{select_id}", Select).value
+            return None if value is Select.NULL else value
+
+        return Filters(
+            text=self.query_one("#filter", Input).value.strip(),
+            phase=chosen("phase"),
+            incubator=chosen("incubator"),
+            sponsor=chosen("sponsor"),
+            alerts=self.query_one("#alerts-only", Checkbox).value,
+        )
+
     def _apply_filter(self) -> None:
         if self._report is None:  # only the first page so far: applied when all are read
             return
-        text = fold(self.query_one("#filter", Input).value.strip())
-        phase = self.query_one("#phase", Select).value
-        incubator = self.query_one("#incubator", Select).value
-        sponsor = self.query_one("#sponsor", Select).value
-        alerts_only = self.query_one("#alerts-only", Checkbox).value
-        facets = (phase, incubator, sponsor, alerts_only)
+        filters = self._filters()
+        text = fold(filters.text or "")
+        facets = (filters.phase, filters.incubator, filters.sponsor, filters.alerts)
         previous, self._filtered_by = self._filtered_by, (text, facets)
         # Typing on at the end of the text only ever removes rows ("a" → "ab", "a" → "a b"):
         # test the rows shown rather than every row.
         narrowing = previous is not None and previous[1] == facets and text.startswith(previous[0])
         if narrowing and text == previous[0]:
             return
-        terms = text.split()
-        checks = []
-        if terms:
-            haystack = self._haystack_of()
-            if len(terms) == 1:
-                (term,) = terms
-                checks.append(lambda r: term in haystack[r.id])
-            else:
-                checks.append(lambda r: all(t in haystack[r.id] for t in terms))
-        if phase is not Select.NULL:
-            checks.append(lambda r: r.phase == phase)
-        if incubator is not Select.NULL:
-            checks.append(lambda r: r.incubator == incubator)
-        if sponsor is not Select.NULL:
-            checks.append(lambda r: sponsor in r.sponsors)
-        if alerts_only:
-            checks.append(lambda r: bool(r.assessment.alerts))
-        if not checks:
-            predicate = None
-        elif len(checks) == 1:
-            predicate = checks[0]
-        else:
-            predicate = lambda r: all(check(r) for check in checks)  # noqa: E731
+        haystack = self._haystack_of() if text else {}
+        predicate = filters.matcher(lambda r: haystack[r.id])
         table = self.query_one(PortfolioTable)
         table.set_filter(predicate, narrowing=narrowing)
         self._show_totals()
@@ -365,30 +300,22 @@ class PortfolioScreen(DataScreen):
         table = self.query_one(PortfolioTable)
         if self._report is None:
             return
-        envelope = consumed = consumed_known = 0
-        unknown = alerts = 0
-        for row in table.iter_rows():  # on every keystroke: attributes only, no property
-            a = row.assessment
-            cents = a.consumed_cents
-            consumed += cents
-            if a.envelope_cents is None:
-                unknown += 1
-            else:
-                envelope += a.envelope_cents
-                consumed_known += cents
-            if a.alerts:
-                alerts += 1
-        remaining = envelope - consumed_known  # Assessment.remaining_cents, summed
+        totals = Totals()
+        for row in table.iter_rows():
+            totals.add(row.assessment)
         total, count = len(self._report.rows), table.row_count
         shown = f"{count}/{total}" if count != total else f"{total}"
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {shown} startups", style="bold")
-        text.append(f" · env. {_money(envelope)}")
+        text.append(f" · env. {_money(totals.envelope_cents)}")
+        unknown = totals.envelope_unknown
         if unknown:
             text.append(f" +{unknown} inconnue{'s' if unknown > 1 else ''}", style="italic")
-        text.append(f" · conso. {_money(consumed)} · reste {_money(remaining)}")
-        if alerts:
-            text.append(f" · {alerts} en alerte", style="bold")
+        text.append(
+            f" · conso. {_money(totals.consumed_cents)} · reste {_money(totals.remaining_cents)}"
+        )
+        if totals.alerting:
+            text.append(f" · {totals.alerting} en alerte", style="bold")
         self.query_one("#totals", Static).update(text)
 
     @on(Input.Changed, "#filter")
@@ -424,6 +351,3 @@ class PortfolioScreen(DataScreen):
     @on(VirtualTable.RowSelected)
     def _open(self, event: VirtualTable.RowSelected) -> None:
         self.app.action_open_startup(event.row.slug)
-
-
-__all__ = ["PortfolioScreen", "alert_label"]

@@ -21,25 +21,22 @@ from textual.widgets import (
     Tree,
 )
 
-from store.fmt import eur
+from store.fmt import eur, months, number, staffing_outlook
+from store.rules.vocab import (
+    DEADLINE_KIND_LABELS,
+    IMPUTATION_FIELDS,
+    LINE_KIND_LABELS,
+    PARTY_ROLE_LABELS,
+)
 from tui.messages import StartupLoaded
 from tui.screens.base import DataScreen
-from tui.widgets.badges import badges, status_badge
+from tui.widgets.badges import BADGE_CLASSES, StyleOf, badges, flag, status_badge
 from tui.widgets.footer import Footer
 
 if TYPE_CHECKING:
     from store.queries.browse import ConventionView, StartupCard
 
 TABS = ("overview", "conventions", "budget", "deadlines", "consumption")
-PARTY_ROLES = {"délégant": "délégant", "délégataire": "délégataire", "other": "autre"}
-DEADLINE_KINDS = {
-    "deliverable": "livrable",
-    "convention_end": "fin de convention",
-    "renewal": "renouvellement",
-    "committee": "comité",
-    "reporting": "compte rendu",
-    "other": "autre",
-}
 
 
 def _money(cents: int | float | None) -> str:
@@ -53,12 +50,11 @@ def _day(value: dt.date | None, unknown: str = "—") -> str:
 def _number(value: float | None, unit: str | None) -> str:
     if value is None:
         return "—"
-    text = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
-    text = text.replace(",", "\u202f").replace(".", ",")
+    text = number(round(value, 1))
     return f"{text} {unit}" if unit and unit != "/5" else (f"{text}/5" if unit == "/5" else text)
 
 
-def card_text(card: StartupCard) -> Group:
+def card_text(card: StartupCard, style_of: StyleOf) -> Group:
     """The header card: who, what, and the money in one glance (one line each)."""
     a = card.assessment
     first = Text(no_wrap=True, overflow="ellipsis")
@@ -80,7 +76,7 @@ def card_text(card: StartupCard) -> Group:
         )
     money = Text(no_wrap=True, overflow="ellipsis")
     if a.alerts:
-        money.append_text(badges(a.alerts))
+        money.append_text(badges(a.alerts, style_of))
         money.append("  ")
     money.append(f"enveloppe {_money(a.envelope_cents)} · consommé {_money(a.consumed_cents)}")
     money.append(f" · reste {_money(a.remaining_cents)}")
@@ -125,16 +121,16 @@ def budget_summary(card: StartupCard) -> Table:
         "Hors convention",
         _money(a.unattributed_cents),
         "Autonomie",
-        "—" if runway is None else f"{runway:.1f} mois".replace(".", ","),
+        months(runway),
     )
     return table
 
 
-def convention_detail(c: ConventionView, card: StartupCard) -> Group:
+def convention_detail(c: ConventionView, card: StartupCard, style_of: StyleOf) -> Group:
     parts: list = []
     title = Text(c.label, style="bold")
     title.append("  ")
-    title.append_text(status_badge(c.status))
+    title.append_text(status_badge(c.status, style_of))
     if c.placeholder:
         title.append("  connue par un autre texte", style="italic dim")
     parts.append(title)
@@ -177,7 +173,7 @@ def convention_detail(c: ConventionView, card: StartupCard) -> Group:
         parts.append(Text("Parties", style="bold"))
         for p in c.parties:
             line = Text()
-            line.append(PARTY_ROLES.get(p.role or "", p.role or "—"), style="bold")
+            line.append(PARTY_ROLE_LABELS.get(p.role or "", p.role or "—"), style="bold")
             line.append(f" — {p.name}")
             if p.short_name:
                 line.append(f" ({p.short_name})", style="dim")
@@ -198,8 +194,6 @@ def convention_detail(c: ConventionView, card: StartupCard) -> Group:
             table.add_row(str(s.year), _money(s.ae_cents), _money(s.cp_cents))
         parts.append(table)
     if c.imputation:
-        from store.rules.vocab import IMPUTATION_FIELDS
-
         parts.append(Text("Imputation", style="bold"))
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim")
@@ -246,6 +240,7 @@ class StartupScreen(DataScreen):
     """A startup as of ``app.as_of``."""
 
     AUTO_FOCUS = "#tabs Tabs"
+    COMPONENT_CLASSES: ClassVar[set[str]] = set(BADGE_CLASSES)
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Retour"),
@@ -340,7 +335,7 @@ class StartupScreen(DataScreen):
             return
         self.card = card
         self.sub_title = card.title
-        self.query_one("#card", Static).update(card_text(card))
+        self.query_one("#card", Static).update(card_text(card, self.get_component_rich_style))
         self._show_overview(card)
         self._show_conventions(card)
         self._show_budget(card)
@@ -360,7 +355,12 @@ class StartupScreen(DataScreen):
             latest = _number(k.latest, k.unit)
             if k.latest is not None and k.target is not None:
                 reached = k.latest >= k.target if k.direction != "at_most" else k.latest <= k.target
-                latest = Text(latest, style="green" if reached else "yellow")
+                latest = Text(
+                    latest,
+                    style=self.get_component_rich_style(
+                        f"kpi--{'met' if reached else 'short'}", partial=True
+                    ),
+                )
             kpis.add_row(
                 k.metric,
                 _number(k.target, k.unit),
@@ -387,7 +387,7 @@ class StartupScreen(DataScreen):
         def label(c: ConventionView) -> Text:
             text = Text(c.label, no_wrap=True, overflow="ellipsis")
             text.append(" ")
-            text.append_text(status_badge(c.status))
+            text.append_text(status_badge(c.status, self.get_component_rich_style))
             return text
 
         def add(node, c: ConventionView) -> None:
@@ -419,7 +419,7 @@ class StartupScreen(DataScreen):
         if c is None or self.card is None:
             info.update(Text("Aucune convention : « c » en ajoute une.", style="dim italic"))
         else:
-            info.update(convention_detail(c, self.card))
+            info.update(convention_detail(c, self.card, self.get_component_rich_style))
 
     @on(Tree.NodeHighlighted, "#convention-tree")
     def _convention_highlighted(self, event: Tree.NodeHighlighted) -> None:
@@ -432,7 +432,11 @@ class StartupScreen(DataScreen):
         line.append(f" · reste {_money(a.remaining_cents)}")
         runway = a.runway_months
         if runway is not None:
-            line.append(f" · autonomie {runway:.1f} mois".replace(".", ","))
+            line.append(f" · autonomie {months(runway)}")
+        for projection in a.projections:
+            outlook = staffing_outlook(projection)
+            if outlook is not None:
+                line.append(f"\nConvention #{projection.convention_id}, {outlook}")
         self.query_one("#budget-summary", Static).update(line)
         table = self.query_one("#burn-table", DataTable)
         table.clear()
@@ -503,20 +507,25 @@ class StartupScreen(DataScreen):
         for d in card.deadlines:
             if d.done:
                 state = Text(
-                    f"fait{' le ' + d.done_on.isoformat() if d.done_on else ''}", style="green"
+                    f"fait{' le ' + d.done_on.isoformat() if d.done_on else ''}",
+                    style=self.get_component_rich_style("kpi--met", partial=True),
                 )
             elif d.overdue:
-                state = Text(" en retard ", style="bold white on #b3261e")
+                state = flag("en retard", "critical", self.get_component_rich_style)
             elif d.kind == "committee":
                 state = Text("comité beta.gouv.fr", style="dim")
             elif d.derived:
                 state = Text("déduite de la convention", style="dim")
             else:
                 state = Text(f"dans {(d.date - card.as_of).days} j")
-            style = "bold red" if d.overdue else ("dim" if d.done else "")
+            style = (
+                self.get_component_rich_style("text--critical", partial=True)
+                if d.overdue
+                else ("dim" if d.done else "")
+            )
             table.add_row(
                 Text(d.date.isoformat(), style=style),
-                DEADLINE_KINDS.get(d.kind, d.kind),
+                DEADLINE_KIND_LABELS.get(d.kind, d.kind),
                 state,
                 Text(d.title, style=style),
                 key=d.ref,
@@ -530,12 +539,12 @@ class StartupScreen(DataScreen):
             counted = (
                 Text(line.counted, style=style)
                 if line.counted
-                else Text(" hors convention ", style="bold white on #b3261e")
+                else flag("hors convention", "critical", self.get_component_rich_style)
             )
             table.add_row(
                 Text(line.date.isoformat(), style=style),
                 Text(line.label, style=style),
-                "engagement" if line.kind == "engagement" else "paiement",
+                LINE_KIND_LABELS.get(line.kind, line.kind),
                 Text(_money(line.amount_cents), style=style, justify="right"),
                 counted,
                 key=str(line.id),

@@ -1,67 +1,72 @@
-"""Alert codes as short readable badges, and the small cells the tables share."""
+"""Alert codes as short readable badges, a convention's status, and a consumption bar.
+
+The words come from the store's vocabulary (``store.rules.vocab``); the colours from the
+theme, through component classes styled in ``tui/app.tcss`` (``.badge--critical`` …): a
+widget that draws these declares ``BADGE_CLASSES`` among its ``COMPONENT_CLASSES`` and
+passes its ``get_component_rich_style``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
+from rich.style import Style
 from rich.text import Text
 
-# code → (label, severity): severity picks the colour (critical, warning, info).
-ALERTS: dict[str, tuple[str, str]] = {
-    "GAP": ("sans convention", "critical"),
-    "OVERSPENT": ("dépassé", "critical"),
-    "EXPIRING": ("expire", "warning"),
-    "UNSIGNED": ("non signée", "warning"),
-    "EXHAUSTS_BEFORE_END": ("épuisé avant fin", "warning"),
-    "UNATTRIBUTED": ("hors convention", "critical"),
-    "ENGAGED_AFTER_END": ("engagé après fin", "warning"),
-    "OVERDUE": ("en retard", "critical"),
-    "AMOUNT_UNKNOWN": ("montant ?", "info"),
-    "UNDERSPEND": ("sous-conso", "info"),
-}
+from store.rules.vocab import STATUS_LABELS, alert_label, alert_severity
 
-# Rich styles by severity; readable on Textual's dark and light themes alike.
-SEVERITY_STYLES = {
-    "critical": "bold white on #b3261e",
-    "warning": "bold black on #f0b429",
-    "info": "black on #a6b4c8",
-}
+StyleOf = Callable[..., Style]  # a widget's get_component_rich_style
 
-STATUS_LABELS = {
-    # store.queries.card's statuses (the same as ``startups show``)
-    "in_force": ("en vigueur", "bold white on #2e7d32"),
-    "pending": ("non signée", "bold black on #f0b429"),
-    "upcoming": ("à venir", "black on #a6b4c8"),
-    "ended": ("terminée", "white on #5f6b7a"),
-}
+BADGE_CLASSES = frozenset(
+    {
+        "badge--critical",
+        "badge--warning",
+        "badge--info",
+        "status--in_force",
+        "status--pending",
+        "status--upcoming",
+        "status--ended",
+        "bar--over",
+        "bar--high",
+        "bar--ok",
+        "kpi--met",
+        "kpi--short",
+        "text--critical",
+        "text--warning",
+    }
+)
+# A convention's status in a badge: shorter than ``show`` says it.
+STATUS_WORDS = {**STATUS_LABELS, "pending": "non signée", "upcoming": "à venir"}
 
 
-def alert_label(code: str) -> str:
-    return ALERTS.get(code, (code, "info"))[0]
-
-
-def badges(codes: list[str]) -> Text:
-    """``["GAP", "OVERDUE"]`` → two coloured badges side by side."""
+def badges(codes: Sequence[str], style_of: StyleOf) -> Text:
+    """``["GAP", "OVERDUE"]`` → two badges side by side, coloured by severity."""
     text = Text(no_wrap=True, end="")
     for i, code in enumerate(codes):
-        label, severity = ALERTS.get(code, (code, "info"))
         if i:
             text.append(" ")
-        text.append(f" {label} ", style=SEVERITY_STYLES[severity])
+        text.append(f" {alert_label(code)} ", style=style_of(f"badge--{alert_severity(code)}"))
     return text
 
 
-def status_badge(status: str) -> Text:
-    label, style = STATUS_LABELS.get(status, (status, ""))
-    return Text(f" {label} ", style=style, end="")
+def flag(words: str, severity: str, style_of: StyleOf) -> Text:
+    """One badge of a severity (``critical``, ``warning``, ``info``)."""
+    return Text(f" {words} ", style=style_of(f"badge--{severity}"), end="")
 
 
-def bar(fraction: float | None, width: int = 4) -> Text:
+def status_badge(status: str, style_of: StyleOf) -> Text:
+    words = STATUS_WORDS.get(status, status)
+    return Text(f" {words} ", style=style_of(f"status--{status}"), end="")
+
+
+def bar(fraction: float | None, style_of: StyleOf, width: int = 4) -> Text:
     """A small consumption bar with its percentage: ``██░░  62%``."""
     if fraction is None:
         return Text("—", style="dim", end="")
     filled = max(0, min(width, round(fraction * width)))
-    style = "red" if fraction > 1 else ("yellow" if fraction > 0.8 else "green")
+    level = "over" if fraction > 1 else ("high" if fraction > 0.8 else "ok")
     text = Text(end="")
-    text.append("█" * filled, style=style)
+    text.append("█" * filled, style=style_of(f"bar--{level}", partial=True))
     text.append("░" * (width - filled), style="dim")
     text.append(f" {fraction * 100:3.0f}%")
     return text

@@ -1,0 +1,183 @@
+"""`startups show SLUG`: one startup's full card, from store/card.py (plain data) to the terminal."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+from store.open import open_reader
+from store.queries.card import build_card
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def plain(text: str) -> str:
+    return text.replace("\u202f", " ").replace("\u00a0", " ")
+
+
+def card(db, slug, on):
+    with open_reader(str(db)) as reader:
+        return build_card(reader, slug, on)
+
+
+def test_classe_a_12_card_on_2018_06_01(demo_db):
+    c = card(demo_db, "classe-a-12", dt.date(2018, 6, 1))
+    assert (c.title, c.phase, c.incubator, [s["slug"] for s in c.sponsors]) == (
+        "Classe à 12",
+        "acceleration",
+        "dinum",
+        ["dgesco"],
+    )
+    assert [p.name for p in c.phases if p.current] == ["acceleration"]
+    c2018, c2020 = c.conventions
+    assert (c2018.title, c2018.status, c2018.ceiling_cents, c2018.ends_on) == (
+        "Convention de service",
+        "in_force",
+        269_700_00,
+        dt.date(2018, 10, 1),
+    )
+    assert c2018.concluded_on == dt.date(2018, 4, 12)
+    assert c2018.imputation["bop"] == "0214-CEN2"
+    assert [p.role for p in c2018.parties] == ["délégant", "délégataire"]
+    (avenant,) = c2018.avenants
+    assert (avenant.number, avenant.status, avenant.ceiling_cents) == (1, "pending", None)
+    assert c2020.status == "pending"  # its signature date is left blank: never "today"
+    assert [(y.year, y.ae_cents, y.cp_cents) for y in c2020.schedule] == [
+        (2020, 50_000_00, 50_000_00)
+    ]
+    a = c.assessment
+    assert (a.envelope_cents, a.consumed_cents, a.alerts) == (269_700_00, 0, ())
+    assert [(d.date, d.kind) for d in c.deadlines][:3] == [
+        (dt.date(2018, 7, 3), "renewal"),
+        (dt.date(2018, 9, 1), "deliverable"),
+        (dt.date(2018, 10, 1), "convention_end"),
+    ]
+    assert [(f.number, f.amount_cents) for f in c.fast] == [(2, 50_000_00)]
+
+
+def test_statuses_move_with_the_date(demo_db):
+    c = card(demo_db, "classe-a-12", dt.date(2019, 6, 1))
+    assert [x.status for x in c.conventions] == ["ended", "pending"]
+    assert "GAP" in c.assessment.alerts
+    before = card(demo_db, "dossiersco", dt.date(2018, 11, 1))
+    (root,) = before.conventions
+    assert (root.ceiling_cents, root.avenants[0].status) == (None, "upcoming")
+    assert before.assessment.envelope_cents is None  # unknown, never 0
+    after = card(demo_db, "dossiersco", dt.date(2019, 2, 1))
+    (root,) = after.conventions
+    assert (root.ceiling_on_cents, root.avenants[0].status) == (200_000_00, "in_force")
+    assert [p.signed_on for p in root.avenants[0].parties] == [
+        dt.date(2018, 11, 30),
+        dt.date(2018, 12, 5),
+    ]
+    assert root.avenants[0].concluded_on == dt.date(2018, 12, 5)
+
+
+def test_kpis_are_target_against_latest_measurement(demo_db):
+    c = card(demo_db, "dossiersco", dt.date(2019, 2, 1))
+    kpis = {k.metric: k for k in c.kpis}
+    colleges = kpis["Collèges utilisateurs"]
+    assert (colleges.target, colleges.latest_value, colleges.met) == (100, 4, False)
+    assert kpis["Élèves touchés"].latest_value is None
+    assert kpis["Satisfaction des familles"].latest_value == 4.5
+    # Before the first measurement, none is shown.
+    assert card(demo_db, "dossiersco", dt.date(2018, 6, 1)).kpis[0].latest_value is None
+    (staff,) = c.staffing
+    assert (staff.role, staff.headcount) == ("Développeur full-stack", 2.0)
+
+
+def test_show_prints_the_card(run, demo_db, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")  # one line per fact, so that fragments are whole
+    result = run("show", "classe-a-12", "--db", demo_db, "--as-of", "2018-09-15")
+    assert result.code == 0, result.err
+    out = plain(result.out)
+    for fragment in (
+        "Classe à 12 (classe-a-12)",
+        "Faciliter le passage en classe à 12",  # mission
+        "acceleration",
+        "DGESCO (dgesco)",
+        "https://github.com/betagouv/ClasseA12",
+        "#1 Convention de service — en vigueur",
+        "plafond 269 700 €",
+        "Avenant n° 1",
+        "en attente : aucune date de signature",
+        "échéancier : 2020 AE 50 000 €, CP 50 000 €",
+        "Enveloppe",
+        "EXPIRING",
+        "EN RETARD",  # the deliverable due 2018-09-01
+        "FAST 2",
+    ):
+        assert fragment in out, fragment
+    assert "\x1b[" not in result.out  # not a terminal: no escape codes
+
+
+def test_show_dossiersco_unknown_ceiling_kpis_and_staffing(run, demo_db, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    result = run("show", "dossiersco", "--db", demo_db, "--as-of", "2018-06-01")
+    assert result.code == 0, result.err
+    out = plain(result.out)
+    for fragment in (
+        "plafond inconnu",
+        "AMOUNT_UNKNOWN",
+        "≥ 100 collèges au 2019-09-02",
+        "Développeur full-stack",
+    ):
+        assert fragment in out, fragment
+
+
+def test_a_narrow_terminal_still_gets_the_card(run, demo_db, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    result = run("show", "classe-a-12", "--db", demo_db, "--as-of", "2018-09-15")
+    assert result.code == 0 and "Conventions" in result.out
+    assert max(len(line) for line in result.out.splitlines()) <= 40
+
+
+def test_no_color_even_when_forced(run, demo_db, monkeypatch):
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    coloured = run("show", "classe-a-12", "--db", demo_db, "--as-of", "2018-09-15")
+    assert "\x1b[" in coloured.out  # the check below can fail
+    monkeypatch.setenv("NO_COLOR", "1")
+    for args in (("show", "classe-a-12"), ("deadlines",)):
+        result = run(*args, "--db", demo_db, "--as-of", "2018-09-15")
+        assert result.code == 0 and "\x1b[" not in result.out
+
+
+def test_show_json(run, demo_db):
+    result = run("show", "dossiersco", "--db", demo_db, "--as-of", "2019-02-01", "-f", "json")
+    assert result.code == 0, result.err
+    data = result.json()
+    assert data["slug"] == "dossiersco" and data["as_of"] == "2019-02-01"
+    root = data["conventions"][0]
+    assert root["avenants"][0]["ceiling_cents"] == 200_000_00
+    assert data["assessment"]["envelope_cents"] == 200_000_00
+    assert (
+        data["assessment"]["remaining_cents"] == 200_000_00 - data["assessment"]["consumed_cents"]
+    )
+
+
+def test_show_errors(run, demo_db, tmp_path):
+    for args, fragment in (
+        (("show", "nope", "--db", demo_db), "no startup 'nope'"),
+        (("show", "--db", demo_db), "SLUG"),
+        (("show", "dossiersco", "--db", tmp_path / "none.db"), "no store here"),
+        (("show", "dossiersco", "--db", demo_db, "--as-of", "2018-02-30"), "--as-of"),
+    ):
+        result = run(*args)
+        assert result.code == 2, (args, result.err)
+        lines = result.err.strip().splitlines()
+        assert len(lines) == 1 and fragment in lines[0], result.err
+
+
+def test_show_imports_neither_textual_nor_sqlalchemy(demo_db):
+    code = (
+        "import sys, cli\n"
+        f"rc = cli.main(['show', 'classe-a-12', '--db', {str(demo_db)!r}, '--as-of', '2018-06-01'])\n"
+        "heavy = sorted(m for m in ('textual', 'sqlalchemy', 'sqlmodel', 'alembic') if m in sys.modules)\n"
+        "print('HEAVY', heavy, file=sys.stderr)\n"
+        "sys.exit(rc)\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr
+    assert "HEAVY []" in proc.stderr
