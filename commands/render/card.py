@@ -17,7 +17,6 @@ from store.queries.card import Card, ConventionCard
 from store.rules.vocab import DEADLINE_KIND_LABELS, STATUS_LABELS
 
 STATUS_STYLES = {"in_force": "green", "pending": "yellow", "upcoming": "cyan", "ended": "dim"}
-STATUS_WORDS = {**STATUS_LABELS, "pending": "en attente : aucune date de signature"}
 
 
 def kind_label(kind: str) -> str:
@@ -30,7 +29,7 @@ def convention_label(c: ConventionCard) -> Text:
     head = Text(end="")
     head.append(f"#{c.id} ", style="bold")
     head.append(visible(name), style="bold")
-    status = STATUS_WORDS.get(c.status, c.status)
+    status = STATUS_LABELS.get(c.status, c.status)
     head.append(" — ")
     head.append(status, style=STATUS_STYLES.get(c.status, ""))
     if c.placeholder:

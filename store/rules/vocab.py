@@ -79,7 +79,7 @@ DEADLINE_KIND_SHORT = {
 }
 STATUS_LABELS = {
     "in_force": "en vigueur",
-    "pending": "en attente de signature",
+    "pending": "non signée",
     "upcoming": "pas encore en vigueur",
     "ended": "terminée",
 }

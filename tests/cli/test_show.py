@@ -102,7 +102,7 @@ def test_show_prints_the_card(run, demo_db, monkeypatch):
         "#1 Convention de service — en vigueur",
         "plafond 269 700 €",
         "Avenant n° 1",
-        "en attente : aucune date de signature",
+        "Avenant n° 1 à la convention de service — non signée",
         "échéancier : 2020 AE 50 000 €, CP 50 000 €",
         "Enveloppe",
         "EXPIRING",

@@ -35,8 +35,6 @@ BADGE_CLASSES = frozenset(
         "text--warning",
     }
 )
-# A convention's status in a badge: shorter than ``show`` says it.
-STATUS_WORDS = {**STATUS_LABELS, "pending": "non signée", "upcoming": "à venir"}
 
 
 def badges(codes: Sequence[str], style_of: StyleOf) -> Text:
@@ -55,7 +53,7 @@ def flag(words: str, severity: str, style_of: StyleOf) -> Text:
 
 
 def status_badge(status: str, style_of: StyleOf) -> Text:
-    words = STATUS_WORDS.get(status, status)
+    words = STATUS_LABELS.get(status, status)
     return Text(f" {words} ", style=style_of(f"status--{status}"), end="")
 
 

@@ -140,11 +140,6 @@ def _normalise_line(line: str) -> str:
     return _SPACES.sub(" ", line).strip()
 
 
-def _fold(s: str) -> str:
-    """Lower case, no accents: for comparisons only."""
-    return fold(s)
-
-
 @dataclass
 class _Doc:
     raw_lines: list[str]
@@ -212,7 +207,7 @@ _NOISE_WORDS = re.compile(
 
 def _words_value(words: str) -> tuple[bool, float | None]:
     """(is an amount in words, its value or None when it cannot be read)."""
-    text = _fold(words).replace("*", " ")
+    text = fold(words).replace("*", " ")
     cents = 0
     m = re.search(r"\b(?:euros?|d'euros)\s+et\s+([a-z -]+?)\s+centimes?\b", text)
     if m:
@@ -291,8 +286,8 @@ def _avenant_number(doc: _Doc, kind: str | None) -> tuple[int | None, Evidence |
         if m:
             return int(m[1]), doc.evidence_line(i)
         m = re.search(r"\b(\w+)\s+avenant\b", line, re.IGNORECASE)
-        if m and _fold(m[1]) in _ORDINALS:
-            return _ORDINALS[_fold(m[1])], doc.evidence_line(i)
+        if m and fold(m[1]) in _ORDINALS:
+            return _ORDINALS[fold(m[1])], doc.evidence_line(i)
     return None, None
 
 
@@ -333,13 +328,13 @@ _QUOTED = re.compile(r"«\s*([^«»]{1,80}?)\s*»")
 
 
 def _services(doc: _Doc, party_names: list[str]) -> tuple[list[str], Evidence | None]:
-    excluded = {_fold(n) for n in party_names}
+    excluded = {fold(n) for n in party_names}
     services: list[str] = []
     seen: set[str] = set()
     evidence = None
     for m in _QUOTED.finditer(doc.flat):
         name = re.sub(r"\s+", " ", m[1]).strip(" ,;.")
-        key = _fold(name)
+        key = fold(name)
         if not name or key in seen or key in excluded:
             continue
         before = re.sub(r"\s+", " ", doc.flat[max(0, m.start() - 80) : m.start()])
@@ -431,7 +426,7 @@ def _parties(doc: _Doc) -> tuple[list[dict], list[Evidence]]:
         role_m = _ROLE.search(doc.flat, rep.end() if rep else start, end)
         role = None
         if role_m:
-            role = "délégataire" if "gataire" in _fold(role_m[1]) else "délégant"
+            role = "délégataire" if "gataire" in fold(role_m[1]) else "délégant"
         if not (name or representative):
             continue
         parties.append(
@@ -458,15 +453,15 @@ _SIGNATURE_LINE = re.compile(
 
 
 def _party_mentioned(line: str, party: dict) -> bool:
-    folded = _fold(line)
+    folded = fold(line)
     rep = party.get("representative")
-    if rep and (_fold(rep) in folded or _fold(rep.split()[-1]) in folded.split()):
+    if rep and (fold(rep) in folded or fold(rep.split()[-1]) in folded.split()):
         return True
     name = party.get("name") or ""
-    if name and _fold(name) in folded:
+    if name and fold(name) in folded:
         return True
     tokens = [t for t in re.split(r"[^A-Za-zÀ-ÿ]+", name) if len(t) >= 3 and t.isupper()]
-    return any(re.search(rf"\b{re.escape(_fold(t))}\b", folded) for t in tokens)
+    return any(re.search(rf"\b{re.escape(fold(t))}\b", folded) for t in tokens)
 
 
 def _signatures(doc: _Doc, parties: list[dict]) -> tuple[Any, Evidence | None, list]:

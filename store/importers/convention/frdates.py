@@ -17,36 +17,12 @@ import calendar
 import datetime
 import re
 
+from store.rules.dates import PLAUSIBLE_YEARS
 from store.rules.text import fold
+from store.rules.vocab import MONTH_WORDS
 
-__all__ = ["MONTHS", "find_french_dates", "parse_french_date"]
+__all__ = ["find_french_dates", "parse_french_date"]
 
-# Month names and abbreviations, keyed by their accent-free lower-case spelling.
-MONTHS: dict[str, int] = {
-    "janvier": 1,
-    "janv": 1,
-    "jan": 1,
-    "fevrier": 2,
-    "fevr": 2,
-    "fev": 2,
-    "mars": 3,
-    "avril": 4,
-    "avr": 4,
-    "mai": 5,
-    "juin": 6,
-    "juillet": 7,
-    "juil": 7,
-    "aout": 8,
-    "septembre": 9,
-    "sept": 9,
-    "sep": 9,
-    "octobre": 10,
-    "oct": 10,
-    "novembre": 11,
-    "nov": 11,
-    "decembre": 12,
-    "dec": 12,
-}
 
 _E = "[eéèêEÉÈÊ]"
 _U = "[uûùUÛÙ]"
@@ -77,16 +53,9 @@ _NUM_DATE = re.compile(
     r"(?![\w/-])"
 )
 
-_MIN_YEAR, _MAX_YEAR = 1900, 2100
-
-
-def _fold(s: str) -> str:
-    """Lower case without accents: 'DÉC' -> 'dec'."""
-    return fold(s)
-
 
 def _make_date(year: int, month: int, day: int | None) -> tuple[datetime.date, str] | None:
-    if not (_MIN_YEAR <= year <= _MAX_YEAR) or not (1 <= month <= 12):
+    if year not in PLAUSIBLE_YEARS or not (1 <= month <= 12):
         return None
     if day is None:
         last = calendar.monthrange(year, month)[1]
@@ -107,7 +76,7 @@ def find_french_dates(text: str) -> list[tuple[int, int, datetime.date, str]]:
         return []
     found: list[tuple[int, int, datetime.date, str]] = []
     for m in _TEXT_DATE.finditer(text):
-        month = MONTHS.get(_fold(m["month"]))
+        month = MONTH_WORDS.get(fold(m["month"]))
         if month is None:
             continue
         day = int(m["day"]) if m["day"] else None

@@ -39,7 +39,7 @@ from store.importers.convention.extract import NotAConvention, UnreadableDocumen
 from store.importers.convention.frdates import find_french_dates
 from store.models import Convention, ConventionParty, Deadline, ScheduleLine, Startup
 from store.rules.budget import concluded_on
-from store.rules.text import fold
+from store.rules.text import fold_compact
 from store.rules.vocab import IMPUTATION_KEYS
 
 __all__ = [
@@ -72,13 +72,6 @@ def load_extraction(path: pathlib.Path | str) -> dict:
 
 # --------------------------------------------------------------------------------------------
 # Small helpers
-
-
-def _fold(text: str | None) -> str:
-    """Lower case, no accents, letters and digits only: « Classe à 12 » == classe-a-12."""
-    if not text:
-        return ""
-    return re.sub(r"[^a-z0-9]", "", fold(text))
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -473,9 +466,9 @@ def _resolve_startup(
     startups = session.exec(select(Startup)).all()
     matched: dict[int, tuple[Startup, str]] = {}
     for service in services:
-        key = _fold(service)
+        key = fold_compact(service)
         for s in startups:
-            if key and key in (_fold(s.title), _fold(s.slug)):
+            if key and key in (fold_compact(s.title), fold_compact(s.slug)):
                 matched.setdefault(s.id, (s, service))
     named = ", ".join(f"« {s} »" for s in services)
     if not matched:
@@ -542,17 +535,17 @@ def _party_match(
     party: dict, stored: list[ConventionParty], taken: set[int]
 ) -> ConventionParty | None:
     free = [p for p in stored if p.id not in taken]
-    name = _fold(party.get("name"))
+    name = fold_compact(party.get("name"))
     for p in free:
-        if name and name in (_fold(p.name), _fold(p.short_name)):
+        if name and name in (fold_compact(p.name), fold_compact(p.short_name)):
             return p
     role = party.get("role")
     same_role = [p for p in free if role and p.role == role]
     if len(same_role) == 1:
         return same_role[0]
-    rep = _fold(party.get("representative"))
+    rep = fold_compact(party.get("representative"))
     for p in free:
-        if rep and rep == _fold(p.representative):
+        if rep and rep == fold_compact(p.representative):
             return p
     return None
 
@@ -632,7 +625,7 @@ def _plan_parts(session: Session, plan: ImportPlan, convention_id: int | None) -
             if d.date == day
             and (
                 (convention_id is not None and d.convention_id == convention_id)
-                or _fold(d.title) == _fold(deadline["title"])
+                or fold_compact(d.title) == fold_compact(deadline["title"])
             )
         ]
         if not same:
