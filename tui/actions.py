@@ -12,6 +12,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
+from store.rules.text import visible
+
 # The actions that write: disabled (dimmed in the footer) in read-only mode.
 WRITE_ACTIONS = frozenset(
     {
@@ -48,4 +50,11 @@ def report_failure(app: App, event: Worker.StateChanged) -> None:
     """
     if event.state is WorkerState.ERROR:
         error = event.worker.error
-        app.notify(str(error) or type(error).__name__, title="Erreur", severity="error", timeout=8)
+        # The message may quote data (a file name, a slug): text, never markup.
+        app.notify(
+            visible(str(error) or type(error).__name__),
+            title="Erreur",
+            severity="error",
+            timeout=8,
+            markup=False,
+        )

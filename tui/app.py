@@ -18,6 +18,7 @@ from textual.binding import Binding, BindingType
 from textual.reactive import var
 from textual.worker import Worker
 
+from store.rules.text import visible
 from tui.actions import WRITE_ACTIONS, report_failure, writes
 from tui.commands import StartupCommands
 
@@ -135,7 +136,7 @@ class StartupsApp(App[None]):
 
     def watch_as_of(self, as_of: dt.date) -> None:
         read_only = " · lecture seule" if self.read_only else ""
-        self.sub_title = f"au {as_of.isoformat()} · {self.store_name}{read_only}"
+        self.sub_title = f"au {as_of.isoformat()} · {visible(self.store_name)}{read_only}"
 
     # --- read-only mode ------------------------------------------------------------------
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.markup import escape
+
+from store.rules.text import visible
 
 
 class StartupCommands(Provider):
@@ -16,18 +20,22 @@ class StartupCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for slug, title in self._startups():
-            label = f"Ouvrir {title}"
+            # Titles are data: shown as text, never read as markup (the palette reads a
+            # string as markup), their control characters made visible.
+            label = escape(visible(f"Ouvrir {title}"))
             score = max(matcher.match(label), matcher.match(slug))
             if score > 0:
                 yield Hit(
                     score,
                     matcher.highlight(label),
                     partial(self.app.action_open_startup, slug),
-                    help=slug,
+                    help=escape(visible(slug)),
                 )
 
     async def discover(self) -> Hits:
         for slug, title in self._startups()[:20]:
             yield DiscoveryHit(
-                f"Ouvrir {title}", partial(self.app.action_open_startup, slug), help=slug
+                Content(visible(f"Ouvrir {title}")),
+                partial(self.app.action_open_startup, slug),
+                help=escape(visible(slug)),
             )

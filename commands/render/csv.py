@@ -1,4 +1,9 @@
-"""CSV for spreadsheets and scripts: one header row, then one row per item."""
+"""CSV for spreadsheets and scripts: one header row, then one row per item.
+
+Text cells are text: their control characters made visible (``store.rules.text.visible``),
+and a cell a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@`` first) is
+written with a leading apostrophe, so that it shows as written and never runs.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +12,24 @@ import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from store.rules.text import visible
+
+FORMULA_STARTS = ("=", "+", "-", "@")
+
+
+def cell(value: Any) -> Any:
+    """A value as a CSV cell: ``None`` empty, numbers as they are, text made inert."""
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        return value
+    text = visible(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
 
 def write(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
     """Rows as CSV on stdout, ``None`` as an empty cell."""
     writer = _csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: "" if row.get(k) is None else row.get(k) for k in columns})
+        writer.writerow({k: cell(row.get(k)) for k in columns})

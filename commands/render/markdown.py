@@ -1,4 +1,8 @@
-"""Markdown tables, for notes and tickets: values are text, their pipes escaped."""
+"""Markdown tables, for notes and tickets: values are text.
+
+A value's pipes are escaped and its ``<`` written as an entity (no raw HTML passes
+through), its line breaks and control characters made visible: a row stays one row.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +12,11 @@ from commands.render.text import visible
 
 
 def _line(cells: Sequence[str]) -> str:
-    return "| " + " | ".join(visible(c).replace("|", "\\|") for c in cells) + " |"
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def _cell(value: str) -> str:
+    return visible(value).replace("|", "\\|").replace("<", "&lt;")
 
 
 def table(

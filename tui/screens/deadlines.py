@@ -16,6 +16,7 @@ from tui.messages import AgendaLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import BADGE_CLASSES, flag
 from tui.widgets.footer import Footer
+from tui.widgets.text import plain
 
 WINDOWS = (30, 90, None)
 
@@ -90,9 +91,9 @@ class DeadlinesScreen(DataScreen):
             table.add_row(
                 Text(item.date.isoformat(), style=style),
                 when,
-                item.startup_title,
+                plain(item.startup_title),
                 Text(kind, style="dim" if item.derived else ""),
-                Text(item.title, style=style),
+                plain(item.title, style),
             )
         window = "tout" if self.window is None else f"{self.window} prochains jours"
         bar = Text(no_wrap=True, overflow="ellipsis")

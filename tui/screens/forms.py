@@ -35,6 +35,7 @@ from store.rules.vocab import (
 )
 from tui.actions import report_failure
 from tui.messages import FieldRejected, Saved
+from tui.widgets.text import plain
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -111,7 +112,7 @@ class FormScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.title_text, classes="dialog-title")
+            yield Static(plain(self.title_text), classes="dialog-title")
             with VerticalScroll(classes="dialog-body"):
                 yield from self.fields()
             yield Static("", id="error-form", classes="field-error -hidden")
@@ -152,7 +153,7 @@ class FormScreen(ModalScreen[bool]):
             target = self.query("#error-form")
             message = f"{name}: {message}" if name else message
         widget = target.first()
-        widget.update(f"⚠ {message}")
+        widget.update(plain(f"⚠ {message}"))  # the message may quote what was typed
         widget.remove_class("-hidden")
         if name:
             for field in self.query(f"#f-{_dom_id(name)}"):
@@ -241,7 +242,7 @@ class ConventionForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         roots = [
-            (c.label, c.id)
+            (plain(c.label), c.id)
             for c in self.card.conventions
             if c.kind != "avenant" and c.id != self.convention_id
         ]
@@ -391,7 +392,7 @@ class ConventionForm(FormScreen):
 
 
 def _convention_options(card: StartupCard) -> list[tuple[str, int]]:
-    return [(c.label, c.id) for c in card.conventions]
+    return [(plain(c.label), c.id) for c in card.conventions]
 
 
 class LineForm(FormScreen):

@@ -29,6 +29,7 @@ from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import BADGE_CLASSES, badges, bar
 from tui.widgets.footer import Footer
+from tui.widgets.text import plain
 from tui.widgets.virtual_table import Column, VirtualTable
 
 if TYPE_CHECKING:
@@ -259,7 +260,7 @@ class PortfolioScreen(DataScreen):
             select = self.query_one(f"#{select_id}", Select)
             current = select.value
             with select.prevent(Select.Changed):
-                select.set_options([(v, v) for v in values])
+                select.set_options([(plain(v), v) for v in values])
                 if current in values:
                     select.value = current
 

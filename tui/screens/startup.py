@@ -22,6 +22,7 @@ from textual.widgets import (
 )
 
 from store.fmt import eur, months, number, staffing_outlook
+from store.rules.text import visible
 from store.rules.vocab import (
     DEADLINE_KIND_LABELS,
     IMPUTATION_FIELDS,
@@ -32,6 +33,7 @@ from tui.messages import StartupLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import BADGE_CLASSES, StyleOf, badges, flag, status_badge
 from tui.widgets.footer import Footer
+from tui.widgets.text import plain
 
 if TYPE_CHECKING:
     from store.queries.browse import ConventionView, StartupCard
@@ -58,17 +60,17 @@ def card_text(card: StartupCard, style_of: StyleOf) -> Group:
     """The header card: who, what, and the money in one glance (one line each)."""
     a = card.assessment
     first = Text(no_wrap=True, overflow="ellipsis")
-    first.append(card.title, style="bold")
-    first.append(f"  {a.phase or 'phase inconnue'}", style="italic")
+    first.append(visible(card.title), style="bold")
+    first.append(f"  {visible(a.phase or 'phase inconnue')}", style="italic")
     if card.sponsors:
-        first.append(f" · sponsors : {', '.join(card.sponsors)}")
+        first.append(f" · sponsors : {visible(', '.join(card.sponsors))}")
     if card.incubator:
-        first.append(f" · incubateur : {card.incubator}", style="dim")
+        first.append(f" · incubateur : {visible(card.incubator)}", style="dim")
     lines = [first]
     if card.mission:
         lines.append(
             Text(
-                card.mission.strip().replace("\n", " "),
+                visible(card.mission.strip().replace("\n", " ")),
                 style="dim",
                 no_wrap=True,
                 overflow="ellipsis",
@@ -90,7 +92,7 @@ def phase_timeline(card: StartupCard) -> Text:
         if i:
             text.append("  →  ", style="dim")
         style = "bold reverse" if phase.current else ""
-        text.append(f" {phase.name} ", style=style)
+        text.append(f" {visible(phase.name)} ", style=style)
         text.append(f" {_day(phase.start, '?')}", style="dim")
     if not card.phases:
         text.append("aucune phase connue", style="dim italic")
@@ -128,14 +130,14 @@ def budget_summary(card: StartupCard) -> Table:
 
 def convention_detail(c: ConventionView, card: StartupCard, style_of: StyleOf) -> Group:
     parts: list = []
-    title = Text(c.label, style="bold")
+    title = plain(c.label, "bold", end="\n")
     title.append("  ")
     title.append_text(status_badge(c.status, style_of))
     if c.placeholder:
         title.append("  connue par un autre texte", style="italic dim")
     parts.append(title)
     if c.object:
-        parts.append(Text(c.object, style="italic"))
+        parts.append(plain(c.object, "italic", multiline=True, end="\n"))
     facts = Table.grid(padding=(0, 2))
     facts.add_column(style="dim", no_wrap=True)
     facts.add_column()
@@ -147,7 +149,7 @@ def convention_detail(c: ConventionView, card: StartupCard, style_of: StyleOf) -
     )
     if c.kind == "avenant":
         parent = next((p for p in card.conventions if p.id == c.parent_id), None)
-        facts.add_row("Modifie", parent.label if parent else "?")
+        facts.add_row("Modifie", plain(parent.label if parent else "?"))
     facts.add_row("Signature", _day(c.signed_on, "—"))
     facts.add_row("Conclue le", _day(c.concluded_on, "non signée"))
     facts.add_row("Début", _day(c.starts_on, "à la conclusion"))
@@ -167,20 +169,20 @@ def convention_detail(c: ConventionView, card: StartupCard, style_of: StyleOf) -
     facts.add_row("Plafond", ceiling)
     if c.kind != "avenant":
         facts.add_row("Consommé", _money(c.consumed_cents))
-    facts.add_row("Source", c.source_file or "—")
+    facts.add_row("Source", plain(c.source_file or "—"))
     parts.append(facts)
     if c.parties:
         parts.append(Text("Parties", style="bold"))
         for p in c.parties:
             line = Text()
             line.append(PARTY_ROLE_LABELS.get(p.role or "", p.role or "—"), style="bold")
-            line.append(f" — {p.name}")
+            line.append(f" — {visible(p.name)}")
             if p.short_name:
-                line.append(f" ({p.short_name})", style="dim")
+                line.append(f" ({visible(p.short_name)})", style="dim")
             line.append("\n  ")
-            line.append(p.representative or "représentant inconnu")
+            line.append(visible(p.representative or "représentant inconnu"))
             if p.representative_title:
-                line.append(f", {p.representative_title}", style="dim")
+                line.append(f", {visible(p.representative_title)}", style="dim")
             line.append("\n  signé le ")
             line.append(_day(p.signed_on, "— (date non donnée)"))
             parts.append(line)
@@ -200,13 +202,13 @@ def convention_detail(c: ConventionView, card: StartupCard, style_of: StyleOf) -
         table.add_column()
         for key, label in IMPUTATION_FIELDS:
             if key in c.imputation:
-                table.add_row(label, c.imputation[key])
+                table.add_row(label, plain(c.imputation[key]))
         parts.append(table)
     if c.evidence:
         parts.append(evidence_table(c))
     if c.notes:
         parts.append(Text("Notes", style="bold"))
-        parts.append(Text(c.notes, style="italic"))
+        parts.append(plain(c.notes, "italic", multiline=True, end="\n"))
     return Group(*parts)
 
 
@@ -221,7 +223,7 @@ def _excerpt(text: str, width: int = EVIDENCE_WIDTH) -> str:
 def evidence_table(c: ConventionView) -> Group:
     """Where the imported text says each fact: field, line number, the quoted line."""
     heading = Text("Preuves", style="bold")
-    heading.append(f" — {c.source_file or 'texte importé'}", style="")
+    heading.append(f" — {visible(c.source_file or 'texte importé')}", style="")
     if c.source_sha256:
         heading.append(f" · sha256 {c.source_sha256[:12]}…", style="dim")
     table = Table(box=None, padding=(0, 1), header_style="dim", show_edge=False)
@@ -232,7 +234,11 @@ def evidence_table(c: ConventionView) -> Group:
     rows.sort(key=lambda row: (row[1].get("line") or 0, row[0]))
     for name, where in rows:
         line = where.get("line")
-        table.add_row(name, "?" if line is None else str(line), _excerpt(where.get("text") or ""))
+        table.add_row(
+            plain(name),
+            "?" if line is None else str(line),
+            plain(_excerpt(where.get("text") or "")),
+        )
     return Group(heading, table)
 
 
@@ -268,7 +274,7 @@ class StartupScreen(DataScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
-        yield Static(self.slug, id="card")
+        yield Static(plain(self.slug), id="card")
         with TabbedContent(id="tabs"):
             with TabPane("Aperçu", id="overview"), VerticalScroll():
                 yield Static(id="links")
@@ -334,7 +340,7 @@ class StartupScreen(DataScreen):
         if card.as_of != self.app.as_of:
             return
         self.card = card
-        self.sub_title = card.title
+        self.sub_title = visible(card.title)
         self.query_one("#card", Static).update(card_text(card, self.get_component_rich_style))
         self._show_overview(card)
         self._show_conventions(card)
@@ -346,24 +352,23 @@ class StartupScreen(DataScreen):
     def _show_overview(self, card: StartupCard) -> None:
         self.query_one("#timeline", Static).update(phase_timeline(card))
         links = self.query_one("#links", Static)
-        links.update(Text("  ".join(f"{name} : {url}" for name, url in card.links), style="dim"))
+        links.update(plain("  ".join(f"{name} : {url}" for name, url in card.links), "dim"))
         links.display = bool(card.links)
         self.query_one("#summary", Static).update(budget_summary(card))
         kpis = self.query_one("#kpis", DataTable)
         kpis.clear()
         for k in card.kpis:
-            latest = _number(k.latest, k.unit)
+            latest = plain(_number(k.latest, k.unit))
             if k.latest is not None and k.target is not None:
                 reached = k.latest >= k.target if k.direction != "at_most" else k.latest <= k.target
-                latest = Text(
-                    latest,
-                    style=self.get_component_rich_style(
+                latest.stylize(
+                    self.get_component_rich_style(
                         f"kpi--{'met' if reached else 'short'}", partial=True
-                    ),
+                    )
                 )
             kpis.add_row(
-                k.metric,
-                _number(k.target, k.unit),
+                plain(k.metric),
+                plain(_number(k.target, k.unit)),
                 _day(k.target_date),
                 latest,
                 _day(k.latest_on),
@@ -373,7 +378,7 @@ class StartupScreen(DataScreen):
         self.query_one("#no-kpi").display = not card.kpis
         fast = Text()
         for award in card.fast:
-            fast.append(f"{award.promotion or 'FAST'}", style="bold")
+            fast.append(visible(award.promotion or "FAST"), style="bold")
             fast.append(f" · {_money(award.amount_cents)}\n")
         if not card.fast:
             fast.append("aucun financement FAST", style="dim italic")
@@ -385,7 +390,8 @@ class StartupScreen(DataScreen):
         tree.clear()
 
         def label(c: ConventionView) -> Text:
-            text = Text(c.label, no_wrap=True, overflow="ellipsis")
+            text = plain(c.label)
+            text.no_wrap, text.overflow = True, "ellipsis"
             text.append(" ")
             text.append_text(status_badge(c.status, self.get_component_rich_style))
             return text
@@ -527,7 +533,7 @@ class StartupScreen(DataScreen):
                 Text(d.date.isoformat(), style=style),
                 DEADLINE_KIND_LABELS.get(d.kind, d.kind),
                 state,
-                Text(d.title, style=style),
+                plain(d.title, style),
                 key=d.ref,
             )
 
@@ -537,13 +543,13 @@ class StartupScreen(DataScreen):
         for line in card.lines:
             style = "dim" if line.future else ""
             counted = (
-                Text(line.counted, style=style)
+                plain(line.counted, style)
                 if line.counted
                 else flag("hors convention", "critical", self.get_component_rich_style)
             )
             table.add_row(
                 Text(line.date.isoformat(), style=style),
-                Text(line.label, style=style),
+                plain(line.label, style),
                 LINE_KIND_LABELS.get(line.kind, line.kind),
                 Text(_money(line.amount_cents), style=style, justify="right"),
                 counted,
