@@ -61,8 +61,12 @@ def _root(
     """Without a command, open the portfolio on the configured store."""
     ctx.obj = Root(db=db, read_only=read_only, as_of=as_of)
     if actor is not None:
-        if not actor.strip() or any(c in actor for c in "\n\r\t"):
-            raise typer.BadParameter(f"{actor!r} is not a name", param_hint="'--as'")
+        from store.rules.text import clean_text, visible
+
+        if not actor.strip() or clean_text(actor) != actor.strip():
+            raise typer.BadParameter(
+                f"{visible(actor)!r} is not a name (no control character)", param_hint="'--as'"
+            )
         from store.audit import set_actor
 
         set_actor(actor)

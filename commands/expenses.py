@@ -17,6 +17,7 @@ from store.fmt import eur
 from store.importers.expenses.csv import BadRows, read_expense_file, store_expenses
 from store.ops.ledger import add_expense
 from store.rules.amounts import parse_amount_cents
+from store.rules.text import clean_text
 from store.rules.vocab import parse_line_kind
 
 
@@ -56,6 +57,9 @@ def add(
 ) -> None:
     """Record one consumption line for a startup."""
     cents = _typed("--amount", amount, parse_amount_cents)
+    cleaned = clean_text(label)
+    if cleaned != label.strip():
+        sys.stderr.write("startups: warning: --label: control characters removed\n")
     kind_value = _typed("--kind", kind, parse_line_kind)
     with writing(db) as store, store.session() as session:
         line = add_expense(
@@ -63,7 +67,7 @@ def add(
             slug,
             date=date,
             amount_cents=cents,
-            label=label,
+            label=cleaned,
             kind=kind_value,
             convention_id=convention,
         )
@@ -90,6 +94,14 @@ def import_expenses(
         for problem in exc.lines():
             sys.stderr.write(f"startups: error: {visible(problem)}\n")
         raise typer.Exit(2) from None
+    cleaned = [row for row in rows if row.cleaned]
+    for row in cleaned[:20]:
+        sys.stderr.write(
+            f"startups: warning: {visible(file)}:{row.line}: {row.cleaned}: "
+            "control characters removed\n"
+        )
+    if len(cleaned) > 20:
+        sys.stderr.write(f"startups: warning: … and {len(cleaned) - 20} more lines cleaned\n")
     with writing(db) as store, store.session() as session:
         result = store_expenses(session, startup, rows, source=f"csv:{file.name}")
     typer.echo(

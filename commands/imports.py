@@ -39,7 +39,9 @@ def betagouv(
 
     Importing again updates in place: local data (conventions, spending, deadlines,
     notes) is never touched, and a startup gone upstream is marked, not deleted.
-    Unreadable files are named on stderr and skipped (exit status 1).
+    Unreadable files are named on stderr and skipped (exit status 1); a defective field
+    (a broken event, a bad date, control characters) is named and left out, and the rest
+    of its file is imported (exit status 0). --strict refuses either.
     """
     from store.importers.betagouv.read import content_dir, load_snapshot, snapshot_files
     from store.importers.betagouv.write import write_snapshot
@@ -60,9 +62,12 @@ def betagouv(
         snap = load_snapshot(content)
     for bad in snap.bad:
         sys.stderr.write(f"startups: {visible(bad)}\n")
-    if strict and snap.bad:
+    for warning in snap.warnings:
+        sys.stderr.write(f"startups: warning: {visible(warning)}\n")
+    if strict and (snap.bad or snap.warnings):
         raise BadInput(
-            f"{len(snap.bad)} unreadable file(s) in {content}; nothing imported (--strict)"
+            f"{len(snap.bad)} unreadable file(s) and {len(snap.warnings)} defective field(s) "
+            f"in {content}; nothing imported (--strict)"
         )
     with writing(db, create=True) as store:
         result = write_snapshot(store, snap)

@@ -120,6 +120,21 @@ class StartupSponsor(SQLModel, table=True):
     position: int = 0
 
 
+class StartupIncubator(SQLModel, table=True):
+    """Co-incubation: another incubator of a startup (beta.gouv.fr's ``incubators:``),
+    besides its main one (``startup.incubator_id``)."""
+
+    __tablename__ = "startup_incubator"
+
+    startup_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("startup.id", ondelete="CASCADE"), primary_key=True)
+    )
+    incubator_id: int = Field(
+        sa_column=Column(Integer, ForeignKey("incubator.id", ondelete="CASCADE"), primary_key=True)
+    )
+    position: int = 0
+
+
 class Phase(Versioned, table=True):
     """One phase of a startup's life; ``name`` is kept exactly as the source wrote it."""
 
@@ -453,6 +468,7 @@ ALL_TABLES = [
     Incubator,
     Startup,
     StartupSponsor,
+    StartupIncubator,
     Phase,
     Event,
     FastPromotion,

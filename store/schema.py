@@ -23,6 +23,7 @@ REVISIONS = (
     "0004_startup_state",
     "0005_audit_versions",
     "0006_state_deadline",
+    "0007_co_incubation",
 )
 HEAD = REVISIONS[-1]
 

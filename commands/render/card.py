@@ -108,6 +108,9 @@ def _head(card: Card) -> Panel:
     grid.add_row("Phase", phase)
     if card.incubator:
         grid.add_row("Incubateur", text(f"{card.incubator_title or ''} ({card.incubator})"))
+    if card.co_incubators:
+        co = ", ".join(f"{title} ({slug})" for slug, title in card.co_incubators)
+        grid.add_row("Co-incubé par", text(co))
     if card.sponsors:
         grid.add_row(
             "Sponsors",

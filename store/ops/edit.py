@@ -33,6 +33,7 @@ from store.models import (
 from store.ops.ledger import startup_by_slug
 from store.rules.amounts import read_amount_cents
 from store.rules.dates import parse_day
+from store.rules.text import clean_text
 from store.rules.vocab import (
     CONVENTION_KINDS,
     DEADLINE_KINDS,
@@ -160,10 +161,12 @@ def format_schedule(rows: list[tuple[int, int | None, int | None]]) -> str:
     return "; ".join(f"{y}: {euros(ae)}/{euros(cp)}" for y, ae, cp in rows)
 
 
-def _text(value: Any) -> str | None:
+def _text(value: Any, *, multiline: bool = False) -> str | None:
+    """What a person typed, as stored: no control character (a single-line field's line
+    breaks become spaces), ``None`` when blank."""
     if _blank(value):
         return None
-    return str(value).strip()
+    return clean_text(str(value), multiline=multiline) or None
 
 
 def _choice(name: str, value: Any, choices: tuple[str, ...], default: str) -> str:
@@ -296,7 +299,7 @@ def _check_convention(data: ConventionInput) -> _ConventionValues:
         title=_text(data.title),
         parent_id=parent_id,
         number=number,
-        object=_text(data.object),
+        object=_text(data.object, multiline=True),
         signed_on=signed_on,
         starts_on=starts_on,
         ends_on=ends_on,
@@ -305,7 +308,7 @@ def _check_convention(data: ConventionInput) -> _ConventionValues:
         schedule=schedule,
         imputation=imputation,
         source_file=_text(data.source_file),
-        notes=_text(data.notes),
+        notes=_text(data.notes, multiline=True),
     )
 
 

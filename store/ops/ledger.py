@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from store.derived import reattribute
 from store.errors import BadInput, NotFound
 from store.models import ConsumptionLine, Convention, Deadline, Startup
+from store.rules.text import clean_text
 from store.rules.vocab import LINE_KINDS, LineKind
 
 
@@ -63,7 +64,7 @@ def new_line(
         date=date,
         amount_cents=amount_cents,
         kind=kind,
-        label=label.strip(),
+        label=clean_text(label),
         source=source,
         dedup_key=dedup_key,
     )

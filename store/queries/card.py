@@ -48,6 +48,12 @@ FROM startup_sponsor ss JOIN organisation o ON o.id = ss.organisation_id
 WHERE ss.startup_id = :sid
 ORDER BY ss.position, o.slug
 """
+SQL_CO_INCUBATORS = """
+SELECT i.slug, i.title
+FROM startup_incubator si JOIN incubator i ON i.id = si.incubator_id
+WHERE si.startup_id = :sid
+ORDER BY si.position, i.slug
+"""
 SQL_PHASES = 'SELECT name, start, "end", comment FROM phase WHERE startup_id = :sid'
 SQL_CONVENTION_DETAILS = f"""
 SELECT id, object, ends_on_precision, {", ".join(IMPUTATION_KEYS)}, placeholder, notes,
@@ -200,6 +206,8 @@ class Card:
     mission: str | None
     incubator: str | None
     incubator_title: str | None
+    # Co-incubation: the other incubators, (slug, title), after the main one.
+    co_incubators: list[tuple[str, str]]
     sponsors: list[dict[str, str | None]]
     links: dict[str, str]
     notes: str | None
@@ -322,6 +330,7 @@ def build_card(reader: Rows, slug: str, on: dt.date) -> Card:
         mission=mission,
         incubator=incubator,
         incubator_title=incubator_title,
+        co_incubators=[(slug, title) for slug, title in reader.rows(SQL_CO_INCUBATORS, sid=sid)],
         sponsors=sponsors,
         links=links,
         notes=notes,

@@ -70,3 +70,17 @@ def visible(value: object, *, multiline: bool = False) -> str:
     if multiline:
         text = text.replace("\r\n", "\n")
     return pattern.sub(_stand_in, text)
+
+
+_CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_BREAKS = re.compile("[\t\n\r\u2028\u2029]+")
+
+
+def clean_text(value: str, *, multiline: bool = False) -> str:
+    """``value`` as a field is stored: without control characters nor bidi overrides, line
+    breaks and tabs made spaces in a single-line field (kept in a multi-line one),
+    surrounding spaces trimmed.  The importers clean single-line fields with it (and say so)."""
+    text = value if multiline else _BREAKS.sub(" ", value)
+    if multiline:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROLS.sub("", text).strip()

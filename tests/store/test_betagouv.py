@@ -480,10 +480,11 @@ def test_import_then_demo_adds_the_conventions(run, imported):
 
 BAD = {
     "binaire.md": "a binary file",
-    "date-impossible.md": "phases[0].start: impossible date 2019-02-30",
     "sans-front-matter.md": "no front matter",
     "yaml-casse.md": "broken YAML front matter (line 4",
 }
+# A defect of one field costs the field, not the startup: named, then left out.
+DEFECTIVE = {"date-impossible.md": "phases[0].start: impossible date 2019-02-30; left unknown"}
 
 
 def test_bad_files_are_named_and_the_rest_is_imported(run, tmp_path, db_path):
@@ -492,11 +493,21 @@ def test_bad_files_are_named_and_the_rest_is_imported(run, tmp_path, db_path):
     assert result.code == 1
     assert "Traceback" not in result.err
     lines = [line for line in result.err.splitlines() if not line.startswith("FAST ")]
-    assert len(lines) == len(BAD)
-    for line, (name, reason) in zip(lines, sorted(BAD.items()), strict=True):
+    bad = [line for line in lines if "warning:" not in line]
+    warnings = [line for line in lines if "warning:" in line]
+    assert len(bad) == len(BAD) and len(warnings) == len(DEFECTIVE)
+    for line, (name, reason) in zip(bad, sorted(BAD.items()), strict=True):
         assert name in line and reason in line, line
-    assert "4 skipped" in result.out
-    assert query(db_path, "SELECT count(*) FROM startup") == [(6,)]
+    for line, (name, reason) in zip(warnings, sorted(DEFECTIVE.items()), strict=True):
+        assert name in line and reason in line, line
+    assert "3 skipped" in result.out
+    assert query(db_path, "SELECT count(*) FROM startup") == [(7,)]
+    # The defective startup is in, with its phase and the start left unknown.
+    assert query(
+        db_path,
+        "SELECT p.name, p.start FROM phase p JOIN startup s ON s.id = p.startup_id "
+        "WHERE s.slug = 'date-impossible'",
+    ) == [("investigation", None)]
     # An unreadable startup file is not "gone upstream".
     assert query(db_path, "SELECT count(*) FROM startup WHERE upstream_missing") == [(0,)]
 
@@ -506,7 +517,11 @@ def test_strict_writes_nothing(run, tmp_path, demo_db):
     fresh = tmp_path / "fresh.db"
     result = run("import", "betagouv", root, "--db", fresh, "--strict")
     assert result.code == 2
-    assert result.err.strip().splitlines()[-1].startswith("startups: error: 4 unreadable file(s)")
+    assert (
+        result.err.strip()
+        .splitlines()[-1]
+        .startswith("startups: error: 3 unreadable file(s) and 1 defective field(s)")
+    )
     assert not fresh.exists()
     before = dump(demo_db)
     assert run("import", "betagouv", root, "--db", demo_db, "--strict").code == 2

@@ -32,8 +32,10 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import stat
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
@@ -44,7 +46,7 @@ import yaml
 
 from store.errors import BadInput
 from store.importers.text import UTF8, decode
-from store.rules.text import fold_compact, fold_words
+from store.rules.text import clean_text, fold_compact, fold_words
 from store.rules.vocab import MONTH_WORDS
 
 SOURCE = "betagouv"
@@ -78,6 +80,48 @@ class BadFile:
 
     def __str__(self) -> str:
         return f"{self.path}: {self.reason}"
+
+
+@dataclass(frozen=True)
+class FieldWarning:
+    """A defect of one field: the file is read without it (or with it cleaned)."""
+
+    path: Path
+    field: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.field}: {self.reason}"
+
+
+# The defects of the file being read (a field dropped or cleaned), collected by
+# ``_reading`` around each file.
+_DEFECTS: ContextVar[list[tuple[str, str]] | None] = ContextVar("defects", default=None)
+
+
+def _defect(field: str, reason: str) -> None:
+    defects = _DEFECTS.get()
+    if defects is None:  # read outside load_snapshot (the demo's own files): strict
+        raise FileError(f"{field}: {reason}")
+    defects.append((field, reason))
+
+
+def _left_out(exc: FileError, where: str, what: str) -> None:
+    """Say that a broken item is left out, naming its field as precisely as the error does."""
+    message = str(exc)
+    field, _, reason = message.partition(": ")
+    if not reason or not field.startswith(where):
+        field, reason = where, message
+    _defect(field, f"{reason}; {what}")
+
+
+def _clean(value: str, field: str, *, multiline: bool = False) -> str:
+    """A field's text without control characters (an escape sequence in a title would act
+    on every terminal that shows it): removed, with a warning naming the field."""
+    cleaned = clean_text(value, multiline=multiline)
+    if cleaned != value.strip():
+        _defect(field, "control characters removed")
+    return cleaned
 
 
 @dataclass(frozen=True)
@@ -140,6 +184,8 @@ class StartupRecord:
     thematiques: tuple[str, ...] = ()
     usertypes: tuple[str, ...] = ()
     sponsors: tuple[str, ...] = ()  # organisations' slugs, in the file's order
+    # Co-incubation: the other incubators' slugs (``incubators:``), after the main one.
+    incubators: tuple[str, ...] = ()
     owner: str | None = None  # pre-2020: the sponsor as free text
     phases: tuple[PhaseRecord, ...] = ()
     events: tuple[EventRecord, ...] = ()
@@ -183,6 +229,8 @@ class Snapshot:
     promotions: dict[int, PromotionRecord] = field(default_factory=dict)
     phases: dict[str, PhaseDefinition] = field(default_factory=dict)
     bad: list[BadFile] = field(default_factory=list)
+    # Defects of single fields: the file is read without them (``--strict`` refuses them).
+    warnings: list[FieldWarning] = field(default_factory=list)
     # Slugs whose file exists but could not be read: never marked as gone upstream.
     unreadable_startups: set[str] = field(default_factory=set)
     has_startups_folder: bool = False
@@ -255,12 +303,13 @@ def _kind(value: Any) -> str:
     return "single value"
 
 
-def _text(meta: dict, key: str, where: str | None = None) -> str | None:
+def _text(meta: dict, key: str, where: str | None = None, *, multiline: bool = False) -> str | None:
+    """A text field (one line unless ``multiline``), cleaned of control characters."""
     value = meta.get(key)
     if value is None or isinstance(value, bool):
         return None if value is None else str(value).lower()
     if isinstance(value, str):
-        return value.strip() or None
+        return _clean(value, where or key, multiline=multiline) or None
     if isinstance(value, int | float | dt.date):
         return str(value)
     raise FileError(f"{where or key}: expected text, found a {_kind(value)}")
@@ -276,7 +325,9 @@ def _texts(meta: dict, key: str) -> tuple[str, ...]:
         if isinstance(item, dict | list):
             raise FileError(f"{key}[{i}]: expected text, found a {_kind(item)}")
         if item is not None and str(item).strip():
-            out.append(str(item).strip())
+            text = _clean(str(item), f"{key}[{i}]")
+            if text:
+                out.append(text)
     return tuple(out)
 
 
@@ -400,27 +451,42 @@ def _phases(meta: dict) -> tuple[PhaseRecord, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise FileError(f"phases: expected a list of {{name, start, end}}, found a {_kind(value)}")
+        _defect(
+            "phases", f"expected a list of {{name, start, end}}, found a {_kind(value)}; left out"
+        )
+        return ()
     phases = []
     for i, item in enumerate(value):
         where = f"phases[{i}]"
-        if isinstance(item, str | int | float) and not isinstance(item, bool):
-            phases.append(PhaseRecord(name=str(item).strip()))
-            continue
-        if not isinstance(item, dict):
-            raise FileError(f"{where}: expected {{name, start, end}}, found a {_kind(item)}")
-        name = _text(item, "name", f"{where}.name")
-        if name is None:
-            raise FileError(f"{where}: a phase with no name")
-        phases.append(
-            PhaseRecord(
-                name=name,
-                start=parse_date(item.get("start"), f"{where}.start"),
-                end=parse_date(item.get("end"), f"{where}.end"),
-                comment=_text(item, "comment", f"{where}.comment"),
-            )
-        )
+        try:
+            phases.append(_phase(item, where))
+        except FileError as exc:  # one broken phase costs the phase, not the startup
+            _left_out(exc, where, "this phase is left out")
     return tuple(phases)
+
+
+def _phase(item: Any, where: str) -> PhaseRecord:
+    if isinstance(item, str | int | float) and not isinstance(item, bool):
+        return PhaseRecord(name=_clean(str(item), where))
+    if not isinstance(item, dict):
+        raise FileError(f"expected {{name, start, end}}, found a {_kind(item)}")
+    name = _text(item, "name", f"{where}.name")
+    if name is None:
+        raise FileError("a phase with no name")
+    start = _optional_date(item, "start", where)
+    end = _optional_date(item, "end", where)
+    return PhaseRecord(
+        name=name, start=start, end=end, comment=_text(item, "comment", f"{where}.comment")
+    )
+
+
+def _optional_date(item: dict, key: str, where: str) -> dt.date | None:
+    """A date field that may be broken without costing its item: unknown, with a warning."""
+    try:
+        return parse_date(item.get(key), f"{where}.{key}")
+    except FileError as exc:
+        _left_out(exc, f"{where}.{key}", "left unknown")
+        return None
 
 
 def old_status_phases(
@@ -448,19 +514,26 @@ def _events(meta: dict) -> tuple[EventRecord, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        raise FileError(f"events: expected a list of {{name, date}}, found a {_kind(value)}")
+        _defect("events", f"expected a list of {{name, date}}, found a {_kind(value)}; left out")
+        return ()
     events = []
     for i, item in enumerate(value):
         where = f"events[{i}]"
-        if not isinstance(item, dict):
-            raise FileError(f"{where}: expected {{name, date, comment}}, found a {_kind(item)}")
-        name = _text(item, "name", f"{where}.name")
-        day = parse_date(item.get("date"), f"{where}.date")
-        if name is None:
-            raise FileError(f"{where}: an event with no name")
-        if day is None:
-            raise FileError(f"{where}: an event with no date")
-        events.append(EventRecord(name=name, date=day, comment=_text(item, "comment", where)))
+        try:
+            if not isinstance(item, dict):
+                raise FileError(f"expected {{name, date, comment}}, found a {_kind(item)}")
+            name = _text(item, "name", f"{where}.name")
+            day = parse_date(item.get("date"), f"{where}.date")
+            if name is None:
+                raise FileError("an event with no name")
+            if day is None:
+                raise FileError("an event with no date")
+        except FileError as exc:  # one broken event costs the event, not the startup
+            _left_out(exc, where, "this event is left out")
+            continue
+        events.append(
+            EventRecord(name=name, date=day, comment=_text(item, "comment", f"{where}.comment"))
+        )
     return tuple(events)
 
 
@@ -475,21 +548,27 @@ def _fast(meta: dict) -> tuple[FastRecord, ...]:
         where = "fast" if not isinstance(value, list) else f"fast[{i}]"
         if isinstance(item, int) and not isinstance(item, bool):
             item = {"promotion": item}
-        if not isinstance(item, dict):
-            raise FileError(f"{where}: expected {{promotion, montant}}, found a {_kind(item)}")
-        if item.get("promotion") is None:
-            raise FileError(f"{where}: no promotion number")
-        awards.append(
-            FastRecord(
-                promotion=_int(item["promotion"], f"{where}.promotion"),
-                amount_cents=_euros_to_cents(item.get("montant"), f"{where}.montant"),
-            )
-        )
+        try:
+            if not isinstance(item, dict):
+                raise FileError(f"expected {{promotion, montant}}, found a {_kind(item)}")
+            if item.get("promotion") is None:
+                raise FileError("no promotion number")
+            promotion = _int(item["promotion"], f"{where}.promotion")
+        except FileError as exc:  # one broken award costs the award, not the startup
+            _left_out(exc, where, "this FAST award is left out")
+            continue
+        try:
+            amount = _euros_to_cents(item.get("montant"), f"{where}.montant")
+        except FileError as exc:
+            _left_out(exc, f"{where}.montant", "left unknown")
+            amount = None
+        awards.append(FastRecord(promotion=promotion, amount_cents=amount))
     return tuple(awards)
 
 
 def parse_startup_text(slug: str, text: str) -> StartupRecord:
     meta, body = front_matter(text)
+    body = _clean(body, "description", multiline=True)
     title = _text(meta, "title")
     if title is None:
         raise FileError("no title")
@@ -497,7 +576,7 @@ def parse_startup_text(slug: str, text: str) -> StartupRecord:
     if old_schema:
         status = _text(meta, "status") or ""
         phases = old_status_phases(
-            status, parse_date(meta.get("start"), "start"), parse_date(meta.get("end"), "end")
+            status, _optional_date(meta, "start", "startup"), _optional_date(meta, "end", "startup")
         )
     else:
         phases = _phases(meta)
@@ -507,12 +586,19 @@ def parse_startup_text(slug: str, text: str) -> StartupRecord:
         if sponsor and sponsor not in sponsors:
             sponsors.append(sponsor)
     incubator = _text(meta, "incubator")
+    main = ref_slug(incubator) if incubator else None
+    others: list[str] = []
+    for ref in _texts(meta, "incubators"):
+        other = ref_slug(ref)
+        if other and other != main and other not in others:
+            others.append(other)
     return StartupRecord(
         slug=slug,
         title=title,
-        mission=_text(meta, "mission"),
+        mission=_text(meta, "mission", multiline=True),
         description=_body(body),
-        incubator=ref_slug(incubator) if incubator else None,
+        incubator=main,
+        incubators=tuple(others),
         link=_text(meta, "link"),
         repository=_text(meta, "repository"),
         contact=_text(meta, "contact"),
@@ -767,26 +853,58 @@ def content_dir(root: Path) -> Path:
     )
 
 
-def snapshot_files(content: Path) -> dict[str, list[Path]]:
+def snapshot_files(content: Path, skipped: list[BadFile] | None = None) -> dict[str, list[Path]]:
+    """The files to read, by kind: regular files inside the tree.  A link that leads out of
+    the tree, a FIFO or a device is not read (it could block, or read a file that is not
+    the portfolio's): it is named in ``skipped``."""
     files: dict[str, list[Path]] = {}
+    tree = content.resolve()
     for kind in KINDS:
         folder = content / kind
-        if folder.is_dir():
-            files[kind] = sorted(
-                p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")
-            )
+        if not folder.is_dir():
+            continue
+        kept = []
+        for path in sorted(folder.iterdir()):
+            if path.name.startswith("."):
+                continue
+            reason = _not_readable(path, tree)
+            if reason is None:
+                kept.append(path)
+            elif skipped is not None and reason:
+                skipped.append(BadFile(path, reason))
+        files[kind] = kept
     return files
+
+
+def _not_readable(path: Path, tree: Path) -> str | None:
+    """Why ``path`` is not read (None: it is; "" for a folder, silently passed over)."""
+    try:
+        target = path.resolve(strict=True)
+        mode = target.stat().st_mode
+    except (OSError, RuntimeError):
+        return "a broken link, skipped"
+    if stat.S_ISDIR(mode):
+        return ""
+    if not target.is_relative_to(tree):
+        return "a link to a file outside the beta.gouv.fr tree, skipped"
+    if not stat.S_ISREG(mode):
+        return "not a regular file (a FIFO, a device or a socket), skipped"
+    return None
 
 
 def load_snapshot(root: Path, progress: Callable[[int, int], None] | None = None) -> Snapshot:
     """Read every file under ``root`` into records; unreadable files are listed in ``bad``."""
     content = content_dir(Path(root))
-    files = snapshot_files(content)
+    skipped: list[BadFile] = []
+    files = snapshot_files(content, skipped)
     total = sum(len(v) for v in files.values())
     snap = Snapshot(root=content, has_startups_folder="_startups" in files)
+    snap.bad.extend(skipped)
     done = 0
     for kind, paths in files.items():
         for path in paths:
+            defects: list[tuple[str, str]] = []
+            token = _DEFECTS.set(defects)
             try:
                 if kind == "_organisations":
                     org = parse_organisation(path)
@@ -809,6 +927,10 @@ def load_snapshot(root: Path, progress: Callable[[int, int], None] | None = None
                 snap.bad.append(BadFile(path, str(exc)))
                 if kind == "_startups":
                     snap.unreadable_startups.add(file_slug(path))
+            else:
+                snap.warnings.extend(FieldWarning(path, f, reason) for f, reason in defects)
+            finally:
+                _DEFECTS.reset(token)
             done += 1
             if progress is not None:
                 progress(done, total)

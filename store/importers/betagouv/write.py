@@ -248,6 +248,9 @@ class _Writer:
         sponsors: dict[int, list] = defaultdict(list)
         for ss in self.s.exec(select(m.StartupSponsor)):
             sponsors[ss.startup_id].append(ss)
+        co_incubators: dict[int, list] = defaultdict(list)
+        for si in self.s.exec(select(m.StartupIncubator)):
+            co_incubators[si.startup_id].append(si)
         phases: dict[int, list] = defaultdict(list)
         for p in self.s.exec(select(m.Phase)):
             phases[p.startup_id].append(p)
@@ -283,6 +286,7 @@ class _Writer:
         # inserted in bulk (one executemany per table: 3 000 ORM objects cost ~0.4 s).
         stale: list[Any] = []
         add_sponsors: list[dict[str, Any]] = []
+        add_incubators: list[dict[str, Any]] = []
         add_phases: list[dict[str, Any]] = []
         add_events: list[dict[str, Any]] = []
         outcome: list[tuple[bool, bool]] = []
@@ -300,6 +304,19 @@ class _Writer:
                 add_sponsors += [
                     {"startup_id": row.id, "organisation_id": org_id, "position": position}
                     for position, org_id in wanted
+                ]
+                changed = True
+            wanted_incubators = list(
+                enumerate(dict.fromkeys(self.incubator_id(slug) for slug in record.incubators))
+            )
+            have_incubators = sorted(
+                (si.position, si.incubator_id) for si in co_incubators.get(row.id, [])
+            )
+            if have_incubators != wanted_incubators:
+                stale += co_incubators.get(row.id, [])
+                add_incubators += [
+                    {"startup_id": row.id, "incubator_id": inc_id, "position": position}
+                    for position, inc_id in wanted_incubators
                 ]
                 changed = True
             old_phases = phases.get(row.id, [])
@@ -330,6 +347,7 @@ class _Writer:
         self.s.flush()
         for model, rows in (
             (m.StartupSponsor, add_sponsors),
+            (m.StartupIncubator, add_incubators),
             (m.Phase, add_phases),
             (m.Event, add_events),
         ):

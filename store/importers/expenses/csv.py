@@ -37,7 +37,7 @@ from store.models import ConsumptionLine
 from store.ops.ledger import new_line, startup_by_slug
 from store.rules.amounts import parse_amount_cents
 from store.rules.dates import parse_day
-from store.rules.text import fold
+from store.rules.text import clean_text, fold
 from store.rules.vocab import parse_line_kind
 
 if TYPE_CHECKING:
@@ -83,6 +83,8 @@ class ExpenseRow:
     kind: str
     # 0 for the first row with these values in the file, 1 for the next identical one…
     occurrence: int = 0
+    # The column whose control characters were removed (None: nothing to clean).
+    cleaned: str | None = None
 
 
 @dataclass
@@ -220,7 +222,10 @@ def read_expenses(data: bytes, name: str) -> list[ExpenseRow]:
             for role, index in roles.items():
                 cell = record[index] if index < len(record) else ""
                 if role == "label":
-                    values[role] = " ".join(unicodedata.normalize("NFC", cell).split())
+                    label = " ".join(unicodedata.normalize("NFC", cell).split())
+                    values[role] = clean_text(label)
+                    if values[role] != label:
+                        values["cleaned"] = labels[role]
                     continue
                 parse = {"date": parse_day, "amount": parse_amount_cents, "kind": parse_line_kind}[
                     role
@@ -247,6 +252,7 @@ def read_expenses(data: bytes, name: str) -> list[ExpenseRow]:
                 label=values["label"],
                 kind=kind,
                 occurrence=occurrence,
+                cleaned=values.get("cleaned"),
             )
         )
     if problems:
