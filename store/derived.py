@@ -70,6 +70,23 @@ SQL_STATE_CURRENT, SQL_STATE_DELETE, SQL_STATE_INSERT = _statements(
 )
 
 
+def hold(session: Session, startup_id: int) -> None:
+    """Serialise the upkeep of one startup's derived rows: a lock held until the
+    transaction ends, taken before they are read.  Two writers of the same startup on
+    PostgreSQL would otherwise each rebuild its rollup from what they saw (a DELETE then an
+    INSERT each), and the last to commit would leave stale figures.  An advisory lock,
+    not a row lock: each writer already holds a share lock on the startup's row (the
+    foreign key of the line it inserted), and asking for the row itself deadlocked.
+    SQLite has one writer at a time already."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text(SQL_HOLD), {"startup_id": startup_id})
+
+
+# (class, object) advisory keys: the class says "a startup's derived rows".
+DERIVED_LOCK_CLASS = 0x5D0E
+SQL_HOLD = f"SELECT pg_advisory_xact_lock({DERIVED_LOCK_CLASS}, :startup_id)"
+
+
 def reattribute(session: Session, startup_id: int) -> int:
     """Recompute which convention each of the startup's lines counts against, then its
     rollup and timeline.
@@ -80,6 +97,7 @@ def reattribute(session: Session, startup_id: int) -> int:
     session's loaded lines are told their new values.
     """
     session.flush()
+    hold(session, startup_id)
     all_budgets = budgets(load_conventions(SessionRows(session), [startup_id]).get(startup_id, []))
     rows = session.execute(text(SQL_LINES_OF), {"startup_id": startup_id}).all()
     counted_for: dict[tuple, int | None] = {}  # (day, named convention) → counted against
@@ -169,6 +187,7 @@ def refresh(session: Session, startup_id: int) -> bool:
     rows changed.
     """
     session.flush()
+    hold(session, startup_id)
     rows = state_rows_of(session, startup_id)
     touched = session.info.get(TOUCHED)
     if touched is not None:

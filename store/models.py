@@ -371,6 +371,14 @@ class ConsumptionMonth(SQLModel, table=True):
             "amount_cents",
             "paid_cents",
         ),
+        # One row per startup, counted convention (NULL: unattributed) and month.
+        Index(
+            "ux_consumption_month_key",
+            "startup_id",
+            text("coalesce(convention_id, 0)"),
+            "month",
+            unique=True,
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -24,6 +24,7 @@ REVISIONS = (
     "0005_audit_versions",
     "0006_state_deadline",
     "0007_co_incubation",
+    "0008_rollup_key",
 )
 HEAD = REVISIONS[-1]
 

@@ -164,3 +164,91 @@ def test_short_contention_waits_instead_of_failing(demo_url, tmp_path):
         # SQLite has one writer at a time: the busy timeout made this one wait, not fail.
         # (PostgreSQL locks rows, not the database: the two inserts never meet.)
         assert waited > 0.3
+
+
+# Adds many lines to one startup, one transaction each (as `startups expense add` does).
+ADDER = """
+import datetime as dt, sys
+from store.open import open_store
+from store.ops.ledger import add_expense
+from store.errors import StartupsError
+
+store = open_store(sys.argv[1], create=False)
+seed = int(sys.argv[2])
+for i in range(int(sys.argv[3])):
+    day = dt.date(2018, 4 + (i % 6), 1 + (i * 7 + seed) % 28)
+    try:
+        with store.session() as s:
+            add_expense(s, "classe-a-12", date=day, amount_cents=100 + seed * 10 + i,
+                        label=f"w{seed}-{i}")
+    except StartupsError as exc:  # the store busy (SQLite): said, nothing written
+        print(exc, file=sys.stderr)
+"""
+
+
+def test_two_writers_never_skew_the_derived_rows(demo_url):
+    """Two processes adding lines to one startup at once: the rollup and the report equal
+    sums over the raw lines afterwards (on PostgreSQL the upkeep of a startup's derived
+    rows is serialised by a lock on its row)."""
+    import datetime as dt
+
+    from sqlalchemy import text
+
+    from store.open import open_reader
+    from store.queries.report import build
+
+    writers = [
+        subprocess.Popen(
+            [sys.executable, "-c", ADDER, demo_url, str(seed), "60"],
+            cwd=ROOT,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for seed in (1, 2)
+    ]
+    for w in writers:
+        assert w.wait(timeout=240) == 0, w.stderr.read()
+    store = open_store(demo_url, create=False)
+    with store.session() as s:
+        (sid,) = s.execute(text("SELECT id FROM startup WHERE slug = 'classe-a-12'")).one()
+        lines: dict[tuple, list[int]] = {}
+        for c, day, amount, paid in s.execute(
+            text(
+                "SELECT counted_convention_id, date, amount_cents, "
+                "CASE WHEN kind = 'payment' THEN amount_cents ELSE 0 END "
+                "FROM consumption_line WHERE startup_id = :sid"
+            ),
+            {"sid": sid},
+        ):
+            key = (c, str(day)[:7])
+            total = lines.setdefault(key, [0, 0])
+            total[0] += amount
+            total[1] += paid
+        rollup = {
+            (c, str(month)[:7]): [amount, paid]
+            for c, month, amount, paid in s.execute(
+                text(
+                    "SELECT convention_id, month, amount_cents, paid_cents "
+                    "FROM consumption_month WHERE startup_id = :sid"
+                ),
+                {"sid": sid},
+            )
+        }
+        count = s.execute(
+            text("SELECT count(*) FROM consumption_month WHERE startup_id = :sid"), {"sid": sid}
+        ).scalar()
+        consumed = s.execute(
+            text(
+                "SELECT sum(amount_cents) FROM consumption_line "
+                "WHERE startup_id = :sid AND date <= '2018-09-30' AND counted_convention_id = "
+                "(SELECT id FROM convention WHERE startup_id = :sid AND ceiling_cents = 26970000)"
+            ),
+            {"sid": sid},
+        ).scalar()
+    store.dispose()
+    assert lines  # lines were written
+    assert count == len(rollup)  # one row per convention and month, never two
+    assert rollup == lines
+    with open_reader(demo_url) as reader:
+        row = next(r for r in build(reader, dt.date(2018, 9, 30)).rows if r.slug == "classe-a-12")
+    assert row.assessment.consumed_cents == consumed
