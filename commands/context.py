@@ -65,12 +65,21 @@ def reading(db: str | None) -> Iterator[Reader]:
 
 @contextmanager
 def writing(db: str | None, *, create: bool = False, read_only: bool = False) -> Iterator[Store]:
-    """The store opened for work (``store.open.open_store``), disposed of afterwards."""
+    """The store opened for work (``store.open.open_store``), disposed of afterwards.
+
+    A store this command created is removed again when the command fails: creating and
+    filling a new store is one all-or-nothing step (no schema-only store is left behind).
+    """
+    from store.engine import remove_created
     from store.open import open_store
 
     store = open_store(db, create=create, read_only=read_only)
     try:
         yield store
+    except BaseException:
+        store.dispose()
+        remove_created(store.created)
+        raise
     finally:
         store.dispose()
 

@@ -68,9 +68,9 @@ def demo(
     what = f"{result.created} rows added" if result.changed else "already loaded, nothing added"
     typer.echo(f"demo portfolio in {location.display()}: {what}", err=True)
     if not no_tui and interactive():
-        run_app(location.url, as_of=as_of, read_only=root(ctx).read_only)
+        run_app(location.spec, as_of=as_of, read_only=root(ctx).read_only)
         return
-    print_report(location.url, as_of=as_of or today(), fmt=ReportFormat.table)
+    print_report(location.spec, as_of=as_of or today(), fmt=ReportFormat.table)
 
 
 def register(app: typer.Typer) -> None:

@@ -115,6 +115,9 @@ class Store:
         self.hooks = tuple(hooks)
         self.upgraded_from: str | None = None
         self.backup_path: Path | None = None
+        # What opening it created (a new SQLite file and its folders), to remove if the
+        # command that created it fails to fill it: a new store is all or nothing.
+        self.created: list[Path] = []
         # Who the audit log names for this store's changes (None: the OS user, or --as).
         self.actor: str | None = None
 

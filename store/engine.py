@@ -10,8 +10,10 @@ import os
 import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event
+from sqlalchemy.pool import QueuePool
 
 from store.errors import BadInput, NotAStore
 from store.location import StoreLocation
@@ -52,10 +54,15 @@ def make_engine(location: StoreLocation, *, read_only: bool = False) -> Engine:
 
             engine = create_engine("sqlite://", creator=creator)
         else:
-            engine = create_engine(
-                location.url,
-                connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
-            )
+            path = location.path
+
+            def creator() -> sqlite3.Connection:
+                # By path, never through a URL: "a?b.db" or "e%20f.db" is that very file.
+                return sqlite3.connect(
+                    str(path), timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False
+                )
+
+            engine = create_engine("sqlite://", creator=creator, poolclass=QueuePool)
         listener = _sqlite_on_connect_read_only if read_only else _sqlite_on_connect
         event.listen(engine, "connect", listener)
         return engine
@@ -83,12 +90,32 @@ def _server_args(location: StoreLocation, read_only: bool) -> dict:
     return {}
 
 
-def create_private_file(path: Path) -> None:
-    """Create an empty store file readable by its owner only (folder 700, file 600)."""
-    if not path.parent.exists():
-        path.parent.mkdir(parents=True, mode=0o700)
+def create_private_file(path: Path) -> list[Path]:
+    """Create an empty store file readable by its owner only (file 600, every folder made
+    for it 700); returns what was created, the file last (to remove it all on a failure)."""
+    made: list[Path] = []
+    missing = [p for p in reversed(path.parents) if not p.exists()]
+    for folder in missing:
+        folder.mkdir(mode=0o700)
+        made.append(folder)
     fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     os.close(fd)
+    made.append(path)
+    return made
+
+
+def remove_created(made: list[Path]) -> None:
+    """Undo ``create_private_file`` (a store that could not be filled is not left behind)."""
+    for path in reversed(made):
+        try:
+            if path.is_dir():
+                path.rmdir()
+            else:
+                for extra in ("-wal", "-shm", "-journal"):
+                    path.with_name(path.name + extra).unlink(missing_ok=True)
+                path.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 def alembic_config(connection: Connection):
@@ -113,7 +140,7 @@ def upgrade(engine: Engine) -> None:
 
 def backup_sqlite(path: Path, dest: Path) -> Path:
     """Copy a live SQLite store with the online backup API (consistent even while in use)."""
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    src = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True)
     try:
         fd = os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
         os.close(fd)

@@ -75,7 +75,7 @@ def open_store(db: str | None = None, *, create: bool = True, read_only: bool = 
 
     from store.db import Store
     from store.derived import reattribute_all
-    from store.engine import create_private_file, upgrade
+    from store.engine import create_private_file, remove_created, upgrade
     from store.export import backup_before_upgrade
 
     location = resolve(db)
@@ -89,7 +89,7 @@ def open_store(db: str | None = None, *, create: bool = True, read_only: bool = 
                 raise StoreMissing(
                     f"{location.path}: no store here (create one with `startups init` or `startups demo`)"
                 )
-            create_private_file(location.path)
+            store.created = create_private_file(location.path)
             state = SchemaState.EMPTY
     else:
         state, revision = _server_state(store)
@@ -112,10 +112,16 @@ def open_store(db: str | None = None, *, create: bool = True, read_only: bool = 
     if state in (SchemaState.EMPTY, SchemaState.OLD):
         try:
             upgrade(store.engine)
-        except DBAPIError as exc:
-            raise StartupsError(
-                f"{location.display()}: cannot write the schema ({location.scrub(str(exc.orig))})"
-            ) from exc
+        except BaseException as exc:
+            if store.created:  # a new store that cannot get its schema is not left behind
+                store.dispose()
+                remove_created(store.created)
+            if isinstance(exc, DBAPIError):
+                raise StartupsError(
+                    f"{location.display()}: cannot write the schema "
+                    f"({location.scrub(str(exc.orig))})"
+                ) from exc
+            raise
         store.upgraded_from = revision
         if state is SchemaState.OLD:
             # Derived columns added by a migration are filled in by the rules themselves.
@@ -138,5 +144,5 @@ def open_reader(db: str | None = None) -> Reader:
         if state is SchemaState.EMPTY:
             raise StoreMissing(f"{location.path}: an empty store (load one with `startups demo`)")
     # Older store (upgraded after a backup), newer store (refused), or a server URL.
-    open_store(location.url, create=False).dispose()
+    open_store(location.spec, create=False).dispose()
     return Reader(location)

@@ -28,8 +28,10 @@ def feed(items: Sequence[AgendaItem], *, now: dt.datetime | None = None) -> byte
         lines = [f"Startup : {visible(item.slug)}", f"Nature : {item.kind}"]
         if item.id is not None:
             lines.append(f"Marquer faite : startups deadline done {item.id}")
-        else:
+        elif item.convention_id is not None:
             lines.append(f"Déduite de la convention {item.convention_id}")
+        elif item.kind == "committee":
+            lines.append("Comité inscrit sur la fiche beta.gouv.fr de la startup")
         if item.overdue:
             lines.append("EN RETARD")
         event.add("description", "\n".join(lines))
