@@ -10,8 +10,10 @@ Errors from the store (``store.errors``) become one line on stderr with exit sta
 from __future__ import annotations
 
 import importlib
+import logging
 import os
 import sys
+import warnings
 from typing import Annotated
 
 import typer
@@ -135,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     from store.errors import StartupsError
 
     args = tuple(sys.argv[1:] if argv is None else argv)
+    if not os.environ.get("STARTUPS_DEBUG"):
+        # A library's warning or log line (a driver's, pypdf's "EOF marker not found")
+        # would come before ours: one line is the contract.
+        warnings.simplefilter("ignore")
+        logging.disable(logging.CRITICAL)
     try:
         result = build(args)(args=list(args), prog_name="startups", standalone_mode=False)
     except StartupsError as exc:
@@ -148,11 +155,18 @@ def main(argv: list[str] | None = None) -> int:
         return _fail("interrupted", 130, args)
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a full disk, a file that cannot be written: said, exit 1
+        if os.environ.get("STARTUPS_DEBUG"):
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        return _fail(f"{where}{exc.strerror or exc}", 1, args)
     except Exception as exc:
         if os.environ.get("STARTUPS_DEBUG"):
             raise
+        # The first line only, cut: a driver's message can carry a statement and its data.
+        first = (str(exc).strip().splitlines() or [""])[0][:200]
         return _fail(
-            f"unexpected {type(exc).__name__}: {exc} (STARTUPS_DEBUG=1 shows the traceback)",
+            f"unexpected {type(exc).__name__}: {first} (STARTUPS_DEBUG=1 shows the traceback)",
             1,
             args,
         )

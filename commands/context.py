@@ -70,15 +70,13 @@ def writing(db: str | None, *, create: bool = False, read_only: bool = False) ->
     A store this command created is removed again when the command fails: creating and
     filling a new store is one all-or-nothing step (no schema-only store is left behind).
     """
-    from store.engine import remove_created
     from store.open import open_store
 
     store = open_store(db, create=create, read_only=read_only)
     try:
         yield store
     except BaseException:
-        store.dispose()
-        remove_created(store.created)
+        store.abandon()
         raise
     finally:
         store.dispose()

@@ -13,24 +13,39 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import shutil
 import sqlite3
-import tempfile
+import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, Date, DateTime, Float, Integer, Table, create_engine, func, select
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    Table,
+    create_engine,
+    func,
+    select,
+)
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import StaticPool
 
 from store.audit import record_restore
 from store.db import begin_write, raise_if_unwritable
+from store.derived import reattribute_all
 from store.engine import alembic_config, backup_sqlite
 from store.errors import BadInput, NotAStore, StartupsError
 from store.export import EXPORT_SCHEMA, export_data, private_new_file, reflect, write_export
-from store.open import open_store
-from store.schema import HEAD, REVISIONS, SchemaState, sqlite_state
+from store.rules.amounts import MAX_CENTS
+from store.rules.dates import PLAUSIBLE_YEARS
+from store.rules.vocab import CONVENTION_KINDS, DEADLINE_KINDS, LINE_KINDS, PARTY_ROLES
+from store.schema import HEAD, REVISIONS, SchemaState, connect_read_only, sqlite_state
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -69,35 +84,82 @@ class RestoreResult:
     source_revision: str | None
 
 
+MAX_EXPORT_BYTES = 2 * 1024**3  # 2 GiB: a bigger file is no export of this tool
+
+
 def load_file(src: Path) -> dict[str, Any]:
-    """An export read from a JSON file, or a SQLite backup file exported in memory."""
+    """An export read from a JSON file, or a SQLite backup file exported in memory.
+
+    Nothing is copied to disk: a SQLite backup is read into memory (and brought to the
+    current schema there when older), so that no copy of it is ever left behind.
+    """
     src = src.expanduser().absolute()
-    if not src.exists():
-        raise BadInput(f"{src}: no such file")
-    if src.is_dir():
+    try:
+        info = src.stat()
+    except FileNotFoundError:
+        raise BadInput(f"{src}: no such file") from None
+    except OSError as exc:
+        raise BadInput(f"{src}: cannot read it ({exc.strerror})") from None
+    if stat.S_ISDIR(info.st_mode):
         raise BadInput(f"{src}: is a directory, not a backup")
+    if not stat.S_ISREG(info.st_mode):
+        raise BadInput(f"{src}: not a regular file (a FIFO or a device), not a backup")
+    if info.st_size > MAX_EXPORT_BYTES:
+        raise BadInput(f"{src}: {info.st_size} bytes, more than a backup can be (2 GiB)")
     with src.open("rb") as f:
         head = f.read(16)
     if head.startswith(b"SQLite format 3"):
-        state, _ = sqlite_state(src)
+        state, revision = sqlite_state(src)
         if state is SchemaState.EMPTY:
             raise BadInput(f"{src}: an empty store, nothing to restore")
-        with tempfile.TemporaryDirectory(prefix="startups-restore-") as tmp:
-            # A copy: the backup itself is never touched (it may be of an older revision,
-            # which opening upgrades).
-            copy = Path(tmp) / "backup.db"
-            shutil.copyfile(src, copy)
-            scratch = open_store(str(copy), create=False)
-            try:
-                return export_data(scratch)
-            finally:
-                scratch.dispose()
+        if state is SchemaState.NEWER:
+            raise StartupsError(
+                f"{src}: made by a newer version of startups (schema {revision}, this version "
+                f"knows up to {HEAD}); upgrade startups to restore it"
+            )
+        return _export_sqlite(src, upgrade_from=revision if state is SchemaState.OLD else None)
     try:
         data = json.loads(src.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise NotAStore(f"{src}: neither a SQLite backup nor a JSON export ({exc})") from exc
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+        # ValueError: not JSON, or a number of thousands of digits; RecursionError: nested
+        # deeper than any export.
+        reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)[:120]
+        raise NotAStore(f"{src}: neither a SQLite backup nor a JSON export ({reason})") from None
     check_export(data, str(src))
     return data
+
+
+class _Scratch:
+    """A store in memory, for reading or upgrading a backup (``export_data`` needs an engine)."""
+
+    def __init__(self, source: sqlite3.Connection | None = None):
+        memory = sqlite3.connect(":memory:", check_same_thread=False)
+        if source is not None:
+            source.backup(memory)
+        self.engine = create_engine("sqlite://", creator=lambda: memory, poolclass=StaticPool)
+
+    def upgrade(self, revision: str = "head") -> None:
+        from alembic import command  # ~0.3 s: only an older backup pays for it
+
+        with self.engine.begin() as connection:
+            command.upgrade(alembic_config(connection), revision)
+
+
+def _export_sqlite(src: Path, *, upgrade_from: str | None) -> dict[str, Any]:
+    try:
+        source = connect_read_only(src)
+        try:
+            scratch = _Scratch(source)
+        finally:
+            source.close()
+        if upgrade_from is not None:
+            scratch.upgrade()
+        return export_data(scratch)
+    except (sqlite3.DatabaseError, DBAPIError) as exc:
+        message = str(getattr(exc, "orig", exc)).splitlines()[0][:120]
+        raise NotAStore(f"{src}: cannot be read as a backup ({message})") from None
+    except ValueError as exc:  # a value SQLite holds but no column type accepts
+        raise BadInput(f"{src}: holds a malformed value ({str(exc)[:120]})") from None
 
 
 def check_export(data: Any, where: str) -> None:
@@ -115,6 +177,49 @@ def check_export(data: Any, where: str) -> None:
             f"{where}: exported by another version of startups (schema {revision!r}, "
             f"this version knows up to {HEAD})"
         )
+
+
+# Derived from the rest (recomputed after a restore, never taken from the file), and the
+# audit log (the restore's own entry stands for what the export held).
+DERIVED_TABLES = frozenset({"consumption_month", "startup_state"})
+NOT_RESTORED = DERIVED_TABLES | {"audit_log"}
+INT64 = range(-(2**63), 2**63)
+# What a row must hold, beyond its column's type: the checks the importers and the forms
+# make.  (table, column) → (test, what it must be).
+_KNOWN = {
+    ("convention", "kind"): (CONVENTION_KINDS, "convention or avenant"),
+    ("consumption_line", "kind"): (LINE_KINDS, "engagement or payment"),
+    ("deadline", "kind"): (DEADLINE_KINDS, ", ".join(DEADLINE_KINDS)),
+    ("convention_party", "role"): (PARTY_ROLES, ", ".join(PARTY_ROLES)),
+    ("objective", "direction"): (("at_least", "at_most"), "at_least or at_most"),
+}
+_JSON_COLUMNS = {("convention", "evidence"), ("startup", "thematiques"), ("startup", "usertypes")}
+
+
+def _check(table: str, column: Column, name: str, value: Any) -> str | None:
+    """Why ``value`` cannot be in this column (None: it can)."""
+    if isinstance(column.type, Date) and not isinstance(column.type, DateTime):
+        if value.year not in PLAUSIBLE_YEARS:
+            return f"{value.isoformat()} is not a plausible day (years 1900–2199)"
+    elif isinstance(column.type, Integer) and not isinstance(column.type, Boolean):
+        if value not in INT64:
+            return f"{value} does not fit in 64 bits"
+        if name.endswith("_cents"):
+            if value < 0:
+                return f"{value} is a negative amount"
+            if value > MAX_CENTS:
+                return f"{value} cents is more than any budget here (10^11 €)"
+            if table == "consumption_line" and name == "amount_cents" and value == 0:
+                return "a consumption line of 0"
+    known = _KNOWN.get((table, name))
+    if known is not None and value not in known[0]:
+        return f"{value!r} is not one of {known[1]}"
+    if (table, name) in _JSON_COLUMNS:
+        try:
+            json.loads(value)
+        except (TypeError, ValueError, RecursionError):
+            return "is not valid JSON"
+    return None
 
 
 def _convert(table: Table, row: dict[str, Any], where: str, index: int) -> dict[str, Any]:
@@ -142,8 +247,13 @@ def _convert(table: Table, row: dict[str, Any], where: str, index: int) -> dict[
             except (TypeError, ValueError):
                 raise BadInput(
                     f"{where}: table {table.name}, row {index + 1}, column {name}: "
-                    f"{value!r} is not a valid {column.type}"
+                    f"{str(value)[:40]!r} is not a valid {column.type}"
                 ) from None
+            problem = _check(table.name, column, name, value)
+            if problem is not None:
+                raise BadInput(
+                    f"{where}: table {table.name}, row {index + 1}, column {name}: {problem}"
+                )
         out[name] = value
     return out
 
@@ -204,25 +314,19 @@ def count_rows(store: Store) -> int:
 
 
 def _upgraded(data: dict[str, Any], where: str) -> dict[str, Any]:
-    """An export of an earlier schema, brought to the current one by the migrations."""
-    from alembic import command
-
-    with tempfile.TemporaryDirectory(prefix="startups-restore-") as tmp:
-        path = Path(tmp) / "old.db"
-        engine = create_engine(f"sqlite:///{path}")
-        with engine.begin() as connection:
-            command.upgrade(alembic_config(connection), data["revision"])
-        with engine.begin() as connection:
-            _load(connection, data, where)
-        engine.dispose()
-        scratch = open_store(str(path), create=False)
-        try:
-            return export_data(scratch)
-        finally:
-            scratch.dispose()
+    """An export of an earlier schema, brought to the current one by the migrations (in a
+    store in memory: nothing written to disk)."""
+    scratch = _Scratch()
+    scratch.upgrade(data["revision"])
+    with scratch.engine.begin() as connection:
+        _load(connection, data, where, as_is=True)
+    scratch.upgrade()
+    return export_data(scratch)
 
 
-def _load(connection: Connection, data: dict[str, Any], where: str) -> int:
+def _load(connection: Connection, data: dict[str, Any], where: str, *, as_is: bool = False) -> int:
+    """Replace every table's rows with the export's.  The derived tables and the audit log
+    are not taken from it (``as_is``: everything, for a scratch store being upgraded)."""
     tables = reflect(connection)
     known = {t.name for t in tables}
     unknown = sorted(set(data["tables"]) - known)
@@ -232,6 +336,9 @@ def _load(connection: Connection, data: dict[str, Any], where: str) -> int:
         connection.execute(table.delete())
     restored = 0
     for table in tables:
+        if not as_is and table.name in NOT_RESTORED:
+            continue
+        # (Each line's counted convention is re-derived after the load, as the rollup.)
         rows = [
             _convert(table, r, where, i) for i, r in enumerate(data["tables"].get(table.name, []))
         ]
@@ -264,6 +371,11 @@ def restore(store: Store, data: dict[str, Any], *, replace: bool, where: str) ->
                     "them all (confirm with --yes)"
                 )
             restored = _load(connection, data, where)
+            # The derived rows (attributions, rollup, timeline) from the restored facts, by
+            # the rules themselves: a forged rollup or state in the file counts for nothing.
+            with Session(bind=connection) as session:
+                reattribute_all(session)
+                session.flush()
             record_restore(connection, store, where=where, rows=restored, replaced=existing)
     except DBAPIError as exc:
         raise_if_unwritable(store.location, exc)

@@ -22,8 +22,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
-from store.engine import make_engine
-from store.errors import Conflict, ReadOnlyStore, StartupsError
+from store.engine import make_engine, remove_created
+from store.errors import Conflict, ReadOnlyStore, StartupsError, StoreBusy
 from store.location import StoreLocation
 
 if TYPE_CHECKING:
@@ -153,6 +153,9 @@ class Store:
                         f"{self.location.display()}: opened read-only, changes are refused"
                     ) from exc
                 raise_if_unwritable(self.location, exc)
+                known = failure(self.location, exc)
+                if known is not None:
+                    raise known from exc
                 raise
             except BaseException:
                 session.rollback()
@@ -193,6 +196,13 @@ class Store:
         if "engine" in self.__dict__:
             self.engine.dispose()
 
+    def abandon(self) -> None:
+        """Close the store and remove what opening it created (a new store whose filling
+        failed): creating and filling a store is one all-or-nothing step."""
+        self.dispose()
+        remove_created(self.created)
+        self.created = []
+
 
 def raise_if_unwritable(location: StoreLocation, exc: DBAPIError) -> None:
     """A SQLite store on a read-only file, folder or mount: say so in one line."""
@@ -206,14 +216,53 @@ def raise_if_unwritable(location: StoreLocation, exc: DBAPIError) -> None:
         ) from exc
 
 
+def failure(location: StoreLocation, exc: DBAPIError) -> StartupsError | None:
+    """What a database error means for the person who ran the command, in one line: the
+    store busy, the disk full, the server gone (None: none of these, the caller says what
+    it means).  Never the statement nor its parameters (they hold the data)."""
+    message = " ".join(str(exc.orig).split())
+    lowered = message.lower()
+    where = location.display()
+    if "database is locked" in lowered or "database table is locked" in lowered:
+        return StoreBusy(
+            f"{where}: the store is busy (another program is writing to it); "
+            "nothing was written, try again in a moment"
+        )
+    if "disk is full" in lowered or "no space left" in lowered:
+        return StartupsError(f"{where}: the disk is full; nothing was written")
+    if any(
+        sign in lowered
+        for sign in (
+            "server closed the connection",
+            "terminating connection",
+            "connection refused",
+            "connection is closed",
+            "consuming input failed",
+            "the connection is lost",
+        )
+    ):
+        return StartupsError(
+            f"{where}: the connection to the store was lost; nothing was written "
+            "(is the server running?)"
+        )
+    return None
+
+
 @contextmanager
 def begin_write(store: Store) -> Iterator[Connection]:
     """A Core connection in one write transaction (SQLite: the write lock taken up front)."""
     store.refuse_writes()
-    with store.engine.begin() as connection:
-        if connection.dialect.name == "sqlite":
-            connection.exec_driver_sql("BEGIN IMMEDIATE")
-        yield connection
+    try:
+        with store.engine.begin() as connection:
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            yield connection
+    except DBAPIError as exc:
+        raise_if_unwritable(store.location, exc)
+        known = failure(store.location, exc)
+        if known is not None:
+            raise known from exc
+        raise
 
 
 def _conflict_message(exc: Exception) -> str:

@@ -34,6 +34,10 @@ class Conflict(StartupsError):
     """
 
 
+class StoreBusy(StartupsError):
+    """Another program holds the store's write lock longer than we wait: try again (exit 1)."""
+
+
 class ReadOnlyStore(StartupsError):
     """A write on a store opened read-only (``--read-only``, or a read-only file)."""
 

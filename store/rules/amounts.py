@@ -33,6 +33,10 @@ _AMOUNT_FORMS = (
     re.compile(r"(?P<int>\d{1,3}(?:,\d{3})+)\.(?P<dec>\d{1,2})", re.ASCII),
     re.compile(r"(?P<int>\d{1,3}(?:,\d{3}){2,})", re.ASCII),
 )
+# No budget here comes near 10^11 € (a hundred billion): an amount beyond is a typo or a
+# forged value, refused rather than stored (and 64-bit integers never overflow).
+MAX_CENTS = 10**13
+
 _CURRENCY = re.compile(r"(?:€|eur|euros?)$", re.IGNORECASE)
 
 
@@ -64,7 +68,11 @@ def read_amount_cents(text: str) -> int:
     else:
         raise ValueError("is not an amount")
     digits = re.sub(r"[^0-9]", "", match["int"])
+    if len(digits) > 14:  # beyond MAX_CENTS whatever the decimals: never a huge number
+        raise ValueError("is more than 100 000 000 000 €")
     cents = int(Decimal(f"{digits}.{match.groupdict().get('dec') or '0'}") * 100)
+    if cents > MAX_CENTS:
+        raise ValueError("is more than 100 000 000 000 €")
     return -cents if negative else cents
 
 

@@ -21,11 +21,25 @@ def export(run, db) -> dict:
     return result.json()
 
 
+def comparable(data: dict) -> dict:
+    """An export as a restore reproduces it: the facts as they were, the derived rows
+    (recomputed by the rules, their ids new) as a set, and no audit log (a restore's log
+    is its own entry)."""
+    tables = dict(data["tables"])
+    tables.pop("audit_log")
+    for name in ("consumption_month", "startup_state"):
+        tables[name] = sorted(
+            (tuple(sorted((k, v) for k, v in row.items() if k != "id")) for row in tables[name]),
+            key=repr,
+        )
+    return data | {"tables": tables}
+
+
 def without_restore_entry(data: dict) -> dict:
-    """An export minus the audit log's own entry for the restore that made it."""
-    log = data["tables"]["audit_log"]
-    assert log[-1]["action"] == "restore"
-    return data | {"tables": data["tables"] | {"audit_log": log[:-1]}}
+    """A restored store's export, checked to hold the restore's entry alone in its log."""
+    (entry,) = data["tables"]["audit_log"]
+    assert entry["action"] == "restore"
+    return comparable(data)
 
 
 def test_export_is_schema_versioned_plain_data(run, demo_db):
@@ -57,7 +71,7 @@ def test_round_trip_loses_nothing(run, demo_url, other_engine_url, tmp_path):
     result = run("restore", backup_file, "--db", engine_url)
     assert result.code == 0, result.err
     second = export(run, engine_url)
-    assert without_restore_entry(second) == first
+    assert without_restore_entry(second) == comparable(first)
     # And the restored store works: same report, new rows get new ids.
     for day in ("2018-06-01", "2018-12-31"):
         a = run("report", "--db", demo_url, "--as-of", day, "-f", "json").out
@@ -97,7 +111,7 @@ def test_restore_from_a_sqlite_backup_replaces_after_confirmation(run, demo_db, 
     assert export(run, demo_db) == before
     result = run("restore", copy, "--db", demo_db, "--yes")
     assert result.code == 0, result.err
-    assert without_restore_entry(export(run, demo_db)) == before
+    assert without_restore_entry(export(run, demo_db)) == comparable(before)
 
 
 @pytest.mark.postgres
