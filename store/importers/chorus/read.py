@@ -338,6 +338,9 @@ class _Reader:
         self._blocks: dict[tuple, dict[str, Any]] = {}
         self._last_ej: tuple[Any, str | None] = (None, None)
         self._days: dict[Any, dt.date] = {}
+        self._interned: dict[str, dict[str, str | None]] = {f: {} for _, f in self.plan.texts}
+        self._centres: dict[str, tuple[str | None, str | None, str | None]] = {}
+        self._activities: dict[str, str | None] = {}
 
     def problem(self, line: int, reason: str) -> None:
         if len(self.problems) < MAX_PROBLEMS:
@@ -404,16 +407,37 @@ class _Reader:
     def _block(self, cells: tuple, key: tuple) -> dict[str, Any]:
         """The text fields (and the codes read from them) of these text cells."""
         block: dict[str, Any] = {}
+        interned = self._interned
         for (_, field), cell in zip(self.plan.texts, cells, strict=True):
-            value = text(cell)
+            if type(cell) is str:
+                # One string for each distinct value of a column (a CSV gives a new one
+                # on every line); a column of many values stops being kept at _INTERNED.
+                known = interned[field]
+                value = known.get(cell, _UNSEEN)
+                if value is _UNSEEN:
+                    value = text(cell)
+                    if len(known) < _INTERNED:
+                        known[cell] = value
+            else:
+                value = text(cell)
             if value is not None:
                 block[field] = value
         centre = block.get("centre_financier")
         if centre is not None:
-            block["programme"], block["bop"], block["uo"] = centre_financier_codes(centre)
+            codes = self._centres.get(centre)
+            if codes is None:
+                codes = centre_financier_codes(centre)
+                if len(self._centres) < _INTERNED:
+                    self._centres[centre] = codes
+            block["programme"], block["bop"], block["uo"] = codes
         activity = block.get("activity")
         if activity is not None:
-            block["activity_code"] = activity_code(activity)
+            code = self._activities.get(activity, _UNSEEN)
+            if code is _UNSEEN:
+                code = activity_code(activity)
+                if len(self._activities) < _INTERNED:
+                    self._activities[activity] = code
+            block["activity_code"] = code
         if len(self._blocks) >= _BLOCKS:
             self._blocks.clear()
         with suppress(TypeError):  # an unhashable cell cannot come from a file: never fail
@@ -546,6 +570,8 @@ class _Reader:
 
 
 _BLOCKS = 512
+_INTERNED = 4096
+_UNSEEN = object()
 _DAYS = 10_000
 # Subtotal cells as BW writes them (a faster test than folding every cell); a line that is
 # otherwise bad, or has no EJ, is also tested folded (``values.is_subtotal``).

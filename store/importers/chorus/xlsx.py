@@ -114,6 +114,7 @@ class Workbook:
         self.epoch = reader.wb.epoch
         self.date_styles = frozenset(reader.wb._date_formats)
         self.timedelta_styles = frozenset(reader.wb._timedelta_formats)
+        self._dates: dict[tuple[float, int], Any] = {}
 
     # --- streaming ---------------------------------------------------------------------
 
@@ -251,12 +252,18 @@ class Workbook:
         return out
 
     def _date(self, value: float, style: int) -> Any:
-        from openpyxl.utils.datetime import from_excel
+        key = (value, style)
+        found = self._dates.get(key)
+        if found is None:
+            from openpyxl.utils.datetime import from_excel
 
-        try:
-            return from_excel(value, self.epoch, timedelta=style in self.timedelta_styles)
-        except (OverflowError, ValueError):
-            return "#VALUE!"  # as openpyxl's reader does
+            try:
+                found = from_excel(value, self.epoch, timedelta=style in self.timedelta_styles)
+            except (OverflowError, ValueError):
+                found = "#VALUE!"  # as openpyxl's reader does
+            if len(self._dates) < 100_000:  # a sheet's dates repeat: each is converted once
+                self._dates[key] = found
+        return found
 
     def _exact(self, xml: bytes, last_row: int) -> list[tuple[int, list[Any]]]:
         """The rows of a chunk read by openpyxl's worksheet parser (all of XML)."""
