@@ -146,7 +146,6 @@ _SPECS = (
         "2025 CSV (one amount per line)",
     ),
 )
-SPEC_OF = {spec.layout: spec for spec in _SPECS}
 
 
 def describe(role: str) -> str:

@@ -71,7 +71,7 @@ from store.importers.chorus.values import (
 
 # The header is looked for in this many non-empty rows from the top.
 HEADER_ROWS = 30
-# A file larger than this is not an INF-BUD-53 export (100,000 lines take 10 to 60 MiB).
+# A file larger than this is not an INF-BUD-53 export (100,000 lines take 4 to 20 MiB).
 MAX_BYTES = 512 << 20
 # More data rows than this is not an export either (and would not fit in memory as records).
 MAX_ROWS = 2_000_000
