@@ -14,7 +14,7 @@ from commands.options import DbOption, date_option
 from commands.render.text import visible
 from store.errors import BadInput
 from store.fmt import eur
-from store.importers.expenses.csv import BadRows, read_expense_file, store_expenses
+from store.importers.expenses.csv import BadRows, ExpenseFile, store_expenses
 from store.ops.ledger import add_expense
 from store.rules.amounts import parse_amount_cents
 from store.rules.text import clean_text
@@ -87,23 +87,33 @@ def import_expenses(
     db: DbOption = None,
 ) -> None:
     """Import consumption lines from a CSV export (French `;` or plain `,`); twice adds nothing."""
+    export = ExpenseFile(file)  # not a file, too big, no header: one line, before the store
+    cleaned = 0
+
+    def rows():
+        nonlocal cleaned
+        for row in export.rows():
+            if row.cleaned:
+                cleaned += 1
+                if cleaned <= 20:
+                    sys.stderr.write(
+                        f"startups: warning: {visible(file)}:{row.line}: {row.cleaned}: "
+                        "control characters removed\n"
+                    )
+            yield row
+
     try:
-        rows = read_expense_file(file)
+        with writing(db) as store, store.session() as session:
+            result = store_expenses(
+                session, startup, rows(), source=f"csv:{file.name}", found=export.found
+            )
     except BadRows as exc:
         # The one place where several lines on stderr are right: one per bad row.
         for problem in exc.lines():
             sys.stderr.write(f"startups: error: {visible(problem)}\n")
         raise typer.Exit(2) from None
-    cleaned = [row for row in rows if row.cleaned]
-    for row in cleaned[:20]:
-        sys.stderr.write(
-            f"startups: warning: {visible(file)}:{row.line}: {row.cleaned}: "
-            "control characters removed\n"
-        )
-    if len(cleaned) > 20:
-        sys.stderr.write(f"startups: warning: … and {len(cleaned) - 20} more lines cleaned\n")
-    with writing(db) as store, store.session() as session:
-        result = store_expenses(session, startup, rows, source=f"csv:{file.name}")
+    if cleaned > 20:
+        sys.stderr.write(f"startups: warning: … and {cleaned - 20} more lines cleaned\n")
     typer.echo(
         f"{visible(result.slug)}: {visible(file.name)}: added {result.added}, "
         f"already there {result.already}"

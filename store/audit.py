@@ -35,6 +35,8 @@ NOT_LOGGED = {"version", "counted_convention_id"}
 # Columns that name a row in the log, first found wins.
 LABEL_COLUMNS = ("slug", "title", "label", "name", "metric", "role", "key")
 PENDING = "startups.audit_pending"
+# Above this many rows in one bulk insert, the log holds one entry for all of them.
+BULK_LOGGED_ONE_BY_ONE = 100
 
 _actor: str | None = None
 
@@ -195,12 +197,30 @@ class AuditHook:
         session.connection().execute(sql_insert(AuditLog.__table__), entries)
 
     def bulk(self, session: Session, write: BulkWrite) -> None:
-        """ORM bulk statements skip the flush: log them as they come."""
+        """ORM bulk statements skip the flush: log them as they come.  An insert of many
+        rows at once (an import's batch) is one entry saying how many, from where."""
         table = write.table.name
         if table == AuditLog.__tablename__:
             return
         store = session.info.get("store")
         where = write.where
+        if write.action == "insert" and len(write.rows) > BULK_LOGGED_ONE_BY_ONE:
+            first, last = write.rows[0], write.rows[-1]
+            startups = {row.get("startup_id") for row in write.rows}
+            changes = {"rows": [None, len(write.rows)]}
+            if first.get("source"):
+                changes["source"] = [None, f"{first['source']} … {last.get('source')}"]
+            entry = _entry(
+                store,
+                table,
+                "insert",
+                None,
+                startups.pop() if len(startups) == 1 else None,
+                f"{len(write.rows)} rows",
+                changes,
+            )
+            session.connection().execute(sql_insert(AuditLog.__table__), entry)
+            return
         entries = []
         with session.no_autoflush:
             for values in write.rows:

@@ -40,12 +40,14 @@ if TYPE_CHECKING:
 
     from store.db import BulkWrite
 
-# A startup's lines as plain rows: a startup with tens of thousands of lines is re-read
-# at each change, and loading them as ORM objects cost a second per 40,000.
-SQL_LINES_OF = """
+# A startup's lines as plain rows, a page at a time: a startup with tens of thousands of
+# lines is re-read at each change, and loading them as ORM objects cost a second per 40,000.
+SQL_LINES_PAGE = """
 SELECT id, date, convention_id, counted_convention_id, amount_cents, kind
-FROM consumption_line WHERE startup_id = :startup_id
+FROM consumption_line WHERE startup_id = :startup_id AND id > :after
+ORDER BY id LIMIT :size
 """
+PAGE = 20_000
 SQL_SET_COUNTED = """
 UPDATE consumption_line SET counted_convention_id = :counted, version = version + 1
 WHERE id = :id
@@ -94,34 +96,53 @@ def reattribute(session: Session, startup_id: int) -> int:
     Called after any change to the startup's conventions or consumption lines;
     returns how many lines changed attribution.  Written by one UPDATE per changed line
     (a change of the row: its version moves on, as an ORM update's would), and the
-    session's loaded lines are told their new values.
+    session's loaded lines are told their new values.  The lines are read a page at a
+    time and the rollup is summed as they come: a startup with a million lines is
+    re-attributed in bounded memory.
     """
     session.flush()
     hold(session, startup_id)
     all_budgets = budgets(load_conventions(SessionRows(session), [startup_id]).get(startup_id, []))
-    rows = session.execute(text(SQL_LINES_OF), {"startup_id": startup_id}).all()
     counted_for: dict[tuple, int | None] = {}  # (day, named convention) → counted against
     changes: list[dict] = []
-    lines = []
-    for line_id, day, named, counted, amount, kind in rows:
-        day = as_date(day)
-        key = (day, named)
-        if key not in counted_for:
-            counted_for[key] = attribute(day, named, all_budgets)
-        now = counted_for[key]
-        if now != counted:
-            changes.append({"id": line_id, "counted": now})
-        lines.append((now, day, amount, kind))
-    if changes:
+    changed = 0
+
+    def write_changes() -> None:
+        nonlocal changed
+        if not changes:
+            return
         session.execute(text(SQL_SET_COUNTED), changes)
-        changed = {c["id"]: c["counted"] for c in changes}
+        now = {c["id"]: c["counted"] for c in changes}
         for obj in list(session.identity_map.values()):
-            if isinstance(obj, ConsumptionLine) and obj.id in changed:
-                set_committed_value(obj, "counted_convention_id", changed[obj.id])
+            if isinstance(obj, ConsumptionLine) and obj.id in now:
+                set_committed_value(obj, "counted_convention_id", now[obj.id])
                 set_committed_value(obj, "version", obj.version + 1)
-    refresh_rollup(session, startup_id, lines)
+        changed += len(changes)
+        changes.clear()
+
+    def lines():
+        after = 0
+        while True:
+            page = session.execute(
+                text(SQL_LINES_PAGE), {"startup_id": startup_id, "after": after, "size": PAGE}
+            ).all()
+            for line_id, day, named, counted, amount, kind in page:
+                day = as_date(day)
+                key = (day, named)
+                if key not in counted_for:
+                    counted_for[key] = attribute(day, named, all_budgets)
+                now = counted_for[key]
+                if now != counted:
+                    changes.append({"id": line_id, "counted": now})
+                yield now, day, amount, kind
+            write_changes()
+            if len(page) < PAGE:
+                return
+            after = page[-1][0]
+
+    refresh_rollup(session, startup_id, lines())
     refresh(session, startup_id)
-    return len(changes)
+    return changed
 
 
 def refresh_rollup(session: Session, startup_id: int, lines) -> None:

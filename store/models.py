@@ -1,6 +1,6 @@
 """The store's tables.
 
-Money is integer cents (``*_cents``), dates are ``date``; a value the sources do
+Money is integer cents (``*_cents``, 64-bit: a ceiling of 21 M€ is 2^31 cents), dates are ``date``; a value the sources do
 not give stays ``None`` (NULL), never 0 or "today".  Every table lives in this one
 module, as SQLModel's documentation recommends, so relationships never need
 circular imports.
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import Column, ForeignKey, Index, Integer, UniqueConstraint, text
+from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
@@ -178,7 +178,7 @@ class FastAward(Versioned, table=True):
     startup_id: int | None = Field(default=None, sa_column=_fk("startup.id"))
     promotion_id: int | None = Field(default=None, sa_column=_fk("fast_promotion.id"))
     laureate_name: str | None = None
-    amount_cents: int | None = None
+    amount_cents: int | None = Field(default=None, sa_type=BigInteger)
     source: str | None = None
 
 
@@ -207,7 +207,7 @@ class Convention(Versioned, table=True):
     starts_on_precision: str | None = None
     ends_on: dt.date | None = None
     ends_on_precision: str | None = None
-    ceiling_cents: int | None = None
+    ceiling_cents: int | None = Field(default=None, sa_type=BigInteger)
     # Imputation codes, as the text gives them.
     programme: str | None = None
     bop: str | None = None
@@ -250,8 +250,8 @@ class ScheduleLine(Versioned, table=True):
     id: int | None = Field(default=None, primary_key=True)
     convention_id: int = Field(sa_column=_fk("convention.id", nullable=False))
     year: int
-    ae_cents: int | None = None
-    cp_cents: int | None = None
+    ae_cents: int | None = Field(default=None, sa_type=BigInteger)
+    cp_cents: int | None = Field(default=None, sa_type=BigInteger)
 
 
 # --- agenda, objectives, money, people ----------------------------------------------------
@@ -338,7 +338,7 @@ class ConsumptionLine(Versioned, table=True):
         sa_column=Column(Integer, ForeignKey("convention.id", ondelete="SET NULL"), nullable=True),
     )
     date: dt.date
-    amount_cents: int
+    amount_cents: int = Field(sa_type=BigInteger)
     kind: str = LineKind.PAYMENT.value
     label: str = ""
     category: str | None = None
@@ -385,9 +385,9 @@ class ConsumptionMonth(SQLModel, table=True):
     startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
     convention_id: int | None = None
     month: dt.date
-    amount_cents: int
-    paid_cents: int
-    cum_cents: int
+    amount_cents: int = Field(sa_type=BigInteger)
+    paid_cents: int = Field(sa_type=BigInteger)
+    cum_cents: int = Field(sa_type=BigInteger)
     engaged_last_on: dt.date | None = None
 
 
@@ -413,8 +413,8 @@ class StartupState(SQLModel, table=True):
     valid_from: dt.date
     valid_to: dt.date
     phase: str | None = None
-    envelope_cents: int | None = None
-    pending_cents: int = 0
+    envelope_cents: int | None = Field(default=None, sa_type=BigInteger)
+    pending_cents: int = Field(default=0, sa_type=BigInteger)
     roots: str | None = None
     alerts: str = ""
     next_deadline_on: dt.date | None = None
@@ -438,7 +438,7 @@ class StaffingLine(Versioned, table=True):
     headcount: float = 1.0
     starts_on: dt.date | None = None
     ends_on: dt.date | None = None
-    daily_rate_cents: int | None = None
+    daily_rate_cents: int | None = Field(default=None, sa_type=BigInteger)
     source: str | None = None
 
 

@@ -25,6 +25,7 @@ REVISIONS = (
     "0006_state_deadline",
     "0007_co_incubation",
     "0008_rollup_key",
+    "0009_cents_bigint",
 )
 HEAD = REVISIONS[-1]
 

@@ -9,7 +9,6 @@ and value (``montant "12,3,4" is not an amount``).
 from __future__ import annotations
 
 import re
-from decimal import Decimal
 
 # Spaces that exports put between thousands: plain, no-break (U+00A0), narrow no-break
 # (U+202F, what babel and recent spreadsheets write for fr_FR), thin (U+2009).
@@ -70,7 +69,7 @@ def read_amount_cents(text: str) -> int:
     digits = re.sub(r"[^0-9]", "", match["int"])
     if len(digits) > 14:  # beyond MAX_CENTS whatever the decimals: never a huge number
         raise ValueError("is more than 100 000 000 000 €")
-    cents = int(Decimal(f"{digits}.{match.groupdict().get('dec') or '0'}") * 100)
+    cents = int(digits) * 100 + int((match.groupdict().get("dec") or "0").ljust(2, "0"))
     if cents > MAX_CENTS:
         raise ValueError("is more than 100 000 000 000 €")
     return -cents if negative else cents

@@ -391,18 +391,13 @@ def test_import_errors(run, demo_db, tmp_path):
 def test_one_failing_row_rolls_back_the_whole_import(demo_db, monkeypatch):
     """The import is one transaction: a failure while writing leaves the store as it was."""
     from store.importers.expenses import csv as expenses
-    from store.ops.ledger import new_line as real_new_line
 
     rows = read_expenses((FIXTURES / "francais_bom_crlf.csv").read_bytes(), "f.csv")
-    calls = []
 
-    def failing(*args, **kwargs):
-        calls.append(1)
-        if len(calls) == 3:
-            raise BadInput("simulated failure on the third row")
-        return real_new_line(*args, **kwargs)
+    def failing(*args, **kwargs):  # every line is written by then: the failure comes last
+        raise BadInput("simulated failure once the lines are written")
 
-    monkeypatch.setattr("store.importers.expenses.csv.new_line", failing)
+    monkeypatch.setattr("store.importers.expenses.csv.reattribute", failing)
     before = lines_of(demo_db, "classe-a-12")
     store = open_store(str(demo_db), create=False)
     with pytest.raises(BadInput), store.session() as session:
@@ -531,3 +526,57 @@ def test_add_expense_store_function(demo_db):
 def test_days_out_of_any_plausible_year_are_refused(text):
     with pytest.raises(ValueError, match="plausible"):
         parse_day(text)
+
+
+# --- limits --------------------------------------------------------------------------------
+
+
+def test_a_fifo_is_refused_at_once(run, demo_db, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)  # reading it would wait for a writer forever
+    result = run("import", "expenses", fifo, "--startup", "classe-a-12", "--db", demo_db)
+    assert result.code == 2 and "not a regular file" in result.err
+    assert result.err.count("\n") == 1
+
+
+def test_the_size_cap_is_said(run, demo_db, tmp_path, monkeypatch):
+    import store.importers.expenses.csv as expenses
+
+    monkeypatch.setattr(expenses, "MAX_BYTES", 10)
+    result = run(
+        "import", "expenses", FIXTURES / "plain.csv", "--startup", "classe-a-12", "--db", demo_db
+    )
+    assert result.code == 2 and "more than an export can be (1 GiB)" in result.err
+
+
+def test_a_long_export_streams_to_what_a_list_gives(run, demo_db, tmp_path):
+    """Many rows, repeats among them (identical rows are all kept, once each), in both
+    dialects: the streamed import adds each line once, a second import adds nothing."""
+    lines = ["date;montant;libellé;nature"]
+    for i in range(12_000):
+        day = f"{1 + i % 28:02d}/{4 + i % 6:02d}/2018"
+        lines.append(
+            f"{day};{10 + i % 7},50;Ligne {i % 3000};{'paiement' if i % 5 else 'engagement'}"
+        )
+    path = tmp_path / "long.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    first = run("import", "expenses", path, "--startup", "dossiersco", "--db", demo_db)
+    assert first.code == 0, first.err
+    assert "added 12000, already there 0" in first.out
+    again = run("import", "expenses", path, "--startup", "dossiersco", "--db", demo_db)
+    assert "added 0, already there 12000" in again.out
+    keys = {expenses_key for expenses_key in _keys(demo_db)}
+    rows = read_expenses(path.read_bytes(), "long.csv")
+    assert {dedup_key("dossiersco", row) for row in rows} <= keys
+
+
+def _keys(db):
+    import sqlite3
+
+    con = sqlite3.connect(db)
+    try:
+        return [k for (k,) in con.execute("SELECT dedup_key FROM consumption_line")]
+    finally:
+        con.close()
