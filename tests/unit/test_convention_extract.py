@@ -13,9 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.importers.convention.extract import (
+    QUOTE_MAX,
     SCHEMA,
     NotAConvention,
     UnreadableDocument,
+    _normalise_line,
     extract,
     extract_file,
     read_document,
@@ -527,6 +529,15 @@ ROBUST = settings(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow], database=None
 )
 SEED_TEXTS = [p.read_text(encoding="utf-8") for p in (CLASSE_2018, DOSSIERSCO, CLASSE_2020)]
+SEED_TEXTS += [  # the shapes of real texts (Journal officiel, Bulletins officiels, FAST)
+    (FIXTURES / name).read_text(encoding="utf-8")
+    for name in (
+        "fast_subvention_fast14.txt",
+        "jo_avenant_titre_long.txt",
+        "bo_delegation_de_gestion.txt",
+        "trois_parties_codelegataires.txt",
+    )
+]
 DATE_BITS = st.sampled_from(
     ["1", "12", "31", "er", "^{er}", " ", ".", "/", "-", "AVR", "avr.", "décembre", "févr",
      "2018", "0000", "99", "le", "juil.", "sept", "\u00a0", "é", "\n"]
@@ -575,7 +586,12 @@ def test_mutated_seeds_only_raise_not_a_convention(data: st.DataObject) -> None:
     json.dumps(result)
     raw = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     for ev in result["evidence"].values():
-        assert raw[ev["line"] - 1].strip() == ev["text"]
+        line = raw[ev["line"] - 1].strip()
+        if len(line) <= QUOTE_MAX:
+            assert line == ev["text"]
+        else:  # a long line is quoted around the fact, from its normalised text
+            assert len(ev["text"]) <= QUOTE_MAX + 2
+            assert ev["text"].strip("…") in _normalise_line(line)
 
 
 @ROBUST

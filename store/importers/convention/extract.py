@@ -279,7 +279,10 @@ def _title_block(doc: _Doc, title: int) -> tuple[int, int]:
 _ORDINALS = {
     "premier": 1, "1er": 1, "deuxieme": 2, "second": 2, "2eme": 2, "2e": 2, "troisieme": 3,
     "3eme": 3, "3e": 3, "quatrieme": 4, "4eme": 4, "4e": 4, "cinquieme": 5, "5eme": 5, "5e": 5,
-    "sixieme": 6, "6eme": 6, "6e": 6,
+    "sixieme": 6, "6eme": 6, "6e": 6, "septieme": 7, "huitieme": 8, "neuvieme": 9,
+    "dixieme": 10, "onzieme": 11, "douzieme": 12, "treizieme": 13, "quatorzieme": 14,
+    "quinzieme": 15, "seizieme": 16, "dix-septieme": 17, "dix-huitieme": 18,
+    "dix-neuvieme": 19, "vingtieme": 20,
 }  # fmt: skip
 
 
@@ -390,10 +393,10 @@ def _parent(doc: _Doc, kind: str | None) -> tuple[dict | None, Evidence | None]:
 
 _FAST_NUMBER = re.compile(
     r"\bFAST\s*(?:n\s*[°ºo]\.?\s*|#\s*)?(?P<n>\d{1,2})(?![\d.,/-])"
-    rf"|\b(?P<ord>{_ORDINAL_WORD}|\d{{1,2}}\s*(?:e|[eè]me))\s+"
-    r"(?:appel\s+à\s+projets?|promotion|[ée]dition|session|vague)\s+(?:du\s+|d'|de\s+)?"
-    r"(?:\w+\s+){0,8}?\(?FAST\b"
-    r"|\bpromotion\s+(?:n\s*[°ºo]\.?\s*)?(?P<n2>\d{1,2})\s+du\s+FAST\b",
+    r"|(?<![\w-])(?i:(?P<ord>premier|1er|(?:dix-)?[a-zé]+i[eè]me|second|\d{1,2}\s*(?:e|[eè]me))\s+"
+    r"(?:appel\s+à\s+projets?|promotion|[ée]dition|session|vague)\s+(?:du\s+|d'|de\s+)?)"
+    r"(?:[\w'-]+\s+){0,8}?\(?FAST\b"
+    r"|\b(?i:promotion\s+(?:n\s*[°ºo]\.?\s*)?)(?P<n2>\d{1,2})\s+(?i:du)\s+FAST\b",
 )
 _FAST_WORDS = re.compile(r"\bFAST\b|fonds\s+d'acc[ée]l[ée]ration\s+des\s+start", re.IGNORECASE)
 
@@ -405,10 +408,8 @@ def _fast_promotion(doc: _Doc) -> tuple[int | None, Evidence | None]:
             number = int(m["n"] or m["n2"])
         else:
             key = fold(re.sub(r"\s+", "", m["ord"]))
-            number = _ORDINALS.get(key) or _ORDINALS.get(key.replace("eme", "e"))
-            if number is None:
-                digits = re.match(r"\d+", key)
-                number = int(digits[0]) if digits else None
+            digits = re.match(r"\d+", key)
+            number = int(digits[0]) if digits else _ORDINALS.get(key)
         if number and 1 <= number <= 99:
             start = m.start("n") if m["n"] else m.start()
             return number, doc.evidence(start)
@@ -616,7 +617,7 @@ def _designation(text: str) -> str | None:
     """The body a party's description opens with: "le ministère de …" → "Ministère de …"."""
     text = re.split(
         r"repr[ée]sent[ée]e?s?\s+par|ci-?\s*apr[èe]s|ci-?\s*dessous|,?\s*d[ée]sign[ée]e?s?\b"
-        r"|,?\s*d[ée]nomm[ée]e?s?\b|\(\s*«|,\s*«|\s+«",
+        r"|,?\s*d[ée]nomm[ée]e?s?\b|\(\s*«|,\s*«",
         text,
         maxsplit=1,
         flags=re.IGNORECASE,
@@ -624,7 +625,7 @@ def _designation(text: str) -> str | None:
     text = re.sub(r"\s+", " ", text).strip()
     text = re.split(r"\s+\d", text, maxsplit=1)[0]  # drop a street address
     text = re.sub(r"^(?:et\s*:?\s+)?(?:le|la|les|l')\s*", "", text, flags=re.IGNORECASE)
-    text = re.split(r",\s*(?:sis|situ[ée]e?|dont\s+le\s+si[èe]ge|domicili)", text, maxsplit=1)[0]
+    text = text.split(",", 1)[0]  # "Le GIP X, groupement d'intérêt public, SIREN …"
     text = text.strip(" ,;:.-–")
     return text[:1].upper() + text[1:] if text else None
 
@@ -642,11 +643,18 @@ def _aliases(doc: _Doc, start: int, end: int) -> list[tuple[str, int]]:
         found.append((m["first"], m.start("first")))
         for more in re.finditer(r"«\s*([^«»]{1,80}?)\s*»", m["more"] or ""):
             found.append((more[1], m.start("more") + more.start(1)))
-    if not found:
-        for m in _BARE_ALIAS.finditer(text, start, end):
-            name = m["a"] or m["b"]
-            found.append((name, m.start("a") if m["a"] else m.start("b")))
+    taken = {at for _a, at in found}
+    for m in _BARE_ALIAS.finditer(text, start, end):  # "la direction X (« DINUM »), …"
+        at = m.start("a") if m["a"] else m.start("b")
+        if at not in taken:
+            found.append((m["a"] or m["b"], at))
+    found.sort(key=lambda t: t[1])
     return [(re.sub(r"\s+", " ", a).strip(), at) for a, at in found]
+
+
+def _bare(name: str) -> str:
+    """A name folded, without its article: « l'Etat » and "Etat" are one name."""
+    return re.sub(r"^(?:le|la|les|l')\s*", "", fold(name))
 
 
 def _split_joint(body: str) -> list[str]:
@@ -703,11 +711,12 @@ def _parties(doc: _Doc) -> tuple[list[dict], list[Evidence]]:
         proper = [n for n in names if _is_proper(n)]
         if proper:
             name = proper[0]
-            others = [body] if body and fold(body) != fold(name) else []
+            others = [body] if body else []
             others += [n for n in names if n != name]
         else:
             name = body
             others = names
+        others = list(dict.fromkeys(o for o in others if name is None or _bare(o) != _bare(name)))
         if not (name or representative):
             continue
         parties.append(
@@ -776,6 +785,10 @@ def _party_mentioned(line: str, party: dict) -> bool:
     if name and fold(name) in folded:
         return True
     tokens = [t for t in re.split(r"[^A-Za-zÀ-ÿ]+", name) if len(t) >= 3 and t.isupper()]
+    for alias in party.get("aliases") or []:
+        bare = re.sub(r"^(?:le|la|les|l')\s*", "", alias, flags=re.IGNORECASE)
+        if len(bare) >= 3 and _role_of(bare) is None:
+            tokens.append(bare)
     return any(re.search(rf"\b{re.escape(fold(t))}\b", folded) for t in tokens)
 
 
@@ -878,6 +891,23 @@ def _tie_to_party(doc: _Doc, i: int, sig_indices: set[int], parties: list[dict])
                 return None
         return None
 
+    # The signature's own paragraph first ("Pour la DINUM, … / Signé le …" or
+    # "A Paris, le … / Le DINSIC, …"), then the lines after it, then those before.
+    first = i
+    while first > 0 and doc.lines[first - 1] and first - 1 not in sig_indices:
+        first -= 1
+    last = i
+    while last + 1 < len(doc.lines) and doc.lines[last + 1] and last + 1 not in sig_indices:
+        last += 1
+    own = {
+        k
+        for j in range(first, last + 1)
+        if j != i
+        for k, p in enumerate(parties)
+        if _party_mentioned(doc.lines[j], p)
+    }
+    if len(own) == 1:
+        return own.pop()
     after = scan(range(i + 1, len(doc.lines)))
     return after if after is not None else scan(range(i - 1, -1, -1))
 
@@ -1041,6 +1071,12 @@ _CEILING_ANCHORS = [
     (r"plafonn[ée]e?s?\s+à\s+", "plafond"),
     (r"dans\s+la\s+limite\s+d(?:e\s+|')", "plafond"),
     (
+        # "Le montant maximum de l'action est porté à …" (an avenant moving the ceiling)
+        r"montant\s+(?:maximum|maximal|total|plafond)\s+(?:de\s+|d'|des\s+)[^.;€\d]{0,60}?"
+        r"\s+(?:est|sont)\s+(?:port[ée]e?s?|fix[ée]e?s?|ramen[ée]e?s?|relev[ée]e?s?)\s+à\s+",
+        "plafond",
+    ),
+    (
         r"subvention\s+(?:de\s+l'[ée]tat\s+)?d'un\s+montant\s+(?:maximum\s+|maximal\s+|total\s+)?"
         r"d(?:e\s+|')",
         "subvention",
@@ -1112,6 +1148,10 @@ def _money(doc: _Doc) -> tuple[list[dict], list[Evidence], dict]:
     is one (what may be committed), else the first amount."""
     for anchor, default in _CEILING_ANCHORS:
         for m in re.finditer(anchor, doc.flat, re.IGNORECASE):
+            before = doc.flat[max(0, m.start() - 60) : m.start()]
+            said = default
+            if re.search(r"\bsubvention\b[^.;]{0,40}$", before, re.IGNORECASE):
+                said = "subvention"  # "une subvention d'un montant maximum de …"
             first = _money_item(doc, m.end())
             if first is None:
                 continue
@@ -1126,7 +1166,7 @@ def _money(doc: _Doc) -> tuple[list[dict], list[Evidence], dict]:
                 items.append(item)
             amounts, evidence = [], []
             for it in items:
-                for kind in it["kinds"] or [default]:
+                for kind in it["kinds"] or [said]:
                     amounts.append({"eur": it["eur"], "kind": kind})
                     evidence.append(doc.evidence(it["at"]))
             ceiling_item = next((it for it in items if "AE" in it["kinds"]), items[0])
@@ -1157,7 +1197,7 @@ _SCHEDULE_HEADER = re.compile(
 )
 _SCHEDULE_ROW = re.compile(r"\|?\s*(?P<year>(?:19|20)\d{2})\s*\|?\s*(?P<rest>.*)")
 _YEARS_HEADER = re.compile(
-    r"\|?\s*(?:(?:ann[ée]es?|exercices?|en\s+euros|€)\s*\|?\s*)?"
+    r"(?:\|\s*)*(?:(?:ann[ée]es?|exercices?|en\s+euros|€)\s*\|?\s*)?"
     r"(?P<years>(?:(?:19|20)\d{2}\s*\|?\s*){2,12})(?P<total>total\s*\|?)?",
     re.IGNORECASE,
 )
