@@ -595,3 +595,16 @@ def test_without_positive_evidence_a_text_is_refused(text, why):
     with pytest.raises(NotAConvention, match=why) as info:
         read(text)
     assert "\n" not in str(info.value)
+
+
+def test_a_wrapped_line_that_begins_with_et_is_no_new_party():
+    """PDF text layers and OCR wrap a party's description anywhere: "et de communication"
+    or "- 43 Quai …" at the start of a line continue it."""
+    text = (SEEDS / "dossiersco_avenant_2018-12-05.txt").read_text(encoding="utf-8")
+    text = text.replace(
+        "et des systèmes d'information et de communication, délégué",
+        "et des systèmes d'information\net de communication, délégué",
+    ).replace("Communication\n39 - 43 Quai", "Communication 39\n- 43 Quai")
+    r = read(text)
+    assert [p["name"] for p in r["parties"]] == ["SG du MENJ-MESRI", "DINSIC"]
+    assert r["parties"][1]["representative"] == "Nadi Bou Hanna"

@@ -506,7 +506,7 @@ _PARTIES_END = re.compile(
     re.IGNORECASE,
 )
 _AND_LINE = re.compile(r"et\s*:?\s*,?", re.IGNORECASE)
-_AND_START = re.compile(r"et\s*:?\s+(?=\S)", re.IGNORECASE)
+_AND_START = re.compile(r"et\s*:?\s+(?=(?:le|la|les|l'|un|une)\b)", re.IGNORECASE)
 _BULLET = re.compile(r"(?:[-–—•·*▪➢]|\d{1,2}\s*[°)]|[a-z]\))\s+")
 _PART = re.compile(r"d'(?:une|autre)\s+part\s*[,;.]?", re.IGNORECASE)
 _ALIAS = re.compile(
@@ -580,15 +580,20 @@ def _party_segments(doc: _Doc) -> list[tuple[int, int]]:
         return []
     first, end, block_start, block_end = block
     cuts: list[tuple[int, int]] = []  # (where a segment ends, where the next begins)
+    previous = doc.lines[first]
     for i in range(first + 1, end):
         line = doc.lines[i]
         if not line:
             continue
         start = doc.starts[i]
+        # "Et le GIP …" or "– la direction …" begin a party only after one has ended ("…,",
+        # "d'une part ;", "Entre :"): a wrapped line may begin with "et de communication".
+        ended = bool(re.search(r"(?:[,;.:»]|\bpart)\s*$", previous))
         if _AND_LINE.fullmatch(line):
             cuts.append(doc.span_of_line(i))
-        elif (m := _AND_START.match(line)) or (m := _BULLET.match(line)):
+        elif ended and ((m := _AND_START.match(line)) or (m := _BULLET.match(line))):
             cuts.append((start, start + m.end()))
+        previous = line
     if not cuts:  # paragraphs: cut after each "d'une part", "d'autre part" and its alias
         for m in _PART.finditer(doc.flat, block_start, block_end):
             after = re.compile(
