@@ -1507,8 +1507,9 @@ def extract(text: str, *, file: str, sha256: str, source: Source | None = None) 
     ceiling, ceiling_ev, words_match, words_ev = _ceiling(ceiling_item, doc)
     note("ceiling_eur", ceiling_ev)
     note("ceiling_words_match", words_ev)
-    for k, ev in enumerate(amounts_ev):
-        note(f"amounts[{k}]", ev)
+    if amounts != [{"eur": ceiling, "kind": "plafond"}]:  # else it is the ceiling's evidence
+        for k, ev in enumerate(amounts_ev):
+            note(f"amounts[{k}]", ev)
 
     for k, ev in enumerate(schedule_ev):
         note(f"schedule[{k}]", ev)
