@@ -248,3 +248,17 @@ def test_missing_ocr_tools_refuse_the_scan_only(run, db_path, tmp_path, monkeypa
     (line,) = [x for x in result.err.splitlines() if x.startswith("startups: ")]
     assert "scan.pdf" in line and "apt-get install ocrmypdf tesseract-ocr tesseract-ocr-fra" in line
     assert counts(db_path)["convention"] == 1
+
+
+@pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom"])
+def test_a_device_is_refused_at_once_in_the_cli(run, db_path, device):
+    if not pathlib.Path(device).exists():
+        pytest.skip(f"no {device} here")
+    add_startups(db_path)
+    for args in (("--yes",), ("--json", "--dry-run")):
+        result = run("import", "convention", device, "--db", db_path, *args)
+        assert result.code == 2
+        (line,) = result.err.splitlines()
+        assert line.endswith(
+            f"{device}: not a regular file (a pipe, a device or a socket): not read"
+        )

@@ -965,6 +965,14 @@ def plan_import(
             "nothing stored"
         )
         return plan
+    unread = (extraction.get("source") or {}).get("unread_pages")
+    if unread:
+        packages = " ".join((extraction.get("source") or {}).get("missing_packages") or [])
+        pages = ", ".join(map(str, unread))
+        plan.warnings.append(
+            f"page(s) {pages} hold an image without text and were not read (OCR needs the "
+            f"packages {packages}): the facts they give are missing"
+        )
     if extraction.get("ceiling_words_match") is False:
         plan.warnings.append(
             "the ceiling in figures does not match the amount written in words: check the text"

@@ -70,6 +70,10 @@ class Source:
     page_lines: list[int] = field(default_factory=list)  # 0-based first line of each page
     ocr_pages: list[int] = field(default_factory=list)  # 1-based pages whose text is OCR
     ocr_engine: str | None = None
+    # Pages that look scanned but were not OCR'd (the tools are missing and other pages
+    # have text), with the packages that would read them.
+    unread_pages: list[int] = field(default_factory=list)
+    missing_packages: list[str] = field(default_factory=list)
 
     def page_of_line(self, index: int) -> int | None:
         """The 1-based page holding line ``index`` (0-based), None for a text file."""
@@ -85,12 +89,16 @@ class Source:
 
     def describe(self) -> dict:
         """The ``source`` part of the extraction."""
-        return {
+        described = {
             "format": self.format,
             "pages": self.pages,
             "ocr_pages": list(self.ocr_pages),
             "ocr_engine": self.ocr_engine,
         }
+        if self.unread_pages:
+            described["unread_pages"] = list(self.unread_pages)
+            described["missing_packages"] = list(self.missing_packages)
+        return described
 
 
 def _size(n: int) -> str:
@@ -317,17 +325,24 @@ def _read_pdf(path: pathlib.Path, data: bytes) -> Source:
         try:
             read = ocr.ocr_pages(data, scans, count)
         except ocr.OcrUnavailable as exc:
-            raise UnreadableDocument(
-                f"{path}: the PDF has no text layer on {_pages(scans, count)} (a scan); {exc}"
-            ) from exc
+            if len(scans) == count or not any(texts[i - 1].strip() for i in _others(scans, count)):
+                raise UnreadableDocument(
+                    f"{path}: the PDF has no text layer on {_pages(scans, count)} (a scan); {exc}"
+                ) from exc
+            # Some pages have text: read those, and say which were not (a cover's logo, a
+            # scanned annex).
+            read = {}
+            source.unread_pages = scans
+            source.missing_packages = list(exc.packages)
         except ocr.OcrRefused as exc:
             raise UnreadableDocument(f"{path}: not a readable PDF ({exc})") from exc
         except ocr.OcrFailed as exc:
             raise OcrFailed(f"{path}: {exc}") from exc
         for number, text in read.items():
             texts[number - 1] = text
-        source.ocr_pages = scans
-        source.ocr_engine = ocr.engine_name()
+        if read:
+            source.ocr_pages = scans
+            source.ocr_engine = ocr.engine_name()
     if not any(t.strip() for t in texts):
         raise UnreadableDocument(
             f"{path}: the PDF has no text layer and no page image to read with OCR"
@@ -340,6 +355,10 @@ def _read_pdf(path: pathlib.Path, data: bytes) -> Source:
         lines.extend(text.replace("\r\n", "\n").replace("\r", "\n").rstrip("\n").split("\n"))
     source.text = "\n".join(lines)
     return source
+
+
+def _others(numbers: list[int], count: int) -> list[int]:
+    return [i for i in range(1, count + 1) if i not in numbers]
 
 
 def _pages(numbers: list[int], count: int) -> str:

@@ -68,6 +68,45 @@ def test_a_scan_gives_the_same_extraction_as_its_text(scans, seed):
         assert ocr_lines[ev["line"] - 1].strip() == ev["text"], key
 
 
+def _mixed(tmp_path: pathlib.Path) -> tuple[pathlib.Path, int]:
+    """The DossierSco avenant: its first part typed, its money and signatures scanned."""
+    import pypdf
+
+    avenant = (SEEDS / "dossiersco_avenant_2018-12-05.txt").read_text(encoding="utf-8")
+    head, tail = avenant.split("Les termes de la convention sont par conséquent", 1)
+    typed, scanned = tmp_path / "typed.pdf", tmp_path / "scanned.pdf"
+    make_pdf(head, typed)
+    make_scan_pdf("Les termes de la convention sont par conséquent" + tail, scanned)
+    writer = pypdf.PdfWriter()
+    for part in (typed, scanned):
+        for page in pypdf.PdfReader(part).pages:
+            writer.add_page(page)
+    mixed = tmp_path / "mixed.pdf"
+    with mixed.open("wb") as f:
+        writer.write(f)
+    return mixed, len(pypdf.PdfReader(typed).pages)
+
+
+def test_without_the_tools_a_mixed_pdf_is_read_from_its_text_pages(tmp_path, monkeypatch, store):
+    from store.importers.convention.plan import plan_import
+
+    mixed, typed_pages = _mixed(tmp_path)
+    monkeypatch.setenv("PATH", _bin_without(tmp_path, "ocrmypdf", "tesseract", "gs"))
+    r = extract_file(mixed)
+    assert r["source"]["ocr_pages"] == [] and r["source"]["unread_pages"] == [typed_pages + 1]
+    assert r["source"]["missing_packages"] == ["ocrmypdf", "tesseract-ocr", "tesseract-ocr-fra"]
+    assert r["kind"] == "avenant" and r["parent"] == {"kind": "convention", "date": "2018-04-12"}
+    assert r["ceiling_eur"] is None and r["signed_on"] is None  # on the page not read
+
+    with store.session() as session:  # no startup matches: the warning is there anyway
+        plan = plan_import(session, r)
+    assert any(
+        f"page(s) {typed_pages + 1} hold an image without text and were not read" in w
+        and "ocrmypdf tesseract-ocr tesseract-ocr-fra" in w
+        for w in plan.warnings
+    )
+
+
 @needs_ocr
 def test_only_the_scanned_pages_of_a_mixed_pdf_are_ocrd(tmp_path):
     import pypdf
