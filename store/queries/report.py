@@ -47,7 +47,6 @@ from store.rules.vocab import phase_rank
 
 SCHEMA = "startups.report/1"
 
-
 def euros(cents: int | float | None) -> float | None:
     """Cents to euros, exact to the cent in JSON (269700.0, 0.5…)."""
     if cents is None:
