@@ -115,8 +115,13 @@ def _choose_parent(plan) -> None:
 
 
 def convention(
-    file: Annotated[
-        Path, typer.Argument(metavar="FILE", help="The convention or avenant: .txt or .pdf.")
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            metavar="DIR_OR_FILES...",
+            help="The convention or avenant (.txt or .pdf, scans OCR'd), several, or a folder.",
+            show_default=False,
+        ),
     ],
     startup: Annotated[
         str | None,
@@ -135,7 +140,16 @@ def convention(
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Store without asking.")] = False,
     db: DbOption = None,
 ) -> None:
-    """Read a convention or avenant (text or PDF), show each fact with its evidence, store it."""
+    """Read a convention or avenant (text or PDF), show each fact with its evidence, store it.
+
+    Several files or a folder: every file is read and planned first, one table shows what
+    each would create or complete and what could not be read, then each file the coach
+    confirms is stored in its own transaction.
+    """
+    if len(files) != 1 or files[0].is_dir():
+        _batch(files, startup, dry_run, json_out, yes, db)
+        return
+    (file,) = files
     from store.importers.convention.plan import apply_import, load_extraction, plan_import
 
     extraction = load_extraction(file)
@@ -184,6 +198,137 @@ def convention(
         with store.session() as session:
             result = apply_import(session, plan)
         typer.echo(visible(result.summary()), err=True)
+
+
+# --- several files at a time ------------------------------------------------------------------
+
+
+def _read_batch(paths: list[Path]):
+    from store.importers.convention.batch import files_of, read_all
+
+    files = files_of(paths)
+    if not files:
+        raise BadInput(f"{', '.join(str(p) for p in paths)}: no file to import")
+    if not sys.stderr.isatty():
+        return read_all(files)
+    from rich.progress import Progress
+
+    with Progress(console=console(stderr=True), transient=True) as bar:
+        task = bar.add_task("lecture (OCR des scans)", total=len(files))
+        return read_all(files, progress=lambda done, _total: bar.update(task, completed=done))
+
+
+def _batch_table(items) -> None:
+    from commands.render.table import Column, table
+    from commands.render.text import text
+
+    columns = [
+        Column(header, no_wrap=False, overflow="fold")
+        for header in ("Fichier", "Acte", "Startup", "Modifie", "Effet")
+    ]
+    rows = []
+    for item in items:
+        row = item.row()
+        effect = text(row.effect, "bold red" if row.refused else None)
+        rows.append([row.file, row.kind, row.startup, row.parent, effect])
+    console().print(table(columns, rows, title="Plan de l'import"))
+
+
+def _batch_status(items) -> int:
+    """2 when a file was refused as bad input, 1 when storing one failed, else 0."""
+    codes = [i.error_code for i in items if i.error is not None]
+    codes += [2 for i in items if i.error is None and i.reason is not None]
+    codes += [i.failure_code for i in items if i.failure is not None]
+    return max(codes, default=0)
+
+
+def _choose_batch_parent(item) -> None:
+    typer.echo(f"{visible(item.name)}: which convention does this avenant amend?", err=True)
+    for i, candidate in enumerate(item.plan.parent_candidates, start=1):
+        typer.echo(f"  {i}. {visible(candidate.label())}", err=True)
+    count = len(item.plan.parent_candidates)
+    while True:
+        choice = typer.prompt(f"Number (1-{count})", type=int, err=True)
+        if 1 <= choice <= count:
+            break
+        typer.echo(f"  {choice} is not between 1 and {count}", err=True)
+    item.parent_choice = item.plan.parent_candidates[choice - 1].id
+
+
+def _batch(
+    paths: list[Path],
+    startup: str | None,
+    dry_run: bool,
+    json_out: bool,
+    yes: bool,
+    db: str | None,
+) -> None:
+    from store.importers.convention.batch import apply_item, plan_all
+
+    items = _read_batch(paths)
+    if json_out:
+        jsonout.write([i.extraction for i in items if i.extraction is not None], pretty=True)
+    if dry_run:
+        planned = False
+        location = resolve(db)
+        current = location.path is None or sqlite_state(location.path)[0] is SchemaState.CURRENT
+        if current:
+            with writing_if_there(db) as store:
+                if store is not None:
+                    with store.session() as session:
+                        plan_all(session, items, startup)
+                    planned = True
+        if not json_out:
+            _batch_table(items)
+        for item in items:
+            reason = item.reason if planned or item.error else None
+            if reason:
+                typer.echo(f"startups: {visible(reason)}", err=True)
+            for warning in item.plan.warnings if item.plan else []:
+                typer.echo(f"{visible(item.name)}: warning: {visible(warning)}", err=True)
+        typer.echo("dry run: nothing stored", err=True)
+        code = _batch_status(items)
+        if code:
+            raise typer.Exit(code)
+        return
+
+    with writing(db, create=startup is not None) as store:
+        with store.session() as session:
+            plan_all(session, items, startup)
+        if not json_out:
+            _batch_table(items)
+        for item in items:
+            for warning in item.plan.warnings if item.plan else []:
+                typer.echo(f"{visible(item.name)}: warning: {visible(warning)}", err=True)
+        asking = [i for i in items if i.plan and not i.plan.problems and i.plan.needs_parent_choice]
+        todo = [i for i in items if i.importable or i in asking]
+        if todo and not yes and not stdin_is_tty():
+            raise BadInput(
+                f"{len(todo)} file(s) to store and no terminal to confirm on; re-run with --yes "
+                "(or --dry-run to only look)"
+            )
+        if not yes:
+            for item in asking:
+                _choose_batch_parent(item)
+        todo = [i for i in todo if i.importable]
+        for item in items:
+            if item.reason is not None:
+                typer.echo(f"startups: {visible(item.reason)}", err=True)
+        if not todo:
+            typer.echo("nothing to store", err=True)
+        elif yes or typer.confirm(f"Store {len(todo)} file(s)?", default=False, err=True):
+            for item in todo:
+                result = apply_item(store, item, startup)
+                if result is not None:
+                    typer.echo(f"{visible(item.name)}: {visible(result.summary())}", err=True)
+                else:
+                    typer.echo(f"startups: {visible(item.failure)}", err=True)
+        else:
+            typer.echo("nothing stored", err=True)
+            raise typer.Exit(1)
+    code = _batch_status(items)
+    if code:
+        raise typer.Exit(code)
 
 
 def register(app: typer.Typer) -> None:

@@ -6,6 +6,11 @@ recognised or created, the parent or its placeholder, each field with the line o
 text that gives it) is shown; ``Importer`` applies it in one transaction
 (``apply_import``).  A file that is not a convention shows its one-line reason here;
 ``Escape`` closes the dialog and nothing is written.
+
+A folder is read and planned whole (``store.importers.convention.batch``): one table of
+what each file would create or complete and what could not be read; ``Importer`` then
+stores each file in its own transaction.  An avenant whose parent is ambiguous is left
+out (import it alone to choose).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from textual.widgets import Button, Input, Label, Select, Static
 from textual.worker import Worker, WorkerState
 
 from store.errors import StartupsError
+from store.rules.text import visible
 from tui.actions import report_failure
 from tui.widgets.badges import BADGE_CLASSES, StyleOf
 
@@ -47,10 +53,38 @@ class Imported(Message):
     result: Any  # store.importers.convention_store.ImportResult
 
 
+@dataclass
+class BatchReady(Message):
+    items: list  # store.importers.convention.batch.BatchItem, planned
+
+
+def batch_view(items, style_of: StyleOf) -> Group:
+    """The plan of a folder: one row a file, then the warnings."""
+    table = Table(box=None, padding=(0, 1), header_style="dim", show_edge=False)
+    for header in ("Fichier", "Acte", "Startup", "Modifie", "Effet"):
+        table.add_column(header, overflow="fold")
+    critical = style_of("text--critical", partial=True)
+    warning = style_of("text--warning", partial=True)
+    for item in items:
+        row = item.row()
+        cells = (row.file, row.kind, row.startup, row.parent)
+        effect = Text(visible(row.effect), style=critical if row.refused else "")
+        table.add_row(*(Text(visible(v)) for v in cells), effect)
+    parts: list = [table]
+    for item in items:
+        for line in item.plan.warnings if item.plan else []:
+            parts.append(Text(visible(f"{item.name}: warning: {line}"), style=warning))
+    todo = sum(1 for i in items if i.importable)
+    parts.append(Text(""))
+    parts.append(Text(f"{todo} fichier(s) à importer, chacun dans sa transaction.", style="dim"))
+    return Group(*parts)
+
+
 def plan_view(plan, rows, style_of: StyleOf) -> Group:
     """The plan's sentences, then each field with its value and the line that gives it."""
     parts: list = []
     for line in plan.summary():
+        line = visible(line)
         style = (
             style_of("text--critical", partial=True)
             if line.startswith("problem")
@@ -62,7 +96,9 @@ def plan_view(plan, rows, style_of: StyleOf) -> Group:
     table.add_column("Valeur", overflow="fold")
     table.add_column("Preuve", overflow="fold", style="dim")
     for row in rows:
-        table.add_row(row.field, row.value, row.excerpt(60))
+        table.add_row(
+            Text(visible(row.field)), Text(visible(row.value)), Text(visible(row.excerpt(60)))
+        )
     if rows:
         parts.append(Text(""))
         parts.append(table)
@@ -83,17 +119,20 @@ class ImportScreen(ModalScreen[Any]):
         self.initial_path = path
         self.startup = startup
         self.plan = None
+        self.items: list | None = None  # a folder's files, planned
+        self.batch_startup: str | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-dialog"):
             yield Static(
-                "Importer une convention ou un avenant (texte ou PDF)", classes="dialog-title"
+                "Importer une convention ou un avenant (texte, PDF, scan, ou un dossier)",
+                classes="dialog-title",
             )
             with Horizontal(classes="field"):
                 yield Label("Fichier")
                 yield Input(
                     self.initial_path,
-                    placeholder="chemin/avenant.txt ou .pdf",
+                    placeholder="chemin/avenant.txt, .pdf ou un dossier",
                     id="path",
                     compact=True,
                 )
@@ -142,6 +181,7 @@ class ImportScreen(ModalScreen[Any]):
         path = self.query_one("#path", Input).value.strip()
         startup = self.query_one("#startup", Input).value.strip() or None
         self.plan = None
+        self.items = None
         self.query_one("#confirm", Button).disabled = True
         self.query_one("#parent-box").add_class("-hidden")
         if not path:
@@ -149,7 +189,44 @@ class ImportScreen(ModalScreen[Any]):
             return
         self._error(None)
         self._busy(True)
-        self._plan(str(Path(path).expanduser()), startup)
+        target = Path(path).expanduser()
+        if target.is_dir():
+            self.batch_startup = startup
+            self._plan_folder(str(target), startup)
+        else:
+            self._plan(str(target), startup)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import", description="plan")
+    def _plan_folder(self, path: str, startup: str | None) -> None:
+        from store.importers.convention.batch import files_of, plan_all, read_all
+
+        try:
+            files = files_of([path])
+            if not files:
+                self.post_message(ImportRejected(f"{path}: no file to import"))
+                return
+            items = read_all(files)
+            with self.app.store().session() as session:
+                plan_all(session, items, startup)
+        except StartupsError as exc:
+            self.post_message(ImportRejected(str(exc)))
+            return
+        self.post_message(BatchReady(items))
+
+    def on_batch_ready(self, message: BatchReady) -> None:
+        self.items = message.items
+        self._busy(False)
+        self.query_one("#import-plan", Static).update(
+            batch_view(self.items, self.get_component_rich_style)
+        )
+        refused = [i.reason for i in self.items if i.reason is not None]
+        if refused:
+            more = f" (+{len(refused) - 1} autre(s))" if len(refused) > 1 else ""
+            self._error(visible(refused[0]) + more)
+        importable = any(i.importable for i in self.items)
+        self.query_one("#confirm", Button).disabled = not importable
+        if importable:
+            self.query_one("#confirm", Button).focus()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import", description="plan")
     def _plan(self, path: str, startup: str | None) -> None:
@@ -194,6 +271,13 @@ class ImportScreen(ModalScreen[Any]):
 
     @on(Button.Pressed, "#confirm")
     def action_confirm(self) -> None:
+        if self.items is not None:
+            if self.query_one("#confirm", Button).disabled:
+                return
+            self._error(None)
+            self._busy(True)
+            self._apply_folder([i for i in self.items if i.importable], self.batch_startup)
+            return
         plan = self.plan
         if plan is None or self.query_one("#confirm", Button).disabled:
             return
@@ -216,6 +300,22 @@ class ImportScreen(ModalScreen[Any]):
                 result = apply_import(session, plan)
         except StartupsError as exc:
             self.post_message(ImportRejected(str(exc)))
+            return
+        self.post_message(Imported(result))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import", description="import")
+    def _apply_folder(self, items: list, startup: str | None) -> None:
+        from store.importers.convention.batch import BatchResult, apply_item
+
+        store = self.app.store()
+        result = BatchResult()
+        for item in items:
+            stored = apply_item(store, item, startup)
+            if stored is not None:
+                result.results.append(stored)
+        failed = [i.failure for i in items if i.failure]
+        if failed and not result.results:
+            self.post_message(ImportRejected(failed[0]))
             return
         self.post_message(Imported(result))
 

@@ -36,7 +36,8 @@ _MONTH_RE = (
     rf"|d{_E}cembre|d{_E}c)"
 )
 
-_ORDINAL = r"(?:\s*(?:\^\s*\{\s*er\s*\}|\^\s*er|er|ᵉʳ|°))?"
+# "1er", "1^{er}" (a superscript as text), "1 {er}" (that superscript through OCR), "1ᵉʳ", "1°".
+_ORDINAL = r"(?:\s*(?:\^?\s*\{\s*er\s*\}|\^\s*er|er|ᵉʳ|°(?:\s*\{\s*er\s*\})?))?"
 
 _TEXT_DATE = re.compile(
     r"(?<![\w])"
@@ -80,6 +81,8 @@ def find_french_dates(text: str) -> list[tuple[int, int, datetime.date, str]]:
         if month is None:
             continue
         day = int(m["day"]) if m["day"] else None
+        if day is not None and day != 1 and "er" in fold(m[0][: m.start("month") - m.start()]):
+            continue  # "17 {er} septembre": only the 1st is "1er"; an OCR misreading, not a date
         made = _make_date(int(m["year"]), month, day)
         if made is None and day is not None:
             continue  # "31 février 2018": impossible, not a month-precision date

@@ -35,9 +35,24 @@ from store.derived import reattribute
 from store.errors import BadInput, StartupsError
 from store.facts import load_conventions
 from store.fmt import eur
-from store.importers.convention.extract import NotAConvention, UnreadableDocument, extract_file
+from store.importers.convention.extract import (
+    NotAConvention,
+    OcrFailed,
+    UnreadableDocument,
+    extract_file,
+)
 from store.importers.convention.frdates import find_french_dates
-from store.models import Convention, ConventionParty, Deadline, ScheduleLine, Startup
+from store.models import (
+    Convention,
+    ConventionParty,
+    Deadline,
+    FastAward,
+    FastPromotion,
+    Organisation,
+    ScheduleLine,
+    Startup,
+    StartupSponsor,
+)
 from store.rules.budget import concluded_on
 from store.rules.text import fold_compact
 from store.rules.vocab import IMPUTATION_KEYS
@@ -68,6 +83,8 @@ def load_extraction(path: pathlib.Path | str) -> dict:
         raise BadInput(str(exc)) from exc
     except NotAConvention as exc:
         raise BadInput(f"{path}: {exc}") from exc
+    except OcrFailed as exc:  # the tools are there and failed: a failure of the work
+        raise StartupsError(str(exc)) from exc
 
 
 # --------------------------------------------------------------------------------------------
@@ -86,11 +103,24 @@ def _euros_text(cents: int | None) -> str:
     return eur(cents)
 
 
-def _text_concluded_on(extraction: dict) -> dt.date | None:
+def _signature_date(extraction: dict) -> dt.date | None:
     dates = [_date(extraction.get("signed_on"))]
     dates += [_date(p.get("signed_on")) for p in extraction.get("parties") or []]
     known = [d for d in dates if d is not None]
     return max(known) if known else None
+
+
+def _text_concluded_on(extraction: dict) -> dt.date | None:
+    """The latest signature date; where the text gives none, the act's own date (its
+    title's, "Convention du 3 mars 2021"), never a publication date."""
+    return _signature_date(extraction) or _date(extraction.get("dated_on"))
+
+
+def _dated_instead(extraction: dict) -> dt.date | None:
+    """The act's date when it stands for the conclusion (no signature date in the text)."""
+    if _signature_date(extraction) is not None:
+        return None
+    return _date(extraction.get("dated_on"))
 
 
 def _starts_on_precision(extraction: dict) -> str | None:
@@ -111,7 +141,7 @@ def _title(extraction: dict) -> str | None:
     """The text's own heading ("CONVENTION DE SERVICE" → "Convention de service")."""
     ev = (extraction.get("evidence") or {}).get("kind")
     heading = re.sub(r"\s+", " ", (ev or {}).get("text") or "").strip(" *#")
-    if not heading or len(heading) > 120:
+    if not heading or len(heading) > 400 or heading.startswith("…"):
         return None
     return heading[:1].upper() + heading[1:].lower() if heading.isupper() else heading
 
@@ -130,10 +160,23 @@ class EvidenceRow:
     text: str | None = None
 
     needle: str | None = None  # what to centre an excerpt on
+    page: int | None = None  # a PDF's page
+    ocr: bool = False  # the quoted text is what OCR read
+
+    @property
+    def where(self) -> str:
+        """``l. 12``, ``p. 2, l. 57`` or ``p. 2, l. 57, OCR``."""
+        if self.line is None:
+            return ""
+        bits = [f"p. {self.page}"] if self.page is not None else []
+        bits.append(f"l. {self.line}")
+        if self.ocr:
+            bits.append("OCR")
+        return ", ".join(bits)
 
     @property
     def evidence(self) -> str:
-        return f"l. {self.line}: {self.text}" if self.line is not None else ""
+        return f"{self.where}: {self.text}" if self.line is not None else ""
 
     def excerpt(self, width: int = 90) -> str:
         """``l. N: …text…`` cut to about ``width`` characters around the value it proves."""
@@ -141,12 +184,12 @@ class EvidenceRow:
             return ""
         text = self.text or ""
         if len(text) <= width:
-            return f"l. {self.line}: {text}"
+            return f"{self.where}: {text}"
         at = _find(text, self.needle)
         start = max(0, min(at - width // 3, len(text) - width)) if at is not None else 0
         cut = text[start : start + width]
         return (
-            f"l. {self.line}: {'…' if start else ''}{cut}{'…' if start + width < len(text) else ''}"
+            f"{self.where}: {'…' if start else ''}{cut}{'…' if start + width < len(text) else ''}"
         )
 
 
@@ -166,17 +209,33 @@ def evidence_rows(extraction: dict) -> list[EvidenceRow]:
     def add(key: str, value: Any, needle: str | None = None) -> None:
         shown = "—" if value is None or value == [] or value == "" else str(value)
         ev = evidence.get(key) or {}
-        rows.append(EvidenceRow(key, shown, ev.get("line"), ev.get("text"), needle))
+        rows.append(
+            EvidenceRow(
+                key,
+                shown,
+                ev.get("line"),
+                ev.get("text"),
+                needle,
+                page=ev.get("page"),
+                ocr=bool(ev.get("ocr")),
+            )
+        )
 
     add("kind", extraction.get("kind"))
     if extraction.get("kind") == "avenant":
         add("avenant_number", extraction.get("avenant_number"))
         parent = extraction.get("parent")
         add("parent", f"{parent['kind']} du {parent['date']}" if parent else None)
+    if extraction.get("dated_on"):
+        add("dated_on", extraction["dated_on"])
+    if extraction.get("fast_promotion") is not None:
+        add("fast_promotion", f"FAST {extraction['fast_promotion']}")
     services = extraction.get("services") or []
     add("services", ", ".join(services) or None, services[0] if services else None)
     for i, party in enumerate(extraction.get("parties") or []):
         bits = [party.get("name") or "?"]
+        if party.get("aliases"):
+            bits.append("dit " + " ou ".join(f"« {a} »" for a in party["aliases"]))
         bits.append(party.get("role") or "rôle non indiqué")
         if party.get("representative"):
             bits.append(f"représenté par {party['representative']}")
@@ -192,9 +251,26 @@ def evidence_rows(extraction: dict) -> list[EvidenceRow]:
     ends = extraction.get("ends_on")
     precision = extraction.get("ends_on_precision")
     add("ends_on", f"{ends} ({precision})" if ends and precision == "month" else ends)
+    duration = extraction.get("duration")
+    if duration:
+        unit = {"months": "mois", "years": "an(s)", "days": "jour(s)", "weeks": "semaine(s)"}
+        since = {"signature": "la signature", "date": "la date dite", None: "?"}
+        add(
+            "duration",
+            f"{duration['count']} {unit.get(duration['unit'], duration['unit'])} à compter de "
+            + since.get(duration["from"], str(duration["from"])),
+        )
     ceiling = extraction.get("ceiling_eur")
     needle = f"{int(ceiling):,}".replace(",", " ") if ceiling is not None else None
     add("ceiling_eur", _euros_text(_cents(ceiling)) if ceiling is not None else None, needle)
+    amounts = extraction.get("amounts") or []
+    if len(amounts) > 1 or any(a["kind"] in ("AE", "CP") for a in amounts):
+        for i, amount in enumerate(amounts):
+            add(
+                f"amounts[{i}]",
+                f"{amount['kind']} {_euros_text(_cents(amount['eur']))}",
+                f"{int(amount['eur']):,}".replace(",", " "),
+            )
     match = extraction.get("ceiling_words_match")
     if match is not None:
         add(
@@ -260,6 +336,21 @@ class ConventionRef:
         return ", ".join(bits)
 
 
+@dataclass(frozen=True)
+class FastAwardRef:
+    """A startup's FAST award, as a FAST subsidy convention is linked to it."""
+
+    id: int
+    number: int
+    laureate_name: str | None
+    amount_cents: int | None
+
+    def label(self) -> str:
+        amount = "amount unknown" if self.amount_cents is None else _euros_text(self.amount_cents)
+        who = f" to « {self.laureate_name} »" if self.laureate_name else ""
+        return f"the FAST {self.number} award{who} (#{self.id}, {amount})"
+
+
 @dataclass
 class ImportPlan:
     """What :func:`apply_import` would do; nothing in the store has changed yet.
@@ -282,6 +373,11 @@ class ImportPlan:
     parties: list[tuple[int | None, dict]] = field(default_factory=list)  # (party id, values)
     schedule: list[tuple[int | None, dict]] = field(default_factory=list)
     deadlines: list[tuple[int | None, dict]] = field(default_factory=list)
+    fast_award: FastAwardRef | None = None  # the startup's award for the FAST it names
+    fast_award_values: dict[str, Any] = field(default_factory=dict)  # its unknowns to fill
+    duplicate_of: str | None = None  # the same file, earlier in the same import
+    parent_in_batch: str | None = None  # the parent is a file of the same import
+    same_in_batch: str | None = None  # a file before it in the same import stores it first
     problems: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 
@@ -292,7 +388,7 @@ class ImportPlan:
     @property
     def nothing_to_do(self) -> bool:
         """The same file was imported, or the store already holds everything the text gives."""
-        if self.already_imported is not None:
+        if self.already_imported is not None or self.duplicate_of is not None:
             return True
         return (
             self.existing is not None
@@ -302,6 +398,8 @@ class ImportPlan:
             and not self.deadlines
             and self.parent is None
             and self.parent_placeholder is None
+            and self.parent_in_batch is None
+            and not self.fast_award_values
             and not self.needs_parent_choice
         )
 
@@ -323,6 +421,8 @@ class ImportPlan:
                 f"this file (sha256 {self.sha256[:12]}…) is already imported: "
                 f"{self.already_imported.label()}; nothing to do"
             ]
+        if self.duplicate_of is not None:
+            return [f"the same file as {self.duplicate_of} (same sha256): nothing to do"]
         if self.startup is not None:
             out.append(f"startup: {self.startup.slug} ({self.startup.title}), {self.startup.how}")
         if self.existing is not None:
@@ -332,12 +432,23 @@ class ImportPlan:
                 out.append(f"recognised as {self.existing.label()}: completed, not duplicated")
             if self.convention_values:
                 out.append("fills: " + ", ".join(sorted(self.convention_values)))
+        elif self.same_in_batch is not None:
+            out.append(f"completes: the {x.get('kind')} {self.same_in_batch} stores first")
         else:
             out.append(f"creates: a new {x.get('kind')}")
         for name, stored, text in self.differences:
             out.append(f"kept as stored: {name} = {stored} (the text says {text})")
+        dated = _dated_instead(x)
+        if dated is not None and "signed_on" in self.convention_values:
+            out.append(
+                f"concluded: {dated.isoformat()}, the act's own date (its title); the text "
+                "gives no signature date"
+            )
         if self.parent is not None:
             out.append(f"amends: {self.parent.label()}")
+        elif self.parent_in_batch is not None:
+            p = x.get("parent") or {}
+            out.append(f"amends: the {p.get('kind')} of {p.get('date')} in {self.parent_in_batch}")
         elif self.parent_placeholder is not None:
             p = self.parent_placeholder
             out.append(
@@ -356,6 +467,11 @@ class ImportPlan:
             (len([1 for did, _ in self.deadlines if did is None]), "deadline", "deadlines"),
         ]
         adds = [f"{n} {one if n == 1 else many}" for n, one, many in added if n]
+        if self.fast_award is not None:
+            link = f"FAST: {self.fast_award.label()}"
+            if "amount_cents" in self.fast_award_values:
+                link += f"; its amount set to {_euros_text(self.fast_award_values['amount_cents'])}"
+            out.append(link)
         if adds:
             out.append("adds: " + ", ".join(adds))
         updated = sum(1 for pid, _ in self.parties if pid is not None) + sum(
@@ -385,6 +501,7 @@ class ImportResult:
     schedule_added: int = 0
     deadlines_added: int = 0
     fields_filled: list[str] = field(default_factory=list)
+    fast_award_id: int | None = None  # the award whose unknown amount the subsidy filled
 
     def summary(self) -> str:
         if self.nothing:
@@ -403,6 +520,8 @@ class ImportResult:
             (self.deadlines_added, "deadline", "deadlines"),
         ]
         bits += [f"+{n} {one if n == 1 else many}" for n, one, many in counts if n]
+        if self.fast_award_id:
+            bits.append(f"FAST award #{self.fast_award_id}: amount set")
         if self.completed and self.fields_filled:
             bits.append("filled " + ", ".join(sorted(self.fields_filled)))
         return "; ".join(bits)
@@ -470,6 +589,25 @@ def _resolve_startup(
         for s in startups:
             if key and key in (fold_compact(s.title), fold_compact(s.slug)):
                 matched.setdefault(s.id, (s, service))
+    how = "matched by the service « {} »"
+    if not matched:
+        # A FAST convention names the products of its laureates: their awards name them too.
+        by_id = {s.id: s for s in startups}
+        for award, laureate in _fast_laureates(session, extraction):
+            key = fold_compact(laureate)
+            for service in services:
+                if key and key == fold_compact(service) and award.startup_id in by_id:
+                    matched.setdefault(award.startup_id, (by_id[award.startup_id], service))
+        how = "matched by its FAST award to « {} »"
+    if len(matched) > 1:
+        sponsored = _sponsored_by_parties(session, extraction, list(matched))
+        if len(sponsored) == 1:
+            (sid,) = sponsored
+            s, service = matched[sid]
+            plan.startup = StartupRef(
+                s.id, s.slug, s.title, f"{how.format(service)} and its sponsor, a party"
+            )
+            return
     named = ", ".join(f"« {s} »" for s in services)
     if not matched:
         plan.problems.append(
@@ -482,7 +620,78 @@ def _resolve_startup(
         )
     else:
         s, service = next(iter(matched.values()))
-        plan.startup = StartupRef(s.id, s.slug, s.title, f"matched by the service « {service} »")
+        plan.startup = StartupRef(s.id, s.slug, s.title, how.format(service))
+
+
+def _fast_laureates(session: Session, extraction: dict) -> list[tuple[FastAward, str]]:
+    """The awards of the FAST promotion the text names, with their laureate's name."""
+    number = extraction.get("fast_promotion")
+    if number is None:
+        return []
+    rows = session.exec(
+        select(FastAward)
+        .join(FastPromotion, FastPromotion.id == FastAward.promotion_id)
+        .where(FastPromotion.number == number)
+    ).all()
+    return [(a, a.laureate_name) for a in rows if a.laureate_name and a.startup_id is not None]
+
+
+def _party_names(extraction: dict) -> set[str]:
+    names = set()
+    for party in extraction.get("parties") or []:
+        for name in [party.get("name"), *(party.get("aliases") or [])]:
+            key = fold_compact(name)
+            if len(key) >= 3:
+                names.add(key)
+    return names
+
+
+def _sponsored_by_parties(session: Session, extraction: dict, startup_ids: list[int]) -> set[int]:
+    """Those of ``startup_ids`` a party of the text sponsors (by name or acronym)."""
+    names = _party_names(extraction)
+    rows = session.exec(
+        select(StartupSponsor.startup_id, Organisation.name, Organisation.acronym)
+        .join(Organisation, Organisation.id == StartupSponsor.organisation_id)
+        .where(StartupSponsor.startup_id.in_(startup_ids))
+    ).all()
+    return {
+        sid
+        for sid, name, acronym in rows
+        if fold_compact(name) in names or (acronym and fold_compact(acronym) in names)
+    }
+
+
+def _plan_fast(session: Session, plan: ImportPlan) -> None:
+    """Link a FAST convention to the startup's award of the promotion it names; fill the
+    award's unknown amount with the subsidy the text gives."""
+    x = plan.extraction
+    number = x.get("fast_promotion")
+    if number is None or plan.startup is None:
+        return
+    award = None
+    if plan.startup.id is not None:
+        award = session.exec(
+            select(FastAward)
+            .join(FastPromotion, FastPromotion.id == FastAward.promotion_id)
+            .where(FastPromotion.number == number, FastAward.startup_id == plan.startup.id)
+        ).first()
+    if award is None:
+        plan.warnings.append(
+            f"the text names FAST {number}; {plan.startup.slug} has no FAST {number} award in "
+            "the store (import beta.gouv.fr to have it)"
+        )
+        return
+    plan.fast_award = FastAwardRef(award.id, number, award.laureate_name, award.amount_cents)
+    subsidy = next((a["eur"] for a in x.get("amounts") or [] if a["kind"] == "subvention"), None)
+    if subsidy is None:
+        return
+    cents = _cents(subsidy)
+    if award.amount_cents is None:
+        plan.fast_award_values = {"amount_cents": cents}
+    elif award.amount_cents != cents:
+        plan.differences.append(
+            (f"FAST {number} award amount", _euros_text(award.amount_cents), _euros_text(cents))
+        )
 
 
 def _same_convention(
@@ -517,7 +726,8 @@ def _convention_values(extraction: dict, plan: ImportPlan) -> dict[str, Any]:
         "kind": x["kind"],
         "number": x.get("avenant_number"),
         "title": _title(x),
-        "signed_on": _date(x.get("signed_on")),
+        # Where the text gives no signature date, the act's own date is its conclusion.
+        "signed_on": _date(x.get("signed_on")) or _dated_instead(x),
         "starts_on": _date(x.get("starts_on")),
         "starts_on_precision": _starts_on_precision(x),
         "ends_on": _date(x.get("ends_on")),
@@ -531,13 +741,33 @@ def _convention_values(extraction: dict, plan: ImportPlan) -> dict[str, Any]:
     return values
 
 
+def _notes(extraction: dict, plan: ImportPlan) -> str | None:
+    """What a new convention's row cannot say by itself: its conclusion is its act's date,
+    its FAST award."""
+    notes = []
+    dated = _dated_instead(extraction)
+    if dated is not None:
+        notes.append(
+            f"Concluded on {dated.isoformat()}, the date its title gives (the act's own date): "
+            "the text gives no signature date."
+        )
+    if plan.fast_award is not None:
+        award = plan.fast_award
+        if "amount_cents" in plan.fast_award_values:  # as it will be once stored
+            award = FastAwardRef(
+                award.id, award.number, award.laureate_name, plan.fast_award_values["amount_cents"]
+            )
+        notes.append(f"Linked to {award.label()}.")
+    return " ".join(notes) or None
+
+
 def _party_match(
     party: dict, stored: list[ConventionParty], taken: set[int]
 ) -> ConventionParty | None:
     free = [p for p in stored if p.id not in taken]
-    name = fold_compact(party.get("name"))
+    names = {fold_compact(n) for n in [party.get("name"), *(party.get("aliases") or [])]} - {""}
     for p in free:
-        if name and name in (fold_compact(p.name), fold_compact(p.short_name)):
+        if names & {fold_compact(p.name), fold_compact(p.short_name)}:
             return p
     role = party.get("role")
     same_role = [p for p in free if role and p.role == role]
@@ -636,7 +866,9 @@ def _plan_parts(session: Session, plan: ImportPlan, convention_id: int | None) -
             plan.deadlines.append((same[0].id, {"convention_id": convention_id}))
 
 
-def _plan_parent(session: Session, plan: ImportPlan, refs: list[ConventionRef]) -> None:
+def _plan_parent(
+    session: Session, plan: ImportPlan, refs: list[ConventionRef], batch: Batch | None = None
+) -> None:
     x = plan.extraction
     if x["kind"] != "avenant":
         return
@@ -664,6 +896,12 @@ def _plan_parent(session: Session, plan: ImportPlan, refs: list[ConventionRef]) 
     candidates = [r for r in own if r.kind == parent["kind"] and r.concluded_on == date]
     if len(candidates) == 1:
         plan.parent = candidates[0]
+    elif (
+        not candidates
+        and batch is not None
+        and (found := batch.convention(plan.startup.slug, parent["kind"], date))
+    ):
+        plan.parent_in_batch = found  # stored first, in its own transaction
     elif not candidates:
         plan.parent_placeholder = {"kind": parent["kind"], "date": parent["date"]}
     else:
@@ -674,10 +912,47 @@ def _plan_parent(session: Session, plan: ImportPlan, refs: list[ConventionRef]) 
         )
 
 
-def plan_import(session: Session, extraction: dict, startup_slug: str | None = None) -> ImportPlan:
-    """What importing ``extraction`` would do (reads only)."""
+@dataclass
+class Batch:
+    """What the files planned before this one, in the same import, will have stored."""
+
+    shas: dict[str, str] = field(default_factory=dict)  # sha256 → file name
+    conventions: list[tuple[str, str, dt.date | None, str]] = field(default_factory=list)
+    new_startups: dict[str, str] = field(default_factory=dict)  # slug → file that creates it
+
+    def convention(self, slug: str, kind: str, concluded: dt.date | None) -> str | None:
+        for s, k, d, name in self.conventions:
+            if (s, k, d) == (slug, kind, concluded) and d is not None:
+                return name
+        return None
+
+    def add(self, plan: ImportPlan) -> None:
+        name = pathlib.Path(plan.extraction.get("file") or "").name
+        if plan.sha256:
+            self.shas.setdefault(plan.sha256, name)
+        if plan.problems or plan.startup is None or plan.nothing_to_do:
+            return
+        kind = plan.extraction.get("kind")
+        self.conventions.append(
+            (plan.startup.slug, kind, _text_concluded_on(plan.extraction), name)
+        )
+        if plan.startup.id is None:
+            self.new_startups.setdefault(plan.startup.slug, name)
+
+
+def plan_import(
+    session: Session,
+    extraction: dict,
+    startup_slug: str | None = None,
+    batch: Batch | None = None,
+) -> ImportPlan:
+    """What importing ``extraction`` would do (reads only).  ``batch``: what the files
+    planned before it in the same import will have stored (they are applied first)."""
     sha = extraction.get("sha256") or ""
     plan = ImportPlan(extraction=extraction, sha256=sha)
+    if sha and batch is not None and sha in batch.shas:
+        plan.duplicate_of = batch.shas[sha]
+        return plan
     if sha:
         known = session.exec(select(Convention).where(Convention.source_sha256 == sha)).first()
         if known is not None:
@@ -690,6 +965,14 @@ def plan_import(session: Session, extraction: dict, startup_slug: str | None = N
             "nothing stored"
         )
         return plan
+    unread = (extraction.get("source") or {}).get("unread_pages")
+    if unread:
+        packages = " ".join((extraction.get("source") or {}).get("missing_packages") or [])
+        pages = ", ".join(map(str, unread))
+        plan.warnings.append(
+            f"page(s) {pages} hold an image without text and were not read (OCR needs the "
+            f"packages {packages}): the facts they give are missing"
+        )
     if extraction.get("ceiling_words_match") is False:
         plan.warnings.append(
             "the ceiling in figures does not match the amount written in words: check the text"
@@ -697,6 +980,11 @@ def plan_import(session: Session, extraction: dict, startup_slug: str | None = N
     _resolve_startup(session, extraction, startup_slug, plan)
     if plan.startup is None:
         return plan
+    if plan.startup.id is None and batch is not None and plan.startup.slug in batch.new_startups:
+        first = batch.new_startups[plan.startup.slug]
+        plan.startup = StartupRef(
+            None, plan.startup.slug, plan.startup.title, f"created by {first}"
+        )
 
     refs = _refs(session, plan.startup.id) if plan.startup.id is not None else []
     values = _convention_values(extraction, plan)
@@ -722,9 +1010,15 @@ def plan_import(session: Session, extraction: dict, startup_slug: str | None = N
             return plan
         plan.existing = same[0]
 
+    if plan.existing is None and batch is not None:
+        plan.same_in_batch = batch.convention(plan.startup.slug, kind, concluded)
+    _plan_fast(session, plan)
     if plan.existing is None:
         plan.convention_values = {k: v for k, v in values.items() if v is not None}
         plan.convention_values["source"] = SOURCE
+        notes = _notes(extraction, plan)
+        if notes:
+            plan.convention_values["notes"] = notes
     else:
         row = session.get(Convention, plan.existing.id)
         fills = {}
@@ -754,7 +1048,7 @@ def plan_import(session: Session, extraction: dict, startup_slug: str | None = N
                 filter(None, [row.notes, f"Its text was imported from {values['source_file']}."])
             )
         plan.convention_values = fills
-    _plan_parent(session, plan, refs)
+    _plan_parent(session, plan, refs, batch)
     _plan_parts(session, plan, plan.existing.id if plan.existing else None)
     return plan
 
@@ -791,6 +1085,10 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
         raise BadInput(plan.problems[0])
     if plan.already_imported is not None:
         return ImportResult(convention_id=plan.already_imported.id, nothing=True, startup_slug=None)
+    if plan.duplicate_of is not None or plan.parent_in_batch or plan.same_in_batch:
+        raise StartupsError(
+            "a plan made with the files before it: plan it again once they are stored"
+        )
     if plan.needs_parent_choice:
         raise BadInput(f"ambiguous parent: {plan.parent_question}")
     if plan.sha256:
@@ -877,6 +1175,14 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
             startup_id=startup.id, convention_id=convention.id, source=SOURCE, **values
         ),
     )
+    if plan.fast_award is not None and plan.fast_award_values:
+        award = session.get(FastAward, plan.fast_award.id)
+        if award is None or award.startup_id != startup.id:
+            raise _changed()
+        for key, value in plan.fast_award_values.items():
+            setattr(award, key, value)
+        session.add(award)
+        result.fast_award_id = award.id
     session.flush()
     reattribute(session, startup.id)
     return result
