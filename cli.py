@@ -10,7 +10,6 @@ Errors from the store (``store.errors``) become one line on stderr with exit sta
 from __future__ import annotations
 
 import importlib
-import logging
 import os
 import sys
 import warnings
@@ -138,10 +137,10 @@ def main(argv: list[str] | None = None) -> int:
 
     args = tuple(sys.argv[1:] if argv is None else argv)
     if not os.environ.get("STARTUPS_DEBUG"):
-        # A library's warning or log line (a driver's, pypdf's "EOF marker not found")
-        # would come before ours: one line is the contract.
+        # A library's warning (a driver's) would come before ours: one line is the
+        # contract.  (Log lines, pypdf's "EOF marker not found", are silenced where a
+        # library that logs is used: commands.imports.)
         warnings.simplefilter("ignore")
-        logging.disable(logging.CRITICAL)
     try:
         result = build(args)(args=list(args), prog_name="startups", standalone_mode=False)
     except StartupsError as exc:

@@ -331,7 +331,18 @@ def _batch(
         raise typer.Exit(code)
 
 
+def _quiet_libraries() -> None:
+    """pypdf and the OCR tools log what they skip ("EOF marker not found"): such a line
+    would come before ours on stderr, where one line is the contract."""
+    import logging
+    import os
+
+    if not os.environ.get("STARTUPS_DEBUG"):
+        logging.disable(logging.CRITICAL)
+
+
 def register(app: typer.Typer) -> None:
+    _quiet_libraries()
     group = typer.Typer(
         help="Import data from real sources (beta.gouv.fr, conventions, expense exports).",
         no_args_is_help=True,

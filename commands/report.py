@@ -11,9 +11,8 @@ import typer
 
 from commands.context import reading, today
 from commands.options import AsOfOption, DbOption
-from commands.render import csv, jsonout, markdown
-from commands.render.console import console
-from commands.render.table import Column, table
+from commands.render import csv, jsonout, lines, markdown
+from commands.render.columns import Column
 from store.fmt import day, eur, months
 from store.queries.report import (
     SCHEMA,
@@ -25,6 +24,7 @@ from store.queries.report import (
     iter_rows,
     streams,
 )
+from store.rules.text import visible
 
 
 class ReportFormat(StrEnum):
@@ -103,41 +103,38 @@ def cells(data: PortfolioReport) -> tuple[list[list[str]], list[str]]:
     return rows, totals
 
 
+def columns_of(rows: list[list[str]], totals: list[str]) -> list[Column]:
+    """The report's columns: amounts and dates never shrink; names and alerts take what is
+    left, 12 cells at least; a title is cut past 28."""
+    columns = []
+    for i, name in enumerate(HEADER):
+        widest = max(len(c) for c in [name, totals[i], *(r[i] for r in rows)])
+        columns.append(
+            Column(
+                name,
+                footer=totals[i],
+                justify="right" if i in RIGHT else "left",
+                min_width=widest if i in AMOUNTS else min(widest, 12),
+                max_width=28 if i == 0 else None,
+            )
+        )
+    return columns
+
+
 def render_table(data: PortfolioReport) -> None:
     rows, totals = cells(data)
-    out = console()
-    shown = list(range(len(HEADER)))
-    # Amounts and dates never shrink; names and alerts take what is left (12 at least).
-    widths = [
-        max(len(c) for c in [name, total, *(r[i] for r in rows)])
-        for i, (name, total) in enumerate(zip(HEADER, totals, strict=True))
-    ]
-    widths = [w if i in AMOUNTS else min(w, 12) for i, w in enumerate(widths)]
-    for drop in DROP_ORDER:
-        if sum(widths[i] + 2 for i in shown) <= out.width:
-            break
-        shown.remove(drop)
+    rows = [[visible(cell) for cell in row] for row in rows]
     t = data.totals
-    columns = [
-        Column(
-            HEADER[i],
-            footer=totals[i],
-            justify="right" if i in RIGHT else "left",
-            min_width=widths[i],
-            max_width=28 if i == 0 else None,
-        )
-        for i in shown
-    ]
-    out.print(
-        table(
-            columns,
-            ([r[i] for i in shown] for r in rows),
-            title=f"Portefeuille au {data.as_of.isoformat()}",
-            caption=f"{t.envelope_unknown} enveloppe(s) inconnue(s), non comptée(s) dans le total"
-            if t.envelope_unknown
-            else None,
-            show_footer=True,
-        )
+    lines.write(
+        lines.Output.stdout(),
+        columns_of(rows, totals),
+        rows,
+        title=f"Portefeuille au {data.as_of.isoformat()}",
+        footer=totals,
+        caption=f"{t.envelope_unknown} enveloppe(s) inconnue(s), non comptée(s) dans le total"
+        if t.envelope_unknown
+        else None,
+        how=lines.Fit(drop=DROP_ORDER, flexible=0),
     )
 
 

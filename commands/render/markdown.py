@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from commands.render.text import visible
+from store.rules.text import visible
 
 
 def _line(cells: Sequence[str]) -> str:

@@ -7,26 +7,15 @@ command styles itself is a ``Text`` already.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from commands.render.columns import Column
 from commands.render.text import text
 
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    justify: str = "left"
-    no_wrap: bool = True
-    overflow: str = "ellipsis"
-    min_width: int | None = None
-    max_width: int | None = None
-    ratio: int | None = None
-    footer: str = ""
-    style: str | None = None
+__all__ = ["Column", "cell", "table"]
 
 
 Cell = str | Text
