@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections.abc import Iterable, Iterator
 from enum import StrEnum
+from itertools import islice
 from typing import Annotated
 
 import typer
@@ -18,7 +20,7 @@ from store.queries.report import (
     SCHEMA,
     SORT_KEYS,
     Filters,
-    PortfolioReport,
+    StartupRow,
     Totals,
     build,
     iter_rows,
@@ -61,36 +63,36 @@ RIGHT = range(2, 6)  # the columns aligned right
 DROP_ORDER = (1, 5, 3)
 
 
-def _flat(row: dict) -> dict:
-    deadline = row["next_deadline"] or {}
-    flat = {k: row[k] for k in CSV_COLUMNS if k in row}
-    flat["sponsors"] = " ".join(row["sponsors"])
-    flat["alerts"] = " ".join(row["alerts"])
-    flat["next_deadline_date"] = deadline.get("date")
-    flat["next_deadline_title"] = deadline.get("title")
-    return flat
+def _csv_row(row: StartupRow) -> list:
+    """A row of CSV_COLUMNS: the JSON row, flattened."""
+    data = row.to_dict()
+    deadline = data["next_deadline"] or {}
+    data["sponsors"] = " ".join(data["sponsors"])
+    data["alerts"] = " ".join(data["alerts"])
+    data["next_deadline_date"] = deadline.get("date")
+    data["next_deadline_title"] = deadline.get("title")
+    return [data[k] for k in CSV_COLUMNS]
 
 
-def cells(data: PortfolioReport) -> tuple[list[list[str]], list[str]]:
-    """The rows and the totals line as a person reads them (table and Markdown)."""
-    rows = []
-    for row in data.rows:
-        a = row.assessment
-        deadline = a.next_deadline
-        rows.append(
-            [
-                row.title,
-                a.phase or "—",
-                eur(a.envelope_cents),
-                eur(a.consumed_cents),
-                eur(a.remaining_cents),
-                months(a.runway_months),
-                day(deadline.date) if deadline else "—",
-                " ".join(a.alerts) or "—",
-            ]
-        )
-    t = data.totals
-    totals = [
+def row_cells(row: StartupRow) -> list[str]:
+    """A row as a person reads it (table and Markdown)."""
+    a = row.assessment
+    deadline = a.next_deadline
+    return [
+        row.title,
+        a.phase or "—",
+        eur(a.envelope_cents),
+        eur(a.consumed_cents),
+        eur(a.remaining_cents),
+        months(a.runway_months),
+        day(deadline.date) if deadline else "—",
+        " ".join(a.alerts) or "—",
+    ]
+
+
+def total_cells(t: Totals) -> list[str]:
+    """The totals line as a person reads it."""
+    return [
         f"Total ({t.startups})",
         "",
         eur(t.envelope_cents) + ("+?" if t.envelope_unknown else ""),
@@ -100,7 +102,6 @@ def cells(data: PortfolioReport) -> tuple[list[list[str]], list[str]]:
         "",
         "",
     ]
-    return rows, totals
 
 
 def columns_of(rows: list[list[str]], totals: list[str]) -> list[Column]:
@@ -121,15 +122,18 @@ def columns_of(rows: list[list[str]], totals: list[str]) -> list[Column]:
     return columns
 
 
-def render_table(data: PortfolioReport) -> None:
-    rows, totals = cells(data)
-    rows = [[visible(cell) for cell in row] for row in rows]
-    t = data.totals
+def title_of(as_of: dt.date) -> str:
+    return f"Portefeuille au {as_of.isoformat()}"
+
+
+def render_table(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
+    cells = [[visible(cell) for cell in row_cells(row)] for row in rows]
+    totals = total_cells(t)
     lines.write(
         lines.Output.stdout(),
-        columns_of(rows, totals),
-        rows,
-        title=f"Portefeuille au {data.as_of.isoformat()}",
+        columns_of(cells, totals),
+        cells,
+        title=title_of(as_of),
         footer=totals,
         caption=f"{t.envelope_unknown} enveloppe(s) inconnue(s), non comptée(s) dans le total"
         if t.envelope_unknown
@@ -138,34 +142,33 @@ def render_table(data: PortfolioReport) -> None:
     )
 
 
-def render_markdown(data: PortfolioReport) -> None:
-    rows, totals = cells(data)
-    sys.stdout.write(
-        markdown.table(
-            f"Portefeuille au {data.as_of.isoformat()}",
+def render_markdown(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
+    sys.stdout.writelines(
+        markdown.lines(
+            title_of(as_of),
             HEADER,
-            rows,
+            (row_cells(row) for row in rows),
             right=[i >= 2 for i in range(len(HEADER))],
-            footer=totals,
+            footer=lambda: total_cells(t),
         )
     )
 
 
-def render_csv(data: PortfolioReport) -> None:
-    csv.write(CSV_COLUMNS, (_flat(row) for row in data.to_dict()["startups"]))
+def render_csv(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
+    csv.write_lists(CSV_COLUMNS, (_csv_row(row) for row in rows))
 
 
-def stream_json(reader, as_of: dt.date, filters: Filters) -> None:
-    """Piped JSON: compact, written as the rows come (listed by slug, a 10,000-startup
-    report never holds its rows at once)."""
-    from itertools import islice
-
-    if streams(filters):
-        totals = Totals()
-        rows = iter_rows(reader, as_of, filters, totals)
-    else:  # sorted otherwise: every row first
-        data = build(reader, as_of, filters)
-        rows, totals = iter(data.rows), data.totals
+def render_json(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
+    """JSON: indented on a terminal; piped, compact and written as the rows come."""
+    if sys.stdout.isatty():
+        data = {
+            "schema": SCHEMA,
+            "as_of": as_of.isoformat(),
+            "startups": [row.to_dict() for row in rows],
+            "totals": t.to_dict(),
+        }
+        jsonout.write(data, pretty=True)
+        return
 
     def chunks():
         while chunk := [row.to_dict() for row in islice(rows, 500)]:
@@ -175,27 +178,35 @@ def stream_json(reader, as_of: dt.date, filters: Filters) -> None:
         {"schema": SCHEMA, "as_of": as_of.isoformat()},
         "startups",
         chunks(),
-        lambda: {"totals": totals.to_dict()},
+        lambda: {"totals": t.to_dict()},
     )
+
+
+def report_rows(reader, as_of: dt.date, filters: Filters) -> tuple[Iterator[StartupRow], Totals]:
+    """The report's rows in their final order, as they come, and their totals (complete
+    once the rows are read).  Listed by slug, a 10,000-startup report never holds its
+    rows at once; sorted otherwise, every row is assessed first."""
+    if streams(filters):
+        totals = Totals()
+        return iter_rows(reader, as_of, filters, totals), totals
+    data = build(reader, as_of, filters)
+    return iter(data.rows), data.totals
+
+
+RENDERERS = {
+    "json": render_json,
+    "csv": render_csv,
+    "markdown": render_markdown,
+    "table": render_table,
+}
 
 
 def print_report(
     db: str | None, *, as_of: dt.date, fmt: ReportFormat, filters: Filters | None = None
 ) -> None:
-    filters = filters or Filters()
     with reading(db) as reader:
-        if fmt is ReportFormat.json and not sys.stdout.isatty():
-            stream_json(reader, as_of, filters)
-            return
-        data = build(reader, as_of, filters)
-    if fmt is ReportFormat.json:
-        jsonout.write(data.to_dict(), pretty=True)
-    elif fmt is ReportFormat.csv:
-        render_csv(data)
-    elif fmt is ReportFormat.markdown:
-        render_markdown(data)
-    else:
-        render_table(data)
+        rows, totals = report_rows(reader, as_of, filters or Filters())
+        RENDERERS[fmt.value](as_of, rows, totals)
 
 
 def report(

@@ -505,22 +505,18 @@ def structure_of(row: tuple, raw_roots: list, alert_sets: dict[str, frozenset[st
         codes = alert_sets[alerts] = frozenset(alerts.split())
     day, title, kind, did, cid, derived = row[S_DEADLINE:S_UNATTRIBUTED]
     phase = row[S_PHASE]
+    # By position, in the fields' order: built once per startup of a report.
     return Structure(
-        phase=None if phase is None else intern(phase),
-        envelope_cents=row[S_ENVELOPE],
-        pending_cents=row[S_PENDING],
-        roots=roots_from_json(raw_roots),
-        next_deadline=None
+        None if phase is None else intern(phase),
+        row[S_ENVELOPE],
+        row[S_PENDING],
+        roots_from_json(raw_roots) if raw_roots else (),
+        None
         if day is None
         else DeadlineFacts(
-            date=as_date(day),
-            title=intern(title),
-            kind=intern(kind),
-            id=did,
-            convention_id=cid,
-            derived=bool(derived),
+            as_date(day), intern(title), intern(kind), False, did, cid, bool(derived)
         ),
-        alerts=codes,
+        codes,
     )
 
 

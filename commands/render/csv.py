@@ -29,7 +29,11 @@ def cell(value: Any) -> Any:
 
 def write(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
     """Rows as CSV on stdout, ``None`` as an empty cell."""
-    writer = _csv.DictWriter(sys.stdout, fieldnames=list(columns), lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({k: cell(row.get(k)) for k in columns})
+    write_lists(columns, ([row.get(k) for k in columns] for row in rows))
+
+
+def write_lists(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+    """Rows given as lists of values in the columns' order, as CSV on stdout."""
+    writer = _csv.writer(sys.stdout, lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows([cell(v) for v in row] for row in rows)

@@ -40,7 +40,7 @@ from store.facts import (
     sponsors_of,
     structure_of,
 )
-from store.rules.budget import Assessment, StartupFacts, assess, finish
+from store.rules.budget import Assessment, StartupFacts, assess, finish, runway
 from store.rules.rollup import month_of
 from store.rules.text import fold
 from store.rules.vocab import phase_rank
@@ -72,7 +72,10 @@ class StartupRow:
 
     def to_dict(self) -> dict[str, Any]:
         a = self.assessment
-        runway = a.runway_months
+        envelope, consumed = a.envelope_cents, a.consumed_cents
+        remaining = None if envelope is None else envelope - consumed
+        rate = a.burn_rate_cents_per_month
+        months = runway(remaining, rate)
         deadline = a.next_deadline
         return {
             "slug": self.slug,
@@ -80,13 +83,13 @@ class StartupRow:
             "phase": a.phase,
             "incubator": self.incubator,
             "sponsors": list(self.sponsors),
-            "envelope_eur": euros(a.envelope_cents),
+            "envelope_eur": euros(envelope),
             "pending_eur": euros(a.pending_cents),
-            "consumed_eur": euros(a.consumed_cents),
-            "remaining_eur": euros(a.remaining_cents),
+            "consumed_eur": euros(consumed),
+            "remaining_eur": euros(remaining),
             "unattributed_eur": euros(a.unattributed_cents),
-            "burn_rate_eur_per_month": euros(a.burn_rate_cents_per_month),
-            "runway_months": None if runway is None else round(runway, 1),
+            "burn_rate_eur_per_month": euros(rate),
+            "runway_months": None if months is None else round(months, 1),
             "conventions_in_force": a.conventions_in_force,
             "next_deadline": None
             if deadline is None
@@ -348,11 +351,12 @@ def iter_rows(
             [r[0] for raw in roots for r in raw],
             [r[0] for raw in roots for r in raw if r[4] is not None],
         )
-        ids = [row[S_ID] for row in batch]
+        # The startups assessed (with a limit, not those past it, which only count).
+        ids = [row[S_ID] for row in batch[: None if cut is None else max(0, cut - i - 1)]]
         # Names that repeat from row to row (sponsors, incubators, phases, deadline
         # titles) are kept once each: 10,000 startups held by the app are 2 MiB lighter.
-        sponsors = sponsors_of(reader, ids)
-        staffing = load_staffing(reader, as_of, ids)
+        sponsors = sponsors_of(reader, ids) if ids else {}
+        staffing = load_staffing(reader, as_of, ids) if ids else {}
         consumed = figures.consumed
         for row, raw in zip(batch, roots, strict=True):
             i += 1
@@ -377,11 +381,12 @@ def iter_rows(
             if filters.alerts and not assessment.alerts:
                 continue
             totals.add(assessment)
-            yield StartupRow(
-                id=sid,
-                slug=row[S_SLUG],
-                title=row[S_TITLE],
-                incubator=None if row[S_INCUBATOR] is None else intern(row[S_INCUBATOR]),
-                sponsors=sponsors.get(sid, []),
-                assessment=assessment,
+            incubator = row[S_INCUBATOR]
+            yield StartupRow(  # id, slug, title, incubator, sponsors, assessment
+                sid,
+                row[S_SLUG],
+                row[S_TITLE],
+                None if incubator is None else intern(incubator),
+                sponsors.get(sid, []),
+                assessment,
             )

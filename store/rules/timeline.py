@@ -157,12 +157,8 @@ def roots_from_json(items) -> tuple[RootState, ...]:
     """``RootState`` records from the decoded ``roots`` column."""
     fromiso = dt.date.fromisoformat
     return tuple(
-        RootState(
-            id=i,
-            ceiling_cents=ceiling,
-            start=fromiso(start) if start else None,
-            ends_on=fromiso(end) if end else None,
-            cp_cents=cp,
+        RootState(  # id, ceiling, start, end, CP of D's year
+            i, ceiling, fromiso(start) if start else None, fromiso(end) if end else None, cp
         )
         for i, ceiling, start, end, cp in items
     )

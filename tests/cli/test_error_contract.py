@@ -100,6 +100,7 @@ def test_an_unexpected_error_says_its_first_line_only(run, demo_db, monkeypatch)
 
     monkeypatch.setattr(store.queries.report, "build", boom)
     monkeypatch.setattr("commands.report.build", boom)
+    monkeypatch.setattr("commands.report.iter_rows", boom)
     result = run("report", "--db", demo_db, "-f", "markdown")
     assert result.code == 1
     one_line(result, "unexpected RuntimeError: first line")
