@@ -56,6 +56,11 @@ CSV_COLUMNS = (
     "next_deadline_title",
     "alerts",
 )
+# The columns of CSV_COLUMNS that hold text (the others, numbers or nothing).
+CSV_TEXT = tuple(
+    CSV_COLUMNS.index(c)
+    for c in ("slug", "title", "phase", "incubator", "sponsors", "next_deadline_title", "alerts")
+)
 HEADER = ["Startup", "Phase", "Enveloppe", "Consommé", "Reste", "Autonomie", "Échéance", "Alertes"]
 AMOUNTS = range(2, 7)  # the columns that never shrink
 RIGHT = range(2, 6)  # the columns aligned right
@@ -127,7 +132,11 @@ def title_of(as_of: dt.date) -> str:
 
 
 def render_table(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
-    cells = [[visible(cell) for cell in row_cells(row)] for row in rows]
+    cells = []
+    for row in rows:
+        text = row_cells(row)
+        text[0], text[1] = visible(text[0]), visible(text[1])  # from data: the name, the phase
+        cells.append(text)
     totals = total_cells(t)
     lines.write(
         lines.Output.stdout(),
@@ -155,7 +164,7 @@ def render_markdown(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> No
 
 
 def render_csv(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
-    csv.write_lists(CSV_COLUMNS, (_csv_row(row) for row in rows))
+    csv.write_lists(CSV_COLUMNS, (_csv_row(row) for row in rows), text=CSV_TEXT)
 
 
 def render_json(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:

@@ -49,7 +49,7 @@ class Rows(Protocol):
     def rows(self, sql: str, **params: Any) -> Sequence[tuple]: ...
 
 
-ID_CHUNK = 2000
+ID_CHUNK = 1000
 
 
 def chunks(ids: Sequence[int]) -> Iterable[str]:

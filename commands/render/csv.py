@@ -8,6 +8,7 @@ written with a leading apostrophe, so that it shows as written and never runs.
 from __future__ import annotations
 
 import csv as _csv
+import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -32,8 +33,27 @@ def write(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
     write_lists(columns, ([row.get(k) for k in columns] for row in rows))
 
 
-def write_lists(columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """Rows given as lists of values in the columns' order, as CSV on stdout."""
+def write_lists(
+    columns: Sequence[str], rows: Iterable[list[Any]], *, text: Sequence[int] | None = None
+) -> None:
+    """Rows given as lists of values in the columns' order, as CSV on stdout.  ``text``:
+    the columns that may hold text (by index; the others hold numbers or nothing, written
+    as they are), when the caller knows them."""
     writer = _csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow(columns)
-    writer.writerows([cell(v) for v in row] for row in rows)
+    if text is None:
+        writer.writerows([cell(v) for v in row] for row in rows)
+        return
+    needs_care = _NEEDS_CARE.search
+    for row in rows:
+        for i in text:
+            value = row[i]
+            if value is not None and needs_care(value):
+                row[i] = cell(value)
+        writer.writerow(row)  # None is written as an empty cell
+
+
+# What ``cell`` changes in a text: a formula's first character, a control or bidi character.
+_NEEDS_CARE = re.compile(
+    "^[=+\\-@]|[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]"
+)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import shutil
 import sys
 from collections.abc import Iterable, Sequence
@@ -42,17 +43,37 @@ class Fit:
     least: int = 12
 
 
+# Characters one cell wide each, by rich's own measure (a test holds it): printable ASCII,
+# Latin letters and their signs (U+00A0–U+02FF, no combining mark), punctuation and
+# spaces (U+2010–U+2027, U+202F–U+205F), the euro sign, arrows, the control pictures.
+_NOT_SINGLE = re.compile(
+    "[^\u0020-\u007e\u00a0-\u02ff\u2010-\u2027\u202f-\u205f\u20ac\u2190-\u21ff\u2400-\u2426]"
+)
+
+
+def size(text: str) -> int:
+    """The cells ``text`` takes on a terminal: its length when every character is one cell
+    wide (most cells, amounts and French names too: one C-speed test), else rich's
+    measure (wide characters, combining marks)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
+    return len(text) if _NOT_SINGLE.search(text) is None else cell_len(text)
+
+
 def widths(
-    columns: Sequence[Column], rows: Sequence[Sequence[str]], footer: Sequence[str] | None
+    columns: Sequence[Column],
+    rows: Sequence[Sequence[str]],
+    footer: Sequence[str] | None,
+    sizes: Sequence[Sequence[int]] | None = None,
 ) -> list[int]:
-    """Each column's natural width: its widest cell, within its minimum and maximum."""
+    """Each column's natural width: its widest cell, within its minimum and maximum
+    (``sizes``: each cell's, when already measured)."""
+    if sizes is None:
+        sizes = [[size(cell) for cell in row] for row in rows]
     result = []
     for i, column in enumerate(columns):
-        widest = max(
-            (cell_len(row[i]) for row in rows),
-            default=0,
-        )
-        widest = max(widest, cell_len(column.header), cell_len(footer[i]) if footer else 0)
+        widest = max((row[i] for row in sizes), default=0)
+        widest = max(widest, size(column.header), size(footer[i]) if footer else 0)
         if column.min_width is not None:
             widest = max(widest, column.min_width)
         if column.max_width is not None:
@@ -81,21 +102,22 @@ def fit(ws: list[int], available: int, how: Fit) -> tuple[list[int], list[int]]:
     return kept, [ws[i] for i in kept]
 
 
-def _cell(text: str, width: int, right: bool) -> str:
-    size = cell_len(text)
-    if size > width:  # cut with an ellipsis, as rich's overflow="ellipsis"
+def _cell(text: str, width: int, right: bool, cells: int | None = None) -> str:
+    """``text`` padded (or cut) to ``width``; ``cells``: its size, when measured."""
+    cells = size(text) if cells is None else cells
+    if cells > width:  # cut with an ellipsis, as rich's overflow="ellipsis"
         return set_cell_size(text, width - 1) + "…"
-    pad = " " * (width - size)
+    pad = " " * (width - cells)
     return pad + text if right else text + pad
 
 
 def _annotation(text: str, style: str, width: int, styled: bool) -> str:
     """A title or a caption as rich writes it over a table: centred, wrapped to its width
     (rich itself does that rare wrapping)."""
-    size = cell_len(text)
-    if size <= width:
-        left = (width - size) // 2
-        line = " " * left + text + " " * (width - size - left)
+    cells = size(text)
+    if cells <= width:
+        left = (width - cells) // 2
+        line = " " * left + text + " " * (width - cells - left)
         return _sgr(line, style) if styled else line
     # A title wider than its table, a rare case: rich wraps it (~25 ms of imports that
     # the usual case does without).
@@ -163,7 +185,8 @@ def write(
     how: Fit = Fit(),
 ) -> None:
     """The listing on ``output``: fitted to a terminal's width, whole when piped."""
-    natural = widths(columns, rows, footer)
+    sizes = [[size(cell) for cell in row] for row in rows]
+    natural = widths(columns, rows, footer, sizes)
     if output.width is not None:
         kept, ws = fit(natural, output.width, how)
     else:
@@ -185,7 +208,8 @@ def write(
     out.append(blank)
     out.append(line([c.header for c in columns], HEADER))
     out.append(" " + "─" * (width - 2) + " ")
-    out.extend(line(row) for row in rows)
+    for row, measured in zip(rows, sizes, strict=True):
+        out.append(" " + "   ".join(_cell(row[i], w, r, measured[i]) for i, w, r in layout) + " ")
     if footer is not None:
         out.append(blank)
         out.append(line(footer, FOOTER))

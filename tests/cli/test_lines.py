@@ -103,3 +103,25 @@ def test_the_report_is_never_cut_when_piped_and_fitted_on_a_terminal():
     assert "EXPIRING OVERDUE UNDERSPEND" in out  # alerts never cut
     assert " Une startup au ti…   " in out  # the title gives way, with an ellipsis
     assert max(len(line) for line in out.splitlines()) <= 60
+
+
+def test_the_characters_measured_one_cell_wide_are_so_for_rich():
+    from rich.cells import cell_len
+
+    single = [chr(c) for c in range(0x20, 0x3000) if lines._NOT_SINGLE.search(chr(c)) is None]
+    assert len(single) > 900
+    assert [c for c in single if cell_len(c) != 1] == []
+
+
+@given(st.text(max_size=30))
+def test_a_cell_measures_as_rich_measures_it(text):
+    from rich.cells import cell_len
+
+    assert lines.size(text) == cell_len(text)
+
+
+@given(st.text(max_size=20))
+def test_csv_leaves_as_is_only_the_text_that_needs_no_care(text):
+    from commands.render import csv
+
+    assert (csv._NEEDS_CARE.search(text) is None) == (csv.cell(text) == text)
