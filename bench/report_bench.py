@@ -13,9 +13,9 @@ machine's load affects them alike; the best wall time of each is printed as a ra
 B's best, with the child's peak memory (``ru_maxrss``).  "On a terminal" runs the
 command with a pseudo-terminal of 120 × 40 as its output; "piped", with a pipe.
 
-Bytecode: every child runs with ``PYTHONDONTWRITEBYTECODE`` unset and one warm-up run
-first, so B and the commands are all measured with their ``.pyc`` files (as installed
-software runs), never paying for compiling sources.
+Bytecode: every child runs with ``PYTHONDONTWRITEBYTECODE`` (and ``PYTHONUNBUFFERED``)
+unset and one warm-up run first, so B and the commands are all measured with their
+``.pyc`` files (as installed software runs), never paying for compiling sources.
 
 Then each goal of the speed issue is printed with its ratio and "ok", or how far off it
 is.  Nothing here fails a build: a benchmark informs, a timed test would only be flaky.
@@ -128,7 +128,9 @@ def main(argv: list[str] | None = None) -> int:
             stderr=subprocess.DEVNULL,
         )
 
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    # As installed software runs: with its bytecode, and stdout buffered as usual.
+    unset = ("PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED")
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     db = str(args.db)
     today = dt.date.today().isoformat()
 

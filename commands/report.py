@@ -152,7 +152,7 @@ def render_table(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
 
 
 def render_markdown(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
-    sys.stdout.writelines(
+    write_chunked(
         markdown.lines(
             title_of(as_of),
             HEADER,
@@ -161,6 +161,14 @@ def render_markdown(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> No
             footer=lambda: total_cells(t),
         )
     )
+
+
+def write_chunked(parts: Iterable[str], every: int = 1000) -> None:
+    """``parts`` on stdout, ``every`` of them a write (a write per line costs a system
+    call each on an unbuffered stdout)."""
+    parts = iter(parts)
+    while chunk := "".join(islice(parts, every)):
+        sys.stdout.write(chunk)
 
 
 def render_csv(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:

@@ -465,6 +465,13 @@ SQL_FILTER_INCUBATOR = "i.slug = :incubator"
 SQL_FILTER_SPONSOR = """EXISTS (SELECT 1 FROM startup_sponsor ss
         JOIN organisation o ON o.id = ss.organisation_id
         WHERE ss.startup_id = s.id AND o.slug = :sponsor)"""
+# What the totals need of each startup on D (a limited report counts every startup but
+# assesses only the first ones): its envelope, pending amount and conventions in force,
+# and whether it has a state at all (NULL: nothing known of it).
+SQL_STATE_SUMS = """
+SELECT s.id, st.envelope_cents, st.pending_cents, st.roots, st.startup_id
+FROM {rows}
+"""
 # Where each column of SQL_STATE_ON is.
 S_ID, S_SLUG, S_TITLE, S_INCUBATOR, S_PHASE, S_ENVELOPE, S_PENDING, S_ROOTS, S_ALERTS = range(9)
 S_DEADLINE = 9  # date, title, kind, id, convention id, derived
@@ -487,9 +494,8 @@ def sponsors_of(source: Rows, startup_ids: Sequence[int]) -> dict[int, list[str]
     return sponsors
 
 
-def roots_of(row: tuple) -> list:
+def roots_of(raw: str | None) -> list:
     """The decoded ``roots`` column of a state row: ``[[id, ceiling, start, end, cp], …]``."""
-    raw = row[S_ROOTS]
     return json.loads(raw) if raw else []
 
 

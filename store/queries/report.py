@@ -18,11 +18,9 @@ from typing import Any
 
 from store.facts import (
     ID_CHUNK,
-    S_ALERTS,
-    S_ENVELOPE,
     S_ID,
     S_INCUBATOR,
-    S_PENDING,
+    S_ROOTS,
     S_SLUG,
     S_TITLE,
     S_UNATTRIBUTED,
@@ -31,6 +29,8 @@ from store.facts import (
     SQL_FILTER_SPONSOR,
     SQL_STATE_ON,
     SQL_STATE_ROWS,
+    SQL_STATE_SUMS,
+    Consumption,
     Rows,
     add_running_totals,
     consumption_on,
@@ -323,19 +323,47 @@ def iter_rows(
             where.append(" AND " + clause)
             params[name] = value
     rows_sql = SQL_STATE_ROWS + "".join(where)
-    # Listed by slug with a limit and no --alerts: the rows past the limit only count in
-    # the totals, which need no rule but sums (no assessment made for them).
-    cut = (
-        filters.limit
-        if filters.limit is not None and filters.sort == "slug" and not filters.alerts
-        else None
-    )
+    states_sql = SQL_STATE_ON.format(rows=rows_sql) + " ORDER BY s.slug"
+    if filters.limit is None or filters.sort != "slug" or filters.alerts:
+        yield from _assessed(reader, as_of, filters, states_sql, params, totals, first_chunk)
+        return
+    # Listed by slug with a limit and no --alerts: every startup counts in the totals,
+    # which need no rule but sums, read first and lighter; only the first ones are assessed.
+    figures = consumption_on(reader, as_of)
+    counted = Consumption(consumed=dict(figures.consumed))
+    sums = reader.iter_rows(SQL_STATE_SUMS.format(rows=rows_sql), **params)
+    while batch := list(islice(sums, ID_CHUNK)):
+        roots = [roots_of(row[3]) for row in batch]
+        add_running_totals(reader, as_of, counted, [r[0] for raw in roots for r in raw], [])
+        consumed = counted.consumed
+        for (_sid, envelope, pending, _roots, known), raw in zip(batch, roots, strict=True):
+            if known is None:
+                totals.add_figures(0, 0, 0)
+            else:
+                totals.add_figures(envelope, pending, sum(consumed.get(r[0], 0) for r in raw))
+    if filters.limit:
+        limited = states_sql + " LIMIT :limit"
+        first = {**params, "limit": filters.limit}
+        yield from _assessed(reader, as_of, filters, limited, first, None, ID_CHUNK, figures)
+
+
+def _assessed(
+    reader: Rows,
+    as_of: dt.date,
+    filters: Filters,
+    states_sql: str,
+    params: dict[str, Any],
+    totals: Totals | None,
+    first_chunk: int,
+    figures: Consumption | None = None,
+) -> Iterator[StartupRow]:
+    """The rows of the states read by ``states_sql``, assessed, adding each kept one to
+    ``totals`` (unless None); ``figures``: the consumption around D, when already read."""
     alert_sets: dict[str, frozenset[str]] = {}
-    states = reader.iter_rows(SQL_STATE_ON.format(rows=rows_sql) + " ORDER BY s.slug", **params)
-    i = -1
+    states = reader.iter_rows(states_sql, **params)
     # A chunk of rows at a time: the running totals of their conventions in force are
     # read by id, then the rows are assessed and let go.
-    size, figures, scope = first_chunk, None, None
+    size, scope = first_chunk, None
     while batch := list(islice(states, size)):
         if figures is None or scope is not None:
             # A first chunk smaller than the others (the app's first page) reads only
@@ -343,7 +371,7 @@ def iter_rows(
             scope = [row[S_ID] for row in batch] if size < ID_CHUNK else None
             figures = consumption_on(reader, as_of, scope)
         size = ID_CHUNK
-        roots = [roots_of(row) for row in batch]  # [[id, ceiling, start, end, cp], …]
+        roots = [roots_of(row[S_ROOTS]) for row in batch]  # [[id, ceiling, start, end, cp], …]
         add_running_totals(
             reader,
             as_of,
@@ -351,23 +379,14 @@ def iter_rows(
             [r[0] for raw in roots for r in raw],
             [r[0] for raw in roots for r in raw if r[4] is not None],
         )
-        # The startups assessed (with a limit, not those past it, which only count).
-        ids = [row[S_ID] for row in batch[: None if cut is None else max(0, cut - i - 1)]]
+        ids = [row[S_ID] for row in batch]
         # Names that repeat from row to row (sponsors, incubators, phases, deadline
         # titles) are kept once each: 10,000 startups held by the app are 2 MiB lighter.
-        sponsors = sponsors_of(reader, ids) if ids else {}
-        staffing = load_staffing(reader, as_of, ids) if ids else {}
+        sponsors = sponsors_of(reader, ids)
+        staffing = load_staffing(reader, as_of, ids)
         consumed = figures.consumed
         for row, raw in zip(batch, roots, strict=True):
-            i += 1
             sid = row[S_ID]
-            if cut is not None and i >= cut:
-                if row[S_ALERTS] is None:
-                    totals.add_figures(0, 0, 0)
-                else:
-                    used = sum(consumed.get(r[0], 0) for r in raw)
-                    totals.add_figures(row[S_ENVELOPE], row[S_PENDING], used)
-                continue
             assessment = finish(
                 structure_of(row, raw, alert_sets),
                 as_of,
@@ -380,7 +399,8 @@ def iter_rows(
             )
             if filters.alerts and not assessment.alerts:
                 continue
-            totals.add(assessment)
+            if totals is not None:
+                totals.add(assessment)
             incubator = row[S_INCUBATOR]
             yield StartupRow(  # id, slug, title, incubator, sponsors, assessment
                 sid,
