@@ -528,7 +528,58 @@ def set_deadline_done(store: Store, deadline_id: int, done: bool, on: dt.date) -
         session.add(deadline)
 
 
-# --- KPI measurements ---------------------------------------------------------------------------
+# --- KPIs (objectives) and their measurements ----------------------------------------------------
+
+# How a KPI's target reads: reached when the value is at least / at most the target.
+KPI_DIRECTIONS = ("at_least", "at_most")
+
+
+@dataclass
+class ObjectiveInput:
+    """A KPI as a form gives it: what is measured, in what unit, the target by a date and
+    whether the value must reach it from below (``at_least``) or stay under it
+    (``at_most``).  ``id`` None creates one."""
+
+    startup: str  # slug
+    metric: Any = None
+    unit: Any = None
+    target: Any = None
+    target_date: Any = None
+    direction: Any = "at_least"
+    description: Any = None
+    id: int | None = None
+
+
+def save_objective(store: Store, data: ObjectiveInput) -> int:
+    """Create or update a startup's KPI; its id.  A KPI without a target is allowed (it is
+    only followed); a target date without a target is not."""
+    metric = _text(data.metric)
+    if metric is None:
+        raise InvalidField("metric", "a KPI needs a name (what is measured)")
+    unit = _text(data.unit)
+    target = parse_number("target", data.target)
+    target_date = parse_date("target_date", data.target_date)
+    if target_date is not None and target is None:
+        raise InvalidField("target", "a target date needs a target value")
+    direction = _choice("direction", data.direction, KPI_DIRECTIONS, "at_least")
+    description = _text(data.description, multiline=True)
+    with store.session() as session:
+        startup = startup_by_slug(session, data.startup)
+        if data.id is not None:
+            objective = session.get(Objective, data.id)
+            if objective is None or objective.startup_id != startup.id:
+                raise NotFound(f"no KPI {data.id} for {data.startup}")
+        else:
+            objective = Objective(startup_id=startup.id, metric=metric, source="manual")
+        objective.metric = metric
+        objective.unit = unit
+        objective.target = target
+        objective.target_date = target_date
+        objective.direction = direction
+        objective.description = description
+        session.add(objective)
+        session.flush()
+        return objective.id
 
 
 @dataclass

@@ -13,7 +13,13 @@ from tui_support import settle, wait_until
 from tui.app import StartupsApp
 from tui.screens.as_of import AsOfScreen
 from tui.screens.deadlines import DeadlinesScreen
-from tui.screens.forms import ConventionForm, DeadlineForm, LineForm, MeasurementForm
+from tui.screens.forms import (
+    ConventionForm,
+    DeadlineForm,
+    KpiForm,
+    LineForm,
+    MeasurementForm,
+)
 from tui.screens.help import HelpScreen
 from tui.screens.portfolio import PortfolioScreen, PortfolioTable
 from tui.screens.startup import StartupScreen
@@ -517,7 +523,7 @@ async def test_measurement_form(app, demo_db):
         await pilot.press("m")
         form = app.screen
         assert isinstance(form, MeasurementForm)
-        assert form.value("date") == "2018-09-15"
+        assert form.value("date") == "15/09/2018"  # the as-of date, the French way
         fill(form, value="beaucoup")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -528,11 +534,14 @@ async def test_measurement_form(app, demo_db):
         await settle(pilot)
         assert count(demo_db, measurements) == before + 1
         assert app.screen is screen
-        # No KPI for Classe à 12: a notification, no form.
+        # No KPI for Classe à 12: the form that creates one (Escape writes nothing).
         await pilot.press("escape")
         await open_startup(pilot, "classe-a-12")
         await pilot.press("m")
+        assert isinstance(app.screen, KpiForm)
+        await pilot.press("escape")
         assert isinstance(app.screen, StartupScreen)
+        assert count(demo_db, measurements) == before + 1
 
 
 def test_burn_chart_labels_never_collide():
@@ -624,7 +633,7 @@ async def test_read_only_disables_every_write(demo_db):
         screen = await open_startup(pilot, "classe-a-12")
         for action in ("new_convention", "new_line", "edit", "toggle_done"):
             assert screen.check_action(action, ()) is None  # dimmed in the footer, not run
-        for key in ("c", "v", "l", "n", "m", "e"):
+        for key in ("c", "v", "l", "n", "m", "k", "e"):
             await pilot.press(key)
             await pilot.pause()
             assert app.screen is screen, key  # no form opens

@@ -75,10 +75,6 @@ def test_deadlines_screen(snap_compare, app, size):
     assert snap_compare(app, terminal_size=size, run_before=steady("d", "w"))
 
 
-def test_convention_form(snap_compare, app):
-    assert snap_compare(app, terminal_size=(80, 24), run_before=steady("v", startup="classe-a-12"))
-
-
 def test_help(snap_compare, app):
     assert snap_compare(app, terminal_size=(120, 40), run_before=steady("question_mark"))
 

@@ -1,9 +1,17 @@
-"""Modal forms: a convention or avenant, a consumption line, a deadline, a KPI measurement.
+"""Modal forms: a convention or avenant, a consumption line, a deadline, a KPI and its
+measurements.
 
-A form reads its inputs into a ``store.ops.edit`` input record and saves it in a
-thread worker (one transaction).  ``store.errors.InvalidField`` comes back as a
-message shown under the field it names; ``Escape`` closes the form and writes
-nothing.  The form returns True when it saved.
+A form is a dialog that fits any terminal from 80×24: its title at the top, its buttons
+(« Annuler (Échap) », « Enregistrer (ctrl+s) ») at the bottom, and between them its
+fields, which scroll; each input keeps its height, and the field that has the focus is
+always in view with its hint and its error.  The form opens with the focus on its first
+field; ``ctrl+s`` (or ``Enter`` in a field) saves, ``Escape`` closes it and writes
+nothing, and the footer names these keys.
+
+A form reads its inputs into a ``store.ops.edit`` input record and saves it in a thread
+worker (one transaction).  ``store.errors.InvalidField`` comes back as a message shown
+under the field it names.  Dates are shown the French way (15/09/2018) and typed either
+way.  The form returns True when it saved.
 """
 
 from __future__ import annotations
@@ -14,7 +22,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import HorizontalGroup, Vertical, VerticalGroup, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, Select, Static
@@ -35,11 +43,14 @@ from store.rules.vocab import (
 )
 from tui.actions import report_failure
 from tui.messages import FieldRejected, Saved
+from tui.widgets.footer import Footer
 from tui.widgets.text import plain
 
 if TYPE_CHECKING:
     from store.db import Store
-    from store.queries.browse import DeadlineView, LineView, StartupCard
+    from store.queries.browse import DeadlineView, KpiView, LineView, StartupCard
+
+DATE = "JJ/MM/AAAA"  # the placeholder of a date (2018-09-15 is read too)
 
 
 def _dom_id(name: str) -> str:
@@ -47,10 +58,11 @@ def _dom_id(name: str) -> str:
 
 
 def _text(value: Any) -> str:
+    """A value as an input shows it: a date the French way, nothing for None."""
     if value is None:
         return ""
     if isinstance(value, dt.date):
-        return value.isoformat()
+        return value.strftime("%d/%m/%Y")
     return str(value)
 
 
@@ -60,12 +72,32 @@ def _euros(cents: int | None) -> str:
     return str(cents // 100) if cents % 100 == 0 else f"{cents / 100:.2f}"
 
 
+def _number(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if value == int(value) else str(value)
+
+
+class FieldBox(VerticalGroup):
+    """A field: its label and input, its hint, its error line.
+
+    When it grows while it has the focus (its error is shown), it scrolls itself back into
+    view: only once it is laid out again is its new height known."""
+
+    def on_resize(self) -> None:
+        if self.has_focus_within:
+            self.scroll_visible(animate=False)
+
+
 class FormScreen(ModalScreen[bool]):
     """A titled dialog of labelled fields with an error line under each."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Annuler"),
-        Binding("ctrl+s", "save", "Enregistrer"),
+        # Not a priority binding: ctrl+s then reaches the form after the keys typed before
+        # it, so what is saved is everything typed (no field, list or button takes it).
+        Binding("ctrl+s", "save", "Enregistrer", key_display="ctrl+s"),
+        Binding("escape", "cancel", "Annuler", key_display="Échap"),
+        Binding("tab", "app.focus_next", "Champ suivant", key_display="Tab"),
     ]
     title_text = "Formulaire"
 
@@ -75,13 +107,15 @@ class FormScreen(ModalScreen[bool]):
 
     # --- building the form --------------------------------------------------------------
 
-    def field(self, name: str, label: str, widget: Widget, hint: str | None = None) -> Vertical:
+    def field(self, name: str, label: str, widget: Widget, hint: str | None = None) -> Widget:
         widget.id = f"f-{_dom_id(name)}"
-        children: list[Widget] = [Horizontal(Label(label), widget, classes="field")]
+        children: list[Widget] = [
+            HorizontalGroup(Label(label, markup=False), widget, classes="field")
+        ]
         if hint:
-            children.append(Static(hint, classes="hint"))
+            children.append(Static(hint, classes="hint", markup=False))
         children.append(Static("", id=f"error-{_dom_id(name)}", classes="field-error -hidden"))
-        return Vertical(*children, classes="field-box")
+        return FieldBox(*children, classes="field-box", id=f"box-{_dom_id(name)}")
 
     def input(
         self,
@@ -90,40 +124,81 @@ class FormScreen(ModalScreen[bool]):
         value: Any = None,
         placeholder: str = "",
         hint: str | None = None,
-    ) -> Vertical:
+    ) -> Widget:
         return self.field(name, label, Input(_text(value), placeholder=placeholder), hint)
 
     def select(
         self,
         name: str,
         label: str,
-        options: list[tuple[str, Any]],
+        options: list[tuple[Any, Any]],
         value: Any = None,
         *,
         blank: bool = True,
-    ) -> Vertical:
-        widget: Select = Select(options, allow_blank=blank, prompt="—")
-        if value is not None and any(v == value for _, v in options):
-            widget.value = value
-        return self.field(name, label, widget)
+        hint: str | None = None,
+    ) -> Widget:
+        # The initial value goes to the constructor: set later, before the widget is
+        # mounted, it would be shown as the blank prompt while the form held the value.
+        initial = value if any(v == value for _, v in options) else Select.NULL
+        widget: Select = Select(options, allow_blank=blank, prompt="—", value=initial)
+        return self.field(name, label, widget, hint)
 
     def fields(self) -> ComposeResult:
         yield from ()
 
     def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
+        with Vertical(classes="dialog form"):
             yield Static(plain(self.title_text), classes="dialog-title")
-            with VerticalScroll(classes="dialog-body"):
+            body = VerticalScroll(classes="dialog-body")
+            body.can_focus = False  # Tab goes from the last field to the buttons
+            with body:
                 yield from self.fields()
-            yield Static("", id="error-form", classes="field-error -hidden")
-            with Horizontal(classes="buttons"):
-                yield Button("Annuler (Échap)", id="cancel")
-                yield Button("Enregistrer (ctrl+s)", id="save", variant="primary")
+            with VerticalGroup(classes="form-end"):
+                yield Static("", id="error-form", classes="field-error -hidden")
+                with HorizontalGroup(classes="buttons"):
+                    yield Button("Annuler (Échap)", id="cancel")
+                    yield Button("Enregistrer (ctrl+s)", id="save", variant="primary")
+        yield Footer()
 
     def on_mount(self) -> None:
-        first = self.query(Input).first() if self.query(Input) else None
-        if first is not None:
-            first.focus()
+        self.prepare()
+        self.focus_first()
+
+    def prepare(self) -> None:
+        """What a form does once mounted, before the focus goes to its first field."""
+
+    def focus_first(self) -> None:
+        """The focus on the first field shown (a hidden one would swallow what is typed)."""
+        for box in self.query(".field-box"):
+            if not box.display:
+                continue
+            for widget in box.query("Input, Select"):
+                widget.focus()
+                return
+
+    @staticmethod
+    def _box(widget: Widget | None) -> Widget | None:
+        while widget is not None and not widget.has_class("field-box"):
+            parent = widget.parent
+            widget = parent if isinstance(parent, Widget) else None
+        return widget
+
+    def set_focus(
+        self, widget: Widget | None, scroll_visible: bool = True, from_app_focus: bool = False
+    ) -> None:
+        """Focus a field and bring it into view whole (label, hint, error), at once.
+
+        The screen's own scrolling would centre the input alone, animated: an error shown
+        while it runs (a quick ctrl+s) could end up scrolled out of view."""
+        changed = widget is not None and widget is not self.focused
+        super().set_focus(widget, scroll_visible=False, from_app_focus=from_app_focus)
+        if changed and scroll_visible:
+            self.reveal(widget)
+
+    def reveal(self, widget: Widget) -> None:
+        """Scroll (without animation) so that the field of ``widget`` is in view."""
+        target = self._box(widget) or widget
+        target.scroll_visible(animate=False)
 
     # --- reading the form ---------------------------------------------------------------
 
@@ -148,17 +223,21 @@ class FormScreen(ModalScreen[bool]):
             error.add_class("-hidden")
         if message is None:
             return
-        target = self.query(f"#error-{_dom_id(name)}") if name else None
-        if not target:
-            target = self.query("#error-form")
+        box = self.query(f"#box-{_dom_id(name)}") if name else None
+        if box and box.first().display:
+            target = box.first().query_one(".field-error", Static)
+        else:
+            # A field this form does not show (or no field): the line above the buttons.
+            target = self.query_one("#error-form", Static)
             message = f"{name}: {message}" if name else message
-        widget = target.first()
-        widget.update(plain(f"⚠ {message}"))  # the message may quote what was typed
-        widget.remove_class("-hidden")
-        if name:
-            for field in self.query(f"#f-{_dom_id(name)}"):
-                field.focus()
-                field.scroll_visible(animate=False)
+        target.update(plain(f"⚠ {message}"))  # the message may quote what was typed
+        target.remove_class("-hidden")
+        if box and box.first().display:
+            field = self.query_one(f"#f-{_dom_id(name)}")
+            # In view at once; once the error line is laid out the field grows and scrolls
+            # itself into view whole (FieldBox.on_resize).
+            field.focus(scroll_visible=False)
+            self.reveal(field)
 
     # --- saving -------------------------------------------------------------------------
 
@@ -169,6 +248,7 @@ class FormScreen(ModalScreen[bool]):
     def perform(self, store: Store, record: Any) -> int | None:
         raise NotImplementedError
 
+    @on(Input.Submitted)
     @on(Button.Pressed, "#save")
     def action_save(self) -> None:
         self.show_error(None, None)
@@ -260,11 +340,11 @@ class ConventionForm(FormScreen):
         yield self.input(
             "signed_on",
             "Signée le",
-            placeholder="AAAA-MM-JJ",
+            placeholder=DATE,
             hint="vide : non signée (en attente)",
         )
-        yield self.input("starts_on", "Début", placeholder="AAAA-MM-JJ (vide : à la conclusion)")
-        yield self.input("ends_on", "Fin", placeholder="AAAA-MM-JJ")
+        yield self.input("starts_on", "Début", placeholder=DATE, hint="vide : à la conclusion")
+        yield self.input("ends_on", "Fin", placeholder=DATE)
         yield self.input(
             "ceiling", "Plafond (€)", placeholder="269 700", hint="vide : inconnu (jamais compté 0)"
         )
@@ -278,7 +358,7 @@ class ConventionForm(FormScreen):
                 "délégant" if i == 0 else "délégataire" if i == 1 else None,
             )
             yield self.input(f"parties.{i}.representative", "Représentant")
-            yield self.input(f"parties.{i}.signed_on", "Signé le", placeholder="AAAA-MM-JJ")
+            yield self.input(f"parties.{i}.signed_on", "Signé le", placeholder=DATE)
         yield Static("Échéancier et imputation", classes="section-title")
         yield self.input(
             "schedule", "Échéancier AE/CP", placeholder="2020: 50000/50000; 2021: 10000/8000"
@@ -288,8 +368,7 @@ class ConventionForm(FormScreen):
         yield self.input("source_file", "Document source")
         yield self.input("notes", "Notes")
 
-    def on_mount(self) -> None:
-        super().on_mount()
+    def prepare(self) -> None:
         self._kind_changed()
         if self.convention_id is not None:
             self.query_one(".dialog").loading = True
@@ -338,8 +417,9 @@ class ConventionForm(FormScreen):
     def _kind_changed(self) -> None:
         avenant = self.value("kind") == "avenant"
         for name in ("parent_id", "number"):
-            box = self.query_one(f"#f-{_dom_id(name)}").parent.parent
-            box.display = avenant
+            self.query_one(f"#box-{_dom_id(name)}").display = avenant
+        title = self.query_one("#f-title", Input)
+        title.placeholder = "Avenant n° 1" if avenant else "Convention de service"
 
     def record(self):
         from store.ops.edit import ConventionInput, PartyInput
@@ -405,9 +485,7 @@ class LineForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         line = self.line
-        yield self.input(
-            "date", "Date", line.date if line else self.app.as_of, placeholder="AAAA-MM-JJ"
-        )
+        yield self.input("date", "Date", line.date if line else self.app.as_of, placeholder=DATE)
         yield self.input(
             "amount",
             "Montant (€)",
@@ -427,8 +505,8 @@ class LineForm(FormScreen):
             "Convention",
             _convention_options(self.card),
             line.convention_id if line else None,
+            hint="vide : la convention dont la période contient la date",
         )
-        yield Static("vide : la convention dont la période contient la date", classes="hint")
         yield self.input("category", "Catégorie", line.category if line else None)
 
     def record(self):
@@ -467,7 +545,7 @@ class DeadlineForm(FormScreen):
 
     def fields(self) -> ComposeResult:
         d = self.deadline
-        yield self.input("date", "Date", d.date if d else None, placeholder="AAAA-MM-JJ")
+        yield self.input("date", "Date", d.date if d else None, placeholder=DATE)
         yield self.input("title", "Titre", d.title if d else None)
         yield self.select(
             "kind", "Nature", DEADLINE_KIND_OPTIONS, d.kind if d else "deliverable", blank=False
@@ -497,20 +575,82 @@ class DeadlineForm(FormScreen):
         return save_deadline(store, record)
 
 
-# --- KPI measurements ----------------------------------------------------------------------------
+# --- KPIs and their measurements ------------------------------------------------------------
+
+DIRECTION_OPTIONS = [("au moins la cible (≥)", "at_least"), ("au plus la cible (≤)", "at_most")]
+
+
+class KpiForm(FormScreen):
+    """Add a KPI to the startup (what is measured, its target), or edit one (``kpi``)."""
+
+    def __init__(
+        self, card: StartupCard, *, kpi: KpiView | None = None, note: str | None = None
+    ) -> None:
+        super().__init__(card)
+        self.kpi = kpi
+        self.note = note  # why this form opened (``m`` on a startup without a KPI)
+        self.title_text = f"{'Modifier le' if kpi else 'Nouveau'} KPI — {card.title}"
+
+    def fields(self) -> ComposeResult:
+        k = self.kpi
+        if self.note:
+            yield Static(self.note, classes="form-note", markup=False)
+        yield self.input(
+            "metric", "Indicateur", k.metric if k else None, placeholder="Collèges utilisateurs"
+        )
+        yield self.input("unit", "Unité", k.unit if k else None, placeholder="collèges")
+        yield self.input(
+            "target",
+            "Cible",
+            _number(k.target) if k else None,
+            placeholder="100",
+            hint="vide : suivi sans cible",
+        )
+        yield self.input("target_date", "Pour le", k.target_date if k else None, placeholder=DATE)
+        yield self.select(
+            "direction",
+            "Atteinte si",
+            DIRECTION_OPTIONS,
+            k.direction if k else "at_least",
+            blank=False,
+        )
+        yield self.input("description", "Description", k.description if k else None)
+
+    def record(self):
+        from store.ops.edit import ObjectiveInput
+
+        return ObjectiveInput(
+            id=self.kpi.objective_id if self.kpi else None,
+            startup=self.card.slug,
+            metric=self.value("metric"),
+            unit=self.value("unit"),
+            target=self.value("target"),
+            target_date=self.value("target_date"),
+            direction=self.value("direction"),
+            description=self.value("description"),
+        )
+
+    def perform(self, store, record) -> int:
+        from store.ops.edit import save_objective
+
+        return save_objective(store, record)
 
 
 class MeasurementForm(FormScreen):
     """Record a new measurement of one of the startup's KPIs."""
 
-    def __init__(self, card: StartupCard) -> None:
+    def __init__(self, card: StartupCard, *, objective_id: int | None = None) -> None:
         super().__init__(card)
+        self.objective_id = objective_id
         self.title_text = f"Nouvelle mesure d'un KPI — {card.title}"
 
     def fields(self) -> ComposeResult:
-        options = [(k.metric, k.objective_id) for k in self.card.kpis]
-        yield self.select("objective_id", "KPI", options, options[0][1] if options else None)
-        yield self.input("date", "Date", self.app.as_of, placeholder="AAAA-MM-JJ")
+        options = [(plain(k.metric), k.objective_id) for k in self.card.kpis]
+        chosen = self.objective_id
+        if chosen is None and options:
+            chosen = options[0][1]
+        yield self.select("objective_id", "KPI", options, chosen, blank=False)
+        yield self.input("date", "Date", self.app.as_of, placeholder=DATE)
         yield self.input("value", "Valeur", placeholder="100")
         yield self.input("note", "Note")
 

@@ -260,6 +260,7 @@ class StartupScreen(DataScreen):
         Binding("e", "edit", "Modifier"),
         Binding("l", "new_line", "Dépense"),
         Binding("n", "new_deadline", "Échéance"),
+        Binding("k", "new_kpi", "KPI", show=False),
         Binding("x", "toggle_done", "Fait", show=False),
         Binding("m", "new_measurement", "Mesure KPI", show=False),
         Binding("i", "app.import_convention", "Importer", show=False),
@@ -624,12 +625,18 @@ class StartupScreen(DataScreen):
         self._form(ConventionForm(self.card, kind="avenant", parent_id=parent))
 
     def action_edit(self) -> None:
-        from tui.screens.forms import ConventionForm, DeadlineForm, LineForm
+        from tui.screens.forms import ConventionForm, DeadlineForm, KpiForm, LineForm
 
         if self.card is None:
             return
         tab = self.active_tab
-        if tab == "conventions":
+        if tab == "overview":
+            kpi = self.selected_kpi()
+            if kpi is None:
+                self.notify("Aucun KPI à modifier : « k » en crée un.")
+            else:
+                self._form(KpiForm(self.card, kpi=kpi))
+        elif tab == "conventions":
             selected = self.selected_convention()
             if selected is not None:
                 self._form(ConventionForm(self.card, convention_id=selected.id))
@@ -644,7 +651,9 @@ class StartupScreen(DataScreen):
             if line is not None:
                 self._form(LineForm(self.card, line=line))
         else:
-            self.notify("Choisissez une convention, une échéance ou une dépense (onglets 2, 4, 5).")
+            self.notify(
+                "Choisissez un KPI, une convention, une échéance ou une dépense (onglets 1, 2, 4, 5)."
+            )
 
     def action_new_line(self) -> None:
         from tui.screens.forms import LineForm
@@ -658,15 +667,32 @@ class StartupScreen(DataScreen):
         if self.card is not None:
             self._form(DeadlineForm(self.card))
 
-    def action_new_measurement(self) -> None:
-        from tui.screens.forms import MeasurementForm
+    def selected_kpi(self):
+        key = self._selected_key("#kpis")
+        if self.card is None or key is None:
+            return None
+        return next((k for k in self.card.kpis if str(k.objective_id) == key), None)
 
-        if self.card is None:
+    def action_new_kpi(self) -> None:
+        from tui.screens.forms import KpiForm
+
+        if self.card is not None:
+            self._form(KpiForm(self.card))
+
+    def action_new_measurement(self) -> None:
+        """A measurement of the KPI chosen on the overview (else the first one); with no KPI
+        yet, the form that creates one (then ``m`` measures it)."""
+        from tui.screens.forms import KpiForm, MeasurementForm
+
+        if self.card is None or self.app.refuse_write():
             return
         if not self.card.kpis:
-            self.notify("Cette startup n'a pas de KPI.", severity="warning")
+            note = "Cette startup n'a pas encore de KPI : créez-le ici, puis « m » le mesure."
+            self.app.push_screen(KpiForm(self.card, note=note))
             return
-        self._form(MeasurementForm(self.card))
+        kpi = self.selected_kpi() if self.active_tab == "overview" else None
+        objective = kpi.objective_id if kpi is not None else None
+        self.app.push_screen(MeasurementForm(self.card, objective_id=objective))
 
     def action_toggle_done(self) -> None:
         if self.app.refuse_write():
@@ -675,7 +701,8 @@ class StartupScreen(DataScreen):
         if deadline is None:
             self.notify("Choisissez une échéance saisie (onglet 4).")
             return
-        self._set_done(deadline.id, not deadline.done, self.app.as_of)
+        # Done today, whatever date the screen shows (the as-of date is a view, not a clock).
+        self._set_done(deadline.id, not deadline.done, dt.date.today())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save", description="done")
     def _set_done(self, deadline_id: int, done: bool, on: dt.date) -> None:
