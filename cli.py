@@ -17,8 +17,14 @@ from typing import Annotated
 
 import typer
 
-from commands.context import Root
-from commands.options import AsOfOption, DbOption
+import i18n
+
+# The language is chosen before any command's module is imported: their help texts and
+# labels are read at import.
+i18n.use(i18n.choose(sys.argv[1:]))
+
+from commands.context import Root  # noqa: E402
+from commands.options import AsOfOption, DbOption  # noqa: E402
 
 # Each command (or group) and the module that registers it, in the order --help lists them.
 COMMANDS: dict[str, str] = {
@@ -39,6 +45,7 @@ COMMANDS: dict[str, str] = {
 }
 # The root's options that take a value (``startups --db PATH report``).
 ROOT_VALUE_OPTIONS = ("--db", "--as", "--as-of")
+_ = i18n.Domain("cli").gettext
 
 
 def _root(
@@ -58,6 +65,16 @@ def _root(
         typer.Option("--read-only", help="Open the app with every form and write disabled."),
     ] = False,
     as_of: AsOfOption = None,
+    lang: Annotated[
+        str | None,
+        typer.Option(
+            "--lang",
+            metavar="fr|en",
+            help="Language of what is shown: fr (the default) or en; also STARTUPS_LANG, "
+            "or an English LANG.  Accepted anywhere on the line.",
+            show_default=False,
+        ),
+    ] = None,
 ) -> None:
     """Without a command, open the portfolio on the configured store."""
     ctx.obj = Root(db=db, read_only=read_only, as_of=as_of)
@@ -129,13 +146,39 @@ def _scrub(message: str, argv: tuple[str, ...]) -> str:
     return visible(scrub(message, *passwords))
 
 
+def without_lang(argv: tuple[str, ...]) -> tuple[tuple[str, ...], str | None]:
+    """The command line without its ``--lang X`` (taken anywhere before ``--``), and X."""
+    kept: list[str] = []
+    lang = None
+    words = iter(argv)
+    for word in words:
+        if word == "--":
+            kept += [word, *words]
+            break
+        if word == "--lang":
+            lang = next(words, "")
+        elif word.startswith("--lang="):
+            lang = word.split("=", 1)[1]
+        else:
+            kept.append(word)
+    return tuple(kept), lang
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command line; every error is one line on stderr and an exit status."""
-    from typer.exceptions import TyperException
+    from click.exceptions import ClickException
 
     from store.errors import StartupsError
 
-    args = tuple(sys.argv[1:] if argv is None else argv)
+    args, lang = without_lang(tuple(sys.argv[1:] if argv is None else argv))
+    if lang is not None:
+        if i18n.language_of(lang) is None:
+            return _fail(
+                _("--lang: {value!r} is not a language here (fr, en)").format(value=lang),
+                2,
+                args,
+            )
+        i18n.use(i18n.language_of(lang))
     if not os.environ.get("STARTUPS_DEBUG"):
         # A library's warning (a driver's) would come before ours: one line is the
         # contract.  (Log lines, pypdf's "EOF marker not found", are silenced where a
@@ -145,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
         result = build(args)(args=list(args), prog_name="startups", standalone_mode=False)
     except StartupsError as exc:
         return _fail(str(exc), exc.exit_code, args)
-    except TyperException as exc:  # usage errors: bad option, bad value
+    except ClickException as exc:  # usage errors: bad option, bad value
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         return _fail(" ".join(message.split()), getattr(exc, "exit_code", 2), args)
     except typer.Abort:

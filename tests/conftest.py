@@ -12,10 +12,19 @@ from pathlib import Path
 
 import pytest
 
-import cli
-from store.db import Store
-from store.demo import load_demo
-from store.open import open_store
+# The language people read is French unless asked (i18n.choose): the tests read the
+# product in its default language, whatever the machine's locale, before any import of
+# the commands (their help is translated at import).
+os.environ["STARTUPS_LANG"] = "fr"
+
+import i18n
+
+i18n.use("fr")
+
+import cli  # noqa: E402
+from store.db import Store  # noqa: E402
+from store.demo import load_demo  # noqa: E402
+from store.open import open_store  # noqa: E402
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -28,6 +37,8 @@ def _isolated_environment(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.delenv("STARTUPS_DEBUG", raising=False)
+    yield
+    i18n.use("fr")  # a test that read English leaves French behind it
 
 
 @pytest.fixture

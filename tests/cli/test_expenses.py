@@ -489,7 +489,10 @@ def test_expense_outside_any_convention_is_unattributed(run, demo_db):
         (("classe-a-12", "--amount", "0"), "is zero"),
         (("classe-a-12", "--amount", "12,3,4"), "is not an amount"),
         (("classe-a-12", "--amount", "10", "--date", "31/02/2019"), "not a real day"),
-        (("classe-a-12", "--amount", "10", "--date", "demain"), "'--date': 'demain' is not a date"),
+        (
+            ("classe-a-12", "--amount", "10", "--date", "demain"),
+            "'--date' : 'demain' is not a date",
+        ),
         (("classe-a-12", "--amount", "10", "--kind", "virement"), "--kind 'virement'"),
         (("classe-a-12", "--amount", "10", "--convention", "4"), "belongs to dossiersco"),
         (("classe-a-12", "--amount", "10", "--convention", "999"), "no convention 999"),
