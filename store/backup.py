@@ -43,7 +43,7 @@ from store.engine import alembic_config, backup_sqlite
 from store.errors import BadInput, NotAStore, StartupsError
 from store.export import EXPORT_SCHEMA, export_data, private_new_file, reflect, write_export
 from store.rules.amounts import MAX_CENTS
-from store.rules.dates import PLAUSIBLE_YEARS
+from store.rules.dates import check_plausible
 from store.rules.vocab import CONVENTION_KINDS, DEADLINE_KINDS, LINE_KINDS, PARTY_ROLES
 from store.schema import HEAD, REVISIONS, SchemaState, connect_read_only, sqlite_state
 
@@ -199,8 +199,10 @@ _JSON_COLUMNS = {("convention", "evidence"), ("startup", "thematiques"), ("start
 def _check(table: str, column: Column, name: str, value: Any) -> str | None:
     """Why ``value`` cannot be in this column (None: it can)."""
     if isinstance(column.type, Date) and not isinstance(column.type, DateTime):
-        if value.year not in PLAUSIBLE_YEARS:
-            return f"{value.isoformat()} is not a plausible day (years 1900–2199)"
+        try:
+            check_plausible(value)
+        except ValueError as exc:
+            return f"{value.isoformat()} {exc}"
     elif isinstance(column.type, Integer) and not isinstance(column.type, Boolean):
         if value not in INT64:
             return f"{value} does not fit in 64 bits"

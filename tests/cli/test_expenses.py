@@ -109,11 +109,11 @@ def test_days_and_kinds():
     assert parse_day("5.6.2018") == dt.date(2018, 6, 5)
     assert parse_day("2018-06-15 00:00:00") == dt.date(2018, 6, 15)
     assert parse_day("29/02/2020") == dt.date(2020, 2, 29)  # a leap day
-    with pytest.raises(ValueError, match="not a real day"):
+    with pytest.raises(ValueError, match="n'existe pas"):
         parse_day("31/02/2019")
-    with pytest.raises(ValueError, match="not a real day"):
+    with pytest.raises(ValueError, match="n'existe pas"):
         parse_day("29/02/2019")
-    with pytest.raises(ValueError, match="not a date"):
+    with pytest.raises(ValueError, match="pas une date"):
         parse_day("06/2018")
     assert parse_line_kind("Paiement") == "payment"
     assert parse_line_kind("ENGAGEMENT") == "engagement"
@@ -182,8 +182,8 @@ def test_each_kind_of_bad_row_is_named_with_its_line():
     with pytest.raises(BadRows) as caught:
         read_expenses((FIXTURES / "bad_rows.csv").read_bytes(), "bad_rows.csv")
     assert caught.value.problems == [
-        'bad_rows.csv:3: date "2018/13/45" is not a date (expected dd/mm/yyyy or yyyy-mm-dd)',
-        'bad_rows.csv:4: date "31/02/2019" is not a real day',
+        'bad_rows.csv:3: date "2018/13/45" n\'est pas une date (attendu : jj/mm/aaaa ou aaaa-mm-jj)',
+        'bad_rows.csv:4: date "31/02/2019" n\'existe pas',
         'bad_rows.csv:5: montant "12,3,4" is not an amount',
         'bad_rows.csv:6: montant "-50,00" is negative (a consumption line is money spent or committed)',
         'bad_rows.csv:7: nature "virement" is neither engagement nor paiement',
@@ -488,10 +488,10 @@ def test_expense_outside_any_convention_is_unattributed(run, demo_db):
         (("classe-a-12", "--amount", "-10"), "--amount '-10' is negative"),
         (("classe-a-12", "--amount", "0"), "is zero"),
         (("classe-a-12", "--amount", "12,3,4"), "is not an amount"),
-        (("classe-a-12", "--amount", "10", "--date", "31/02/2019"), "not a real day"),
+        (("classe-a-12", "--amount", "10", "--date", "31/02/2019"), "n'existe pas"),
         (
             ("classe-a-12", "--amount", "10", "--date", "demain"),
-            "'--date' : 'demain' is not a date",
+            "'--date' : 'demain' n'est pas une date",
         ),
         (("classe-a-12", "--amount", "10", "--kind", "virement"), "--kind 'virement'"),
         (("classe-a-12", "--amount", "10", "--convention", "4"), "belongs to dossiersco"),

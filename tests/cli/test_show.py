@@ -121,7 +121,7 @@ def test_show_dossiersco_unknown_ceiling_kpis_and_staffing(run, demo_db, monkeyp
     for fragment in (
         "plafond inconnu",
         "AMOUNT_UNKNOWN",
-        "≥ 100 collèges au 2019-09-02",
+        "≥ 100 collèges au 02/09/2019",
         "Développeur full-stack",
     ):
         assert fragment in out, fragment

@@ -484,7 +484,7 @@ BAD = {
     "yaml-casse.md": "broken YAML front matter (line 4",
 }
 # A defect of one field costs the field, not the startup: named, then left out.
-DEFECTIVE = {"date-impossible.md": "phases[0].start: impossible date 2019-02-30; left unknown"}
+DEFECTIVE = {"date-impossible.md": "phases[0].start: '2019-02-30' n'existe pas; left unknown"}
 
 
 def test_bad_files_are_named_and_the_rest_is_imported(run, tmp_path, db_path):

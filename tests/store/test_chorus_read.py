@@ -405,7 +405,7 @@ def test_bad_lines_are_named_with_their_line(tmp_path):
     found = read_chorus(path, name="bad.xlsx")
     assert [(p.line, p.reason) for p in found.problems] == [
         (4, 'Montant payé "12,3,4" is not an amount'),
-        (5, 'Date comptable du SF "31.02.2019" is not a real day'),
+        (5, 'Date comptable du SF "31.02.2019" n\'existe pas'),
         (6, 'N° EJ "14000001O3" is not an EJ number (10 digits)'),
         (7, 'N° poste EJ "premier" is not a line number'),
         (8, 'Montant payé "200000000000.0" is beyond 100 000 000 000 €'),

@@ -149,15 +149,15 @@ def test_dates_read(cell, day):
 @pytest.mark.parametrize(
     ("cell", "reason"),
     [
-        ("31.02.2019", "is not a real day"),
-        ("2019-02-30", "is not a real day"),
-        ("03.2019", "is not a date"),
-        ("14 mars 2019", "is not a date"),
-        ("20.03.25", "is not a date"),  # a two-digit year is not guessed
-        (43538, "is a number, not a date"),  # a serial number without a date style
-        (43538.0, "is a number, not a date"),
-        (dt.datetime(1850, 1, 1), "is not a plausible day"),
-        (True, "is not a date"),
+        ("31.02.2019", "n'existe pas"),
+        ("2019-02-30", "n'existe pas"),
+        ("03.2019", "n'est pas une date"),
+        ("14 mars 2019", "n'est pas une date"),
+        ("20.03.25", "n'est pas une date"),  # a two-digit year is not guessed
+        (43538, "est un nombre, pas une date"),  # a serial number without a date style
+        (43538.0, "est un nombre, pas une date"),
+        (dt.datetime(1850, 1, 1), "n'est pas un jour plausible"),
+        (True, "n'est pas une date"),
     ],
 )
 def test_date_near_misses_are_refused(cell, reason):

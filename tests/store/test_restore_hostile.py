@@ -60,7 +60,7 @@ def _forged(data, table, index, **values):
 @pytest.mark.parametrize(
     ("table", "values", "said"),
     [
-        ("convention", {"ends_on": "9999-12-31"}, "is not a plausible day"),
+        ("convention", {"ends_on": "9999-12-31"}, "n'est pas un jour plausible"),
         ("consumption_line", {"amount_cents": 5 * 10**18}, "more than any budget"),
         ("consumption_line", {"amount_cents": -500}, "negative amount"),
         ("consumption_line", {"amount_cents": 2**70}, "does not fit in 64 bits"),

@@ -274,7 +274,7 @@ async def test_new_deadline_typed_at_80x24_keeps_its_shown_nature(app, demo_db, 
         await pilot.press("tab")
         await type_text(pilot, "Comité d'investissement")
         await save(pilot, form)
-        await error_shown(pilot, form, "date", "'30/02/2019' is not a real day")
+        await error_shown(pilot, form, "date", "'30/02/2019' n'existe pas")
         await clear(pilot)
         await type_text(pilot, "01/03/2019")
         await save(pilot, form)
@@ -507,7 +507,7 @@ def test_save_objective_checks_before_writing(demo_db):
             (
                 ObjectiveInput("dossiersco", metric="x", target_date="31/02/2019", target=1),
                 "target_date",
-                "real day",
+                "n'existe pas",
             ),
             (
                 ObjectiveInput("dossiersco", metric="x", direction="more"),

@@ -254,10 +254,10 @@ async def test_time_travel(app):
         await pilot.press("enter")
         assert isinstance(app.screen, AsOfScreen)
         error = app.screen.query_one("#error-as-of", Static)
-        assert "is not a real day" in text_of(error) and error.display
+        assert "n'existe pas" in text_of(error) and error.display
         field.value = "0001-03-15"  # a typo: no portfolio then
         await pilot.press("enter")
-        assert isinstance(app.screen, AsOfScreen) and "1900–2199" in text_of(error)
+        assert isinstance(app.screen, AsOfScreen) and "1900 à 2199" in text_of(error)
         field.value = "2018-12-31"
         await pilot.press("enter")
         await settle(pilot)
@@ -373,7 +373,7 @@ async def test_line_form_save_validation_and_cancel(app, demo_db):
         fill(form, amount="100", date="2018-09-31")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "is not a real day" in error_text(form, "date") and not error_text(form, "amount")
+        assert "n'existe pas" in error_text(form, "date") and not error_text(form, "amount")
         assert count(demo_db, lines) == before
         await pilot.press("escape")
         assert isinstance(app.screen, StartupScreen)
@@ -491,7 +491,7 @@ async def test_deadline_form_and_done(app, demo_db):
         fill(form, date="2019-02-29", title="Comité d'investissement")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "is not a real day" in error_text(form, "date")
+        assert "n'existe pas" in error_text(form, "date")
         fill(form, title="", date="2019-03-01")
         await pilot.press("ctrl+s")
         await settle(pilot)

@@ -44,10 +44,14 @@ from urllib.parse import urlsplit
 
 import yaml
 
+import i18n
 from store.errors import BadInput
 from store.importers.text import UTF8, decode
+from store.rules.dates import check_plausible, parse_day
 from store.rules.text import clean_text, fold_compact, fold_words
 from store.rules.vocab import MONTH_WORDS
+
+_ = i18n.Domain("store").gettext
 
 SOURCE = "betagouv"
 KINDS = ("_organisations", "_incubators", "_startups", "_fasts", "_phases")
@@ -331,24 +335,22 @@ def _texts(meta: dict, key: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[Tt ][0-9:.+\-Zz ]*)?")
-
-
 def parse_date(value: Any, where: str) -> dt.date | None:
-    """A YAML date field (kept as text by the loader): ``None``, or a real calendar date."""
+    """A YAML date field (kept as text by the loader): ``None``, or a real calendar date
+    in the years every date of the store can be in (``store.rules.dates.parse_day``:
+    ISO or dd/mm/yyyy, a time part ignored)."""
     if value is None or value == "":
         return None
     if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    match = _DATE.fullmatch(str(value).strip()) if isinstance(value, str) else None
-    if match is None:
-        raise FileError(f"{where}: {str(value)[:40]!r} is not a date (expected YYYY-MM-DD)")
+        value = value.date()
     try:
-        return dt.date(*(int(g) for g in match.groups()))
-    except ValueError:
-        raise FileError(f"{where}: impossible date {str(value).strip()[:40]}") from None
+        if isinstance(value, dt.date):
+            return check_plausible(value)
+        if not isinstance(value, str):
+            raise ValueError(_("is not a date (expected dd/mm/yyyy or yyyy-mm-dd)"))
+        return parse_day(value)
+    except ValueError as exc:
+        raise FileError(f"{where}: {str(value).strip()[:40]!r} {exc}") from None
 
 
 def _euros_to_cents(value: Any, where: str) -> int | None:

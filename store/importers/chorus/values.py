@@ -14,9 +14,12 @@ import math
 import re
 import unicodedata
 
+import i18n
 from store.rules.amounts import THOUSANDS_SPACES, read_amount_cents
 from store.rules.dates import PLAUSIBLE_YEARS, check_plausible, parse_day
 from store.rules.text import fold, fold_compact
+
+_ = i18n.Domain("store").gettext
 
 NA = "#"  # SAP BW's "non affecté": no value
 # SAP's initial date, what it writes for a date that was never set.
@@ -201,8 +204,8 @@ def day(cell: Cell) -> dt.date | None:
             return None
         return parse_day(value)
     if type(cell) in (int, float):
-        raise ValueError("is a number, not a date")
-    raise ValueError("is not a date")
+        raise ValueError(_("is a number, not a date"))
+    raise ValueError(_("is not a date"))
 
 
 # --- codes with a shape ----------------------------------------------------------------
