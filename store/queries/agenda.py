@@ -23,10 +23,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+import i18n
 from store.errors import NotFound
 from store.facts import Rows, load_conventions
 from store.reader import as_date
 from store.rules.budget import ConventionFacts, budgets, covered_after, derived_deadlines
+from store.rules.vocab import deadline_title
+
+_ = i18n.Domain("store").gettext
 
 RENEWAL_DAYS = 90
 UID_DOMAIN = "startups.beta.gouv.fr"
@@ -96,7 +100,7 @@ def derived_items(
                 slug=slug,
                 startup_title=title,
                 date=d.date,
-                title=d.title,
+                title=deadline_title(d.title, d.kind, True),
                 kind="convention_end",
                 overdue=False,
                 ref=f"convention-{d.convention_id}-end",
@@ -113,7 +117,9 @@ def derived_items(
                 slug=slug,
                 startup_title=title,
                 date=d.date - dt.timedelta(days=RENEWAL_DAYS),
-                title=f"Préparer le renouvellement de la {name} (fin le {d.date.isoformat()})",
+                title=_("Prepare the renewal of the {convention} (ends {day})").format(
+                    convention=name, day=d.date.isoformat()
+                ),
                 kind="renewal",
                 overdue=False,
                 ref=f"convention-{d.convention_id}-renewal",
@@ -185,7 +191,7 @@ def all_items(
                 slug=slug,
                 startup_title=startup_title,
                 date=as_date(day),
-                title="Comité d'investissement" + (f" ({comment})" if comment else ""),
+                title=_("Investment committee") + (f" ({comment})" if comment else ""),
                 kind="committee",
                 overdue=False,
                 ref=f"event-{eid}",

@@ -100,14 +100,32 @@ class StartupRow:
 
 @dataclass
 class Totals:
+    """The sums over the startups of a report.  An unknown envelope (no convention in
+    force, or a ceiling unknown) is never summed as 0: ``envelope_unknown`` counts them,
+    the sums are of the known ones, and ``None`` when none is known."""
+
     startups: int = 0
-    envelope_cents: int = 0
+    known_envelope_cents: int = 0
     envelope_unknown: int = 0
     pending_cents: int = 0
     consumed_cents: int = 0
-    remaining_cents: int = 0
+    known_remaining_cents: int = 0
     # The startups with at least one alert (the app shows it; not in the JSON contract).
     alerting: int = 0
+
+    @property
+    def envelope_cents(self) -> int | None:
+        """The known envelopes' sum; ``None`` when every startup's is unknown."""
+        if self.startups and self.envelope_unknown == self.startups:
+            return None
+        return self.known_envelope_cents
+
+    @property
+    def remaining_cents(self) -> int | None:
+        """What the known envelopes leave; ``None`` when every startup's is unknown."""
+        if self.startups and self.envelope_unknown == self.startups:
+            return None
+        return self.known_remaining_cents
 
     def add(self, a: Assessment) -> None:
         self.add_figures(a.envelope_cents, a.pending_cents, a.consumed_cents)
@@ -119,8 +137,8 @@ class Totals:
         if envelope is None:
             self.envelope_unknown += 1
         else:
-            self.envelope_cents += envelope
-            self.remaining_cents += envelope - consumed
+            self.known_envelope_cents += envelope
+            self.known_remaining_cents += envelope - consumed
         self.pending_cents += pending
         self.consumed_cents += consumed
 
@@ -337,10 +355,12 @@ def iter_rows(
         add_running_totals(reader, as_of, counted, [r[0] for raw in roots for r in raw], [])
         consumed = counted.consumed
         for (_sid, envelope, pending, _roots, known), raw in zip(batch, roots, strict=True):
-            if known is None:
-                totals.add_figures(0, 0, 0)
-            else:
-                totals.add_figures(envelope, pending, sum(consumed.get(r[0], 0) for r in raw))
+            if known is None:  # no state: no convention, nothing known
+                totals.add_figures(None, 0, 0)
+            else:  # no convention in force: no envelope (unknown, never 0), as finish says
+                totals.add_figures(
+                    envelope if raw else None, pending, sum(consumed.get(r[0], 0) for r in raw)
+                )
     if filters.limit:
         limited = states_sql + " LIMIT :limit"
         first = {**params, "limit": filters.limit}

@@ -18,10 +18,17 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 
-from store.rules.vocab import ACTIVE_PHASES, ConventionKind, DeadlineKind, phase_rank
+from store.rules.vocab import (
+    ACTIVE_PHASES,
+    ConventionKind,
+    DeadlineKind,
+    convention_end_title,
+    deadline_title,
+    phase_rank,
+)
 
 AVENANT = ConventionKind.AVENANT.value
 
@@ -283,9 +290,7 @@ def derived_deadlines(all_budgets: Iterable[Budget], on: dt.date) -> list[Deadli
         end = b.ends_on(on)
         if end is None:
             continue
-        title = f"Fin de la {b.root.title or 'convention'}".replace(
-            "Fin de la Convention", "Fin de la convention"
-        )
+        title = convention_end_title(b.root.title)  # titled where shown: deadline_title
         result.append(
             DeadlineFacts(
                 date=end,
@@ -438,6 +443,7 @@ ALERT_CODES = (
     "ENGAGED_AFTER_END",
     "OVERDUE",
     "AMOUNT_UNKNOWN",
+    "END_UNKNOWN",
     "UNDERSPEND",
 )
 EXPIRING_WITHIN_DAYS = 90
@@ -769,6 +775,8 @@ def finish(
         consumed += used
         p = _project(r, used, window.get(r.id, 0), staffing, on)
         projections.append(p)
+        if r.ends_on is None:  # in force with no known end: in force for ever, until told
+            alerts.add("END_UNKNOWN")
         if p.ceiling_cents is not None and used > p.ceiling_cents:
             alerts.add("OVERSPENT")
         end = p.ends_on
@@ -782,16 +790,19 @@ def finish(
             alerts.add("UNDERSPEND")
     if unattributed_cents:
         alerts.add("UNATTRIBUTED")
+    deadline = s.next_deadline
+    if deadline is not None and deadline.derived:  # its title in the language of the moment
+        deadline = replace(deadline, title=deadline_title(deadline.title, deadline.kind, True))
     return Assessment(  # by position, in the fields' order: built once per startup
         on,
         s.phase,
-        s.envelope_cents,
+        s.envelope_cents if s.roots else None,  # no convention in force: no envelope, not 0
         s.pending_cents,
         consumed,
         unattributed_cents,
         burn_rate(burn_window_cents),
         len(s.roots),
-        s.next_deadline,
+        deadline,
         _in_order(alerts if type(alerts) is frozenset else frozenset(alerts)),
         projections,
     )

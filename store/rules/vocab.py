@@ -10,9 +10,15 @@ the importers, ``startups show``, the app) takes them from here.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping, Sequence
 from enum import StrEnum
+from functools import lru_cache
 
+import i18n
+from i18n import N_
 from store.rules.text import fold
+
+_ = i18n.Domain("store").gettext
 
 
 class ConventionKind(StrEnum):
@@ -60,29 +66,126 @@ PARTY_ROLES = tuple(r.value for r in PartyRole)
 LINE_KINDS = tuple(k.value for k in LineKind)
 DEADLINE_KINDS = tuple(k.value for k in DeadlineKind)
 
-CONVENTION_KIND_LABELS = {"convention": "convention", "avenant": "avenant"}
-PARTY_ROLE_LABELS = {"délégant": "délégant", "délégataire": "délégataire", "other": "autre"}
-LINE_KIND_LABELS = {"payment": "paiement", "engagement": "engagement"}
-DEADLINE_KIND_LABELS = {
-    "deliverable": "livrable",
-    "convention_end": "fin de convention",
-    "renewal": "renouvellement",
-    "committee": "comité",
-    "reporting": "compte rendu",
-    "other": "autre",
-}
+
+class Labels(Mapping[str, str]):
+    """Code → the words a person reads for it, in the language of the moment.
+
+    The messages are written in English (marked with ``N_`` for the ``store`` catalog)
+    and translated when read, so a table built at import reads in the language chosen
+    later; an unknown code reads as itself (``.get(code, code)``)."""
+
+    def __init__(self, messages: dict[str, str]):
+        self.messages = messages
+
+    def __getitem__(self, code: str) -> str:
+        return _(self.messages[code])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.messages)
+
+    def __len__(self) -> int:
+        return len(self.messages)
+
+    def label(self, code: str | None, unknown: str = "—") -> str:
+        """The words for ``code``; the code itself when it has none; ``unknown`` for None."""
+        if code is None or code == "":
+            return unknown
+        message = self.messages.get(code)
+        return code if message is None else _(message)
+
+
+CONVENTION_KIND_LABELS = Labels({"convention": N_("convention"), "avenant": N_("amendment")})
+PARTY_ROLE_LABELS = Labels(
+    {
+        # i18n: the party that delegates the budget (French public finance: « délégant »)
+        "délégant": N_("delegating party"),
+        # i18n: the party the budget is delegated to (« délégataire »)
+        "délégataire": N_("delegated party"),
+        "other": N_("other party"),
+    }
+)
+LINE_KIND_LABELS = Labels({"payment": N_("payment"), "engagement": N_("commitment")})
+DEADLINE_KIND_LABELS = Labels(
+    {
+        "deliverable": N_("deliverable"),
+        "convention_end": N_("end of convention"),
+        "renewal": N_("renewal"),
+        "committee": N_("committee"),
+        "reporting": N_("report"),
+        "other": N_("other"),
+    }
+)
 # The same, short, for a narrow column.
-DEADLINE_KIND_SHORT = {
-    **DEADLINE_KIND_LABELS,
-    "convention_end": "fin de conv.",
-    "renewal": "renouv.",
-}
-STATUS_LABELS = {
-    "in_force": "en vigueur",
-    "pending": "non signée",
-    "upcoming": "pas encore en vigueur",
-    "ended": "terminée",
-}
+DEADLINE_KIND_SHORT = Labels(
+    {
+        **DEADLINE_KIND_LABELS.messages,
+        # i18n: short for "end of convention", in a narrow column
+        "convention_end": N_("end of conv."),
+        # i18n: short for "renewal", in a narrow column
+        "renewal": N_("renew."),
+    }
+)
+STATUS_LABELS = Labels(
+    {
+        "in_force": N_("in force"),
+        "pending": N_("unsigned"),
+        "upcoming": N_("not yet in force"),
+        "ended": N_("ended"),
+    }
+)
+
+
+def convention_kind_label(code: str | None) -> str:
+    return CONVENTION_KIND_LABELS.label(code)
+
+
+def party_role_label(code: str | None) -> str:
+    return PARTY_ROLE_LABELS.label(code)
+
+
+def line_kind_label(code: str | None) -> str:
+    return LINE_KIND_LABELS.label(code)
+
+
+def deadline_kind_label(code: str | None, *, short: bool = False) -> str:
+    return (DEADLINE_KIND_SHORT if short else DEADLINE_KIND_LABELS).label(code)
+
+
+def status_label(code: str | None) -> str:
+    return STATUS_LABELS.label(code)
+
+
+# --- derived deadlines' titles ------------------------------------------------------------
+
+# A convention's end is a deadline nobody types in: derived, and kept in the derived
+# tables under one title whatever the language of the run that derived it (the French
+# one below); it is titled in the language of the moment where it is read
+# (:func:`deadline_title`).
+CONVENTION_END_PREFIX = "Fin de la "
+
+
+def convention_end_title(convention_title: str | None) -> str:
+    """The stored title of a convention's end: ``Fin de la convention de service``."""
+    name = convention_title or "convention"
+    if name.startswith("Convention"):
+        name = "c" + name[1:]
+    return CONVENTION_END_PREFIX + name
+
+
+def deadline_title(title: str, kind: str | None, derived: bool) -> str:
+    """The title of a deadline as a person reads it: a derived convention end in the
+    language of the moment (``End of the convention de service``), any other as typed."""
+    if derived and kind == DeadlineKind.CONVENTION_END and title.startswith(CONVENTION_END_PREFIX):
+        return _end_title(i18n.current()).format(convention=title[len(CONVENTION_END_PREFIX) :])
+    return title
+
+
+@lru_cache(maxsize=4)
+def _end_title(language: str) -> str:
+    """The convention end's title in a language (once per language: a report titles
+    thousands of them)."""
+    return _("End of the {convention}")
+
 
 # What people write for a line's kind (CSV exports, the command line), folded.
 LINE_KIND_WORDS = {
@@ -105,19 +208,28 @@ ACTIVE_PHASES = frozenset({"investigation", "construction", "acceleration", "con
 PHASE_ORDER = {"investigation": 0, "construction": 1, "acceleration": 2, "consolidation": 3}
 END_STATE_RANK = 4
 # Phase codes as beta.gouv.fr writes them → how a person reads them.
-PHASE_LABELS = {
-    "investigation": "investigation",
-    "construction": "construction",
-    "acceleration": "accélération",
-    "consolidation": "consolidation",
-    "transfere": "transféré",
-    "opere": "opéré",
-    "abandon": "abandon",
-    "abandon-investigation": "abandon (investigation)",
-    "alumni": "alumni",
-    "success": "succès",
-    "death": "abandon",
-}
+PHASE_LABELS = Labels(
+    {
+        "investigation": N_("investigation"),
+        "construction": N_("construction"),
+        "acceleration": N_("acceleration"),
+        "consolidation": N_("consolidation"),
+        # i18n: the phase "transfere": the service was handed over to an administration
+        "transfere": N_("transferred"),
+        # i18n: the phase "opere": the service is run by an operator
+        "opere": N_("operated"),
+        "abandon": N_("abandoned"),
+        "abandon-investigation": N_("abandoned (investigation)"),
+        "alumni": N_("alumni"),
+        "success": N_("success"),
+        "death": N_("abandoned"),
+    }
+)
+
+
+def phase_label(code: str | None, unknown: str = "—") -> str:
+    """``transfere`` → ``transféré`` (English ``transferred``); an unknown phase as written."""
+    return PHASE_LABELS.label(code, unknown)
 
 
 def phase_rank(name: str | None) -> int:
@@ -132,23 +244,38 @@ def phase_sort_key(name: str | None) -> tuple[bool, int, str]:
 
 # --- alerts -----------------------------------------------------------------------------
 
-# Alert code → (words, severity).  The codes themselves are the rules' (store.rules.budget).
+# Alert code → (words, severity).  The codes themselves are the rules' (store.rules.budget)
+# and never change with the language; the words do.
 ALERT_LABELS: dict[str, tuple[str, str]] = {
-    "GAP": ("sans convention", "critical"),
-    "OVERSPENT": ("dépassé", "critical"),
-    "EXPIRING": ("expire", "warning"),
-    "UNSIGNED": ("non signée", "warning"),
-    "EXHAUSTS_BEFORE_END": ("épuisé avant fin", "warning"),
-    "UNATTRIBUTED": ("hors convention", "critical"),
-    "ENGAGED_AFTER_END": ("engagé après fin", "warning"),
-    "OVERDUE": ("en retard", "critical"),
-    "AMOUNT_UNKNOWN": ("montant ?", "info"),
-    "UNDERSPEND": ("sous-conso", "info"),
+    # i18n: alert GAP: an active startup with no convention in force
+    "GAP": (N_("no convention"), "critical"),
+    # i18n: alert OVERSPENT: more consumed than the envelope
+    "OVERSPENT": (N_("overspent"), "critical"),
+    # i18n: alert EXPIRING: the convention ends soon
+    "EXPIRING": (N_("expiring"), "warning"),
+    # i18n: alert UNSIGNED: a convention not signed yet
+    "UNSIGNED": (N_("unsigned"), "warning"),
+    # i18n: alert EXHAUSTS_BEFORE_END: at this pace the money runs out before the end
+    "EXHAUSTS_BEFORE_END": (N_("runs out before end"), "warning"),
+    # i18n: alert UNATTRIBUTED: money consumed outside any convention
+    "UNATTRIBUTED": (N_("outside convention"), "critical"),
+    # i18n: alert ENGAGED_AFTER_END: a commitment after the convention's end
+    "ENGAGED_AFTER_END": (N_("committed after end"), "warning"),
+    # i18n: alert OVERDUE: a deadline passed and not done
+    "OVERDUE": (N_("overdue"), "critical"),
+    # i18n: alert AMOUNT_UNKNOWN: a convention whose ceiling is unknown
+    "AMOUNT_UNKNOWN": (N_("amount ?"), "info"),
+    # i18n: alert UNDERSPEND: much less consumed than the time elapsed
+    "UNDERSPEND": (N_("underspend"), "info"),
+    # i18n: alert END_UNKNOWN: a convention in force with no known end date
+    "END_UNKNOWN": (N_("end unknown"), "warning"),
 }
 
 
 def alert_label(code: str) -> str:
-    return ALERT_LABELS.get(code, (code, "info"))[0]
+    """The words for an alert code, in the language of the moment (the code if unknown)."""
+    found = ALERT_LABELS.get(code)
+    return code if found is None else _(found[0])
 
 
 def alert_severity(code: str) -> str:
@@ -159,18 +286,44 @@ def alert_severity(code: str) -> str:
 
 # A convention's budget imputation: the eight codes by which the money is booked
 # (columns of ``convention``, label), in the order they are shown.
-IMPUTATION_FIELDS: tuple[tuple[str, str], ...] = (
-    ("programme", "Programme"),
-    ("bop", "BOP"),
-    ("uo", "UO"),
-    ("brique", "Brique"),
-    ("activite", "Activité"),
-    ("domaine_fonctionnel", "Domaine fonctionnel"),
-    ("centre_couts", "Centre de coûts"),
-    ("service_executant", "Service exécutant"),
+_IMPUTATION_MESSAGES: tuple[tuple[str, str], ...] = (
+    # i18n: imputation code: the budget programme (LOLF)
+    ("programme", N_("Programme")),
+    # i18n: imputation code: budget opérationnel de programme, kept as the acronym
+    ("bop", N_("BOP")),
+    # i18n: imputation code: unité opérationnelle, kept as the acronym
+    ("uo", N_("UO")),
+    # i18n: imputation code: « brique »
+    ("brique", N_("Brick")),
+    ("activite", N_("Activity")),
+    ("domaine_fonctionnel", N_("Functional area")),
+    ("centre_couts", N_("Cost centre")),
+    ("service_executant", N_("Executing department")),
 )
-IMPUTATION_KEYS: tuple[str, ...] = tuple(key for key, _label in IMPUTATION_FIELDS)
-IMPUTATION_LABELS: dict[str, str] = dict(IMPUTATION_FIELDS)
+IMPUTATION_KEYS: tuple[str, ...] = tuple(key for key, _label in _IMPUTATION_MESSAGES)
+IMPUTATION_LABELS = Labels(dict(_IMPUTATION_MESSAGES))
+
+
+class _ImputationFields(Sequence[tuple[str, str]]):
+    """(column, label) in the order they are shown, the label in the language of the moment."""
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(len(self))[index]]
+        key = IMPUTATION_KEYS[index]
+        return key, IMPUTATION_LABELS[key]
+
+    def __len__(self) -> int:
+        return len(IMPUTATION_KEYS)
+
+
+IMPUTATION_FIELDS = _ImputationFields()
+
+
+def imputation_label(key: str) -> str:
+    """``domaine_fonctionnel`` → ``Domaine fonctionnel`` (English ``Functional area``)."""
+    return IMPUTATION_LABELS.label(key)
+
 
 # --- French months ----------------------------------------------------------------------
 

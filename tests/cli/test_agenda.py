@@ -364,3 +364,21 @@ def test_a_window_past_the_calendar_is_no_window(run, demo_db):
     huge = run(*args, "--within", "999999999")
     assert huge.code == 0, huge.err
     assert huge.json() == run(*args).json()
+
+
+def test_derived_titles_in_english(run, demo_db):
+    result = run(
+        "--lang", "en", "deadlines", "--db", demo_db, "--format", "json", "--as-of", "2018-06-01"
+    )
+    assert result.code == 0, result.err
+    titles = [(d["kind"], d["title"]) for d in result.json()["deadlines"]]
+    assert ("convention_end", "End of the convention de service") in titles
+    renewal = "Prepare the renewal of the convention de service (ends 2018-10-01)"
+    assert ("renewal", renewal) in titles
+    assert not any(title.startswith(("Fin de", "Préparer")) for _kind, title in titles)
+    report = run(
+        "--lang", "en", "report", "--db", demo_db, "--format", "json", "--as-of", "2018-09-15"
+    )
+    assert report.code == 0, report.err
+    rows = {r["slug"]: r for r in report.json()["startups"]}
+    assert rows["classe-a-12"]["next_deadline"]["title"] == "End of the convention de service"

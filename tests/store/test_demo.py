@@ -72,7 +72,7 @@ def test_classe_a_12_convention_ends_on_1_october_2018(run, demo_url):
     assert report(run, demo_url, "2018-10-01")["classe-a-12"]["conventions_in_force"] == 1
     after = report(run, demo_url, "2018-10-02")["classe-a-12"]
     assert after["conventions_in_force"] == 0
-    assert after["envelope_eur"] == 0.0
+    assert after["envelope_eur"] is None and after["remaining_eur"] is None  # never 0
     assert "GAP" in after["alerts"]
 
 
@@ -87,7 +87,7 @@ def test_2020_convention_is_pending_not_in_force(run, demo_url):
     c12 = report(run, demo_url, "2020-06-01")["classe-a-12"]
     assert c12["pending_eur"] == 50000.0
     assert c12["conventions_in_force"] == 0
-    assert c12["envelope_eur"] == 0.0
+    assert c12["envelope_eur"] is None  # no convention in force: unknown, not 0
     assert "UNSIGNED" in c12["alerts"]
     assert "GAP" in c12["alerts"]
     assert report(run, demo_url, "2019-06-01")["classe-a-12"]["pending_eur"] == 0.0

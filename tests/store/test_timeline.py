@@ -334,6 +334,33 @@ def test_an_engagement_after_the_end_turns_the_alert_on_that_day(store, db_path)
         _same_report(db_path, day)
 
 
+def test_an_open_ended_convention_and_no_convention_read_the_same_everywhere(store, db_path):
+    """END_UNKNOWN and the unknown envelope of a startup with no convention: the fast
+    report, the reference rules and the card agree, and the totals never count 0."""
+    with store.session() as s:
+        open_ended = m.Startup(slug="open", title="Open")
+        nothing = m.Startup(slug="nothing", title="Nothing")
+        s.add_all([open_ended, nothing])
+        s.flush()
+        s.add(
+            m.Convention(
+                startup_id=open_ended.id, signed_on=D(2018, 6, 1), ceiling_cents=20_000_000
+            )
+        )
+        s.add(m.Phase(startup_id=nothing.id, name="construction", start=D(2018, 1, 1)))
+        reattribute(s, open_ended.id)
+    with open_reader(str(db_path)) as reader:
+        before = build(reader, D(2018, 5, 31))
+        rows = {r.slug: r.assessment for r in build(reader, D(2026, 12, 2)).rows}
+        totals = build(reader, D(2026, 12, 2)).totals
+        assert before.totals.envelope_cents is None and before.totals.envelope_unknown == 2
+    assert rows["open"].alerts == ("END_UNKNOWN",) and rows["open"].envelope_cents == 20_000_000
+    assert rows["nothing"].alerts == ("GAP",) and rows["nothing"].envelope_cents is None
+    assert (totals.envelope_cents, totals.envelope_unknown) == (20_000_000, 1)
+    for day in (D(2018, 5, 31), D(2018, 6, 1), D(2026, 12, 2)):
+        _same_report(db_path, day)
+
+
 def test_a_bulk_delete_refreshes_only_the_startups_it_touches(store, db_path):
     from sqlmodel import delete
 

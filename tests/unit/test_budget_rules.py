@@ -63,7 +63,7 @@ def test_a_convention_with_no_signature_is_pending_never_counted():
     pending = conv(1, start=D(2020, 1, 1), end=D(2020, 12, 31), ceiling=50 * K)
     facts = StartupFacts(conventions=(pending,), phases=ACTIVE)
     a = assess(facts, D(2020, 3, 1))
-    assert (a.envelope_cents, a.pending_cents, a.conventions_in_force) == (0, 50 * K, 0)
+    assert (a.envelope_cents, a.pending_cents, a.conventions_in_force) == (None, 50 * K, 0)
     assert a.alerts == ("GAP", "UNSIGNED")
     # Its period comes from its schedule when it has no start: 1 January of the first year.
     scheduled = conv(1, end=D(2021, 12, 31), ceiling=50 * K, schedule=((2020, 50 * K, 50 * K),))
@@ -74,7 +74,7 @@ def test_a_convention_with_no_signature_is_pending_never_counted():
 def test_an_unknown_ceiling_stays_unknown():
     a = assess(StartupFacts(conventions=(conv(1, signed=D(2020, 1, 1)),)), D(2020, 2, 1))
     assert a.envelope_cents is None and a.remaining_cents is None
-    assert a.alerts == ("AMOUNT_UNKNOWN",)
+    assert a.alerts == ("AMOUNT_UNKNOWN", "END_UNKNOWN")  # no end date either
     # An unknown pending ceiling is flagged too (never counted as 0 silently).
     a = assess(StartupFacts(conventions=(conv(1, start=D(2020, 1, 1)),)), D(2020, 2, 1))
     assert "AMOUNT_UNKNOWN" in a.alerts
@@ -242,3 +242,24 @@ def test_staffing_plan_projection():
     assert (p.staffing_cost_cents, p.staffing_leftover_cents) == (25_200_00, 3_800_00)
     # At the burn rate (something spent, none of it in the window: a real 0), all 29 000 €.
     assert p.leftover_cents == 29_000_00
+
+
+def test_a_convention_in_force_with_no_known_end():
+    """Signed 2018-06-01 with no end date: in force for ever until someone fills in the
+    end, so it says so (END_UNKNOWN) on every day from its conclusion, and only then."""
+    open_ended = conv(1, signed=D(2018, 6, 1), ceiling=200 * K)
+    facts = StartupFacts(conventions=(open_ended,), phases=ACTIVE)
+    assert assess(facts, D(2018, 5, 31)).alerts == ()  # not concluded yet
+    for day in (D(2018, 6, 1), D(2026, 12, 2)):
+        a = assess(facts, day)
+        assert a.envelope_cents == 200 * K and a.conventions_in_force == 1
+        assert a.alerts == ("END_UNKNOWN",)
+    # An avenant that gives it an end ends the alert from its conclusion.
+    avenant = conv(2, kind="avenant", parent_id=1, signed=D(2019, 3, 1), end=D(2019, 12, 31))
+    facts = StartupFacts(conventions=(open_ended, avenant), phases=ACTIVE)
+    assert assess(facts, D(2019, 2, 28)).alerts == ("END_UNKNOWN",)
+    assert "END_UNKNOWN" not in assess(facts, D(2019, 3, 1)).alerts
+    # Ended: no convention in force, no envelope (unknown, never 0).
+    ended = assess(facts, D(2020, 1, 1))
+    assert ended.alerts == ("GAP",) and ended.envelope_cents is None
+    assert ended.remaining_cents is None and ended.runway_months is None
