@@ -87,6 +87,10 @@ class StartupRow:
             "pending_eur": euros(a.pending_cents),
             "consumed_eur": euros(consumed),
             "remaining_eur": euros(remaining),
+            "engaged_eur": euros(consumed),
+            "paid_eur": euros(a.paid_cents),
+            "to_pay_eur": euros(consumed - a.paid_cents),
+            "cp_left_this_year_eur": euros(a.cp_left_this_year_cents),
             "unattributed_eur": euros(a.unattributed_cents),
             "burn_rate_eur_per_month": euros(rate),
             "runway_months": None if months is None else round(months, 1),
@@ -396,6 +400,7 @@ def _assessed(
                 window_cents_by_root=figures.window,
                 paid_this_year_cents=figures.paid,
                 staffing=staffing.get(sid, ()),
+                paid_cents=figures.paid_total,
             )
             if filters.alerts and not assessment.alerts:
                 continue

@@ -37,6 +37,14 @@ class LineKind(StrEnum):
     PAYMENT = "payment"
 
 
+class OrderStatus(StrEnum):
+    """What a coach says of a purchase order (the amounts say the rest: delivered, paid)."""
+
+    OPEN = "open"
+    CLOSED = "closed"  # soldée: nothing more will be delivered nor paid
+    CANCELLED = "cancelled"  # annulée: engages nothing
+
+
 class DeadlineKind(StrEnum):
     DELIVERABLE = "deliverable"
     CONVENTION_END = "convention_end"
@@ -58,6 +66,7 @@ class Status(StrEnum):
 CONVENTION_KINDS = tuple(k.value for k in ConventionKind)
 PARTY_ROLES = tuple(r.value for r in PartyRole)
 LINE_KINDS = tuple(k.value for k in LineKind)
+ORDER_STATUSES = tuple(k.value for k in OrderStatus)
 DEADLINE_KINDS = tuple(k.value for k in DeadlineKind)
 
 CONVENTION_KIND_LABELS = {"convention": "convention", "avenant": "avenant"}
