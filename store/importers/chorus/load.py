@@ -80,6 +80,7 @@ SQL_DELETE_DONE = "DELETE FROM service_fait WHERE id = :id"
 SQL_DELETE_PAID = "DELETE FROM consumption_line WHERE id = :id"
 
 ADD, UPDATE, SAME = "add", "update", "same"
+OPEN, PAYMENT = OrderStatus.OPEN.value, LineKind.PAYMENT.value
 
 
 def chorus_key(ej: str) -> str:
@@ -443,8 +444,12 @@ def apply_plan(session, plan: ChorusPlan, *, source: str) -> None:
             SessionRows(session), sorted({o.startup_id for o in new})
         ).items()
     }
+    answers: dict[tuple, int | None] = {}
     for o in new:
-        counted[o.ej] = attribute(o.date, o.convention_id, all_budgets.get(o.startup_id, []))
+        key = (o.startup_id, o.date, o.convention_id)
+        if key not in answers:
+            answers[key] = attribute(o.date, o.convention_id, all_budgets.get(o.startup_id, []))
+        counted[o.ej] = answers[key]
     if new:
         _insert(
             session,
@@ -457,7 +462,7 @@ def apply_plan(session, plan: ChorusPlan, *, source: str) -> None:
                     "supplier": o.supplier,
                     "date": o.date,
                     "amount_cents": o.engaged,
-                    "status": OrderStatus.OPEN.value,
+                    "status": OPEN,
                     "label": "",
                     "centre_financier": o.centre_financier,
                     "source": source,
@@ -523,7 +528,7 @@ def _own_row(session, o: OrderPlan, done_new: list, paid_new: list, counted: dic
             {
                 "startup_id": o.startup_id,
                 "order_id": o.order_id,
-                "kind": LineKind.PAYMENT.value,
+                "kind": PAYMENT,
                 "label": f"EJ {o.ej}",
                 "dedup_key": chorus_key(o.ej),
                 "version": 1,
