@@ -33,6 +33,8 @@ from typing import Any, Protocol
 from store.reader import as_date
 from store.rules.budget import (
     BURN_WINDOW_DAYS,
+    ORDER_CUTOFF,
+    PAYMENT_CUTOFF,
     ConventionFacts,
     DeadlineFacts,
     PhaseFacts,
@@ -475,6 +477,31 @@ def load_facts(
             staffing=tuple(staffing.get(sid, ())),
         )
     return facts
+
+
+# --- the store's own settings ---------------------------------------------------------------
+
+SQL_META = "SELECT key, value FROM store_meta WHERE key IN ('payment_cutoff', 'order_cutoff')"
+
+
+def _month_day(value: str | None, default: tuple[int, int]) -> tuple[int, int]:
+    """``11-30`` → (11, 30); anything else: the default."""
+    try:
+        month, day = (int(x) for x in (value or "").split("-"))
+        dt.date(2000, month, day)  # a real day (29 February included)
+    except ValueError:
+        return default
+    return month, day
+
+
+def cutoffs(source: Rows) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The store's year-end cut-offs (payment, order) as (month, day): ``store_meta``'s
+    ``payment_cutoff`` and ``order_cutoff`` (``MM-DD``), else 30 November and 15 December."""
+    meta = dict(source.rows(SQL_META))
+    return (
+        _month_day(meta.get("payment_cutoff"), PAYMENT_CUTOFF),
+        _month_day(meta.get("order_cutoff"), ORDER_CUTOFF),
+    )
 
 
 # --- the fast path: each startup's precomputed state on D ---------------------------------

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from store.errors import NotFound
-from store.facts import Rows, consumption_on, load_facts
+from store.facts import Rows, consumption_on, cutoffs, load_facts
 from store.queries.agenda import AgendaItem, all_items
 from store.reader import as_date
 from store.rules.budget import (
@@ -361,7 +361,7 @@ def build_card(reader: Rows, slug: str, on: dt.date) -> Card:
     consumed = facts.consumed_cents
     unattributed_lines, lines = reader.rows(SQL_LINES, sid=sid, as_of=on)[0]
     deadlines = all_items(reader, on, startup_id=sid)
-    assessment = assess(facts, on)
+    assessment = assess(facts, on, payment_cutoff=cutoffs(reader)[0])
     current = assessment.phase
     latest = max(
         (p for p in phases if p.name == current and p.start is not None and p.start <= on),

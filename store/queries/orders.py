@@ -68,6 +68,7 @@ class OrderRow:
     service_fait_cents: int
     paid_cents: int
     first_service_fait_on: dt.date | None
+    as_of: dt.date
 
     @property
     def engaged_cents(self) -> int:
@@ -91,6 +92,24 @@ class OrderRow:
             return PARTLY_DELIVERED
         return OrderStatus.OPEN.value
 
+    def alerts(self, on: dt.date) -> list[str]:
+        """The reconciliation alerts of the order on D (stable codes):
+
+        ``ORDER_LATE``: open, its expected delivery date is before D and no service fait is
+        recorded by D; ``PAID_BEYOND_SF``: more paid by D than its services faits say was
+        delivered (Chorus's "service fait" comes before any payment)."""
+        codes = []
+        if (
+            self.stored_status == OrderStatus.OPEN.value
+            and self.expected_on is not None
+            and self.expected_on < on
+            and not self.service_fait_cents
+        ):
+            codes.append("ORDER_LATE")
+        if self.paid_cents > self.service_fait_cents:
+            codes.append("PAID_BEYOND_SF")
+        return codes
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "ej": self.ej,
@@ -105,6 +124,7 @@ class OrderRow:
             "id": self.id,
             "label": self.label,
             "expected_on": None if self.expected_on is None else self.expected_on.isoformat(),
+            "alerts": self.alerts(self.as_of),
         }
 
 
@@ -133,6 +153,7 @@ def orders_of(reader: Rows, slug: str, on: dt.date) -> list[OrderRow]:
             service_fait_cents=int(done or 0),
             paid_cents=int(paid or 0),
             first_service_fait_on=as_date(first_done),
+            as_of=on,
         )
         for (
             oid,

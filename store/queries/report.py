@@ -34,6 +34,7 @@ from store.facts import (
     Rows,
     add_running_totals,
     consumption_on,
+    cutoffs,
     load_facts,
     load_staffing,
     roots_of,
@@ -257,6 +258,7 @@ def build_reference(
     startups = reader.rows(SQL_STARTUPS)
     sponsors = sponsors_of(reader, [sid for sid, *_ in startups])
     facts = load_facts(reader, as_of)
+    payment_cutoff = cutoffs(reader)[0]
     empty = StartupFacts()
     report = PortfolioReport(as_of=as_of, rows=[])
     for sid, slug, title, incubator in startups:
@@ -266,7 +268,7 @@ def build_reference(
             title=title,
             incubator=incubator,
             sponsors=sponsors.get(sid, []),
-            assessment=assess(facts.get(sid, empty), as_of),
+            assessment=assess(facts.get(sid, empty), as_of, payment_cutoff=payment_cutoff),
         )
         if not filters.keep(row):
             continue
@@ -364,6 +366,7 @@ def _assessed(
     """The rows of the states read by ``states_sql``, assessed, adding each kept one to
     ``totals`` (unless None); ``figures``: the consumption around D, when already read."""
     alert_sets: dict[str, frozenset[str]] = {}
+    payment_cutoff = cutoffs(reader)[0]
     states = reader.iter_rows(states_sql, **params)
     # A chunk of rows at a time: the running totals of their conventions in force are
     # read by id, then the rows are assessed and let go.
@@ -401,6 +404,7 @@ def _assessed(
                 paid_this_year_cents=figures.paid,
                 staffing=staffing.get(sid, ()),
                 paid_cents=figures.paid_total,
+                payment_cutoff=payment_cutoff,
             )
             if filters.alerts and not assessment.alerts:
                 continue

@@ -439,7 +439,12 @@ ALERT_CODES = (
     "OVERDUE",
     "AMOUNT_UNKNOWN",
     "UNDERSPEND",
+    "CP_UNPAID",
 )
+# Year end (fin de gestion): no payment after about 30 November, no order after about
+# 15 December (month, day); a store may set its own (``store_meta``).
+PAYMENT_CUTOFF = (11, 30)
+ORDER_CUTOFF = (12, 15)
 EXPIRING_WITHIN_DAYS = 90
 BURN_WINDOW_DAYS = 90
 BURN_WINDOW_MONTHS = 3
@@ -788,6 +793,7 @@ def finish(
     paid_this_year_cents: dict[int, int] | None = None,
     staffing: Sequence[StaffingFacts] = (),
     paid_cents: dict[int, int] | None = None,
+    payment_cutoff: tuple[int, int] = PAYMENT_CUTOFF,
 ) -> Assessment:
     """The part of ``assess`` that depends on the amounts consumed (see StartupFacts for
     the meaning of each amount); the dicts are keyed by root convention id and may hold
@@ -795,7 +801,11 @@ def finish(
 
     Which of AE and CP each rule reads: OVERSPENT, EXHAUSTS_BEFORE_END, the burn rate,
     the runway and the 20 % share of UNDERSPEND read what is engaged (AE); the year's CP
-    of UNDERSPEND and ``cp_left_this_year_cents`` read the payments (CP)."""
+    of UNDERSPEND, CP_UNPAID and ``cp_left_this_year_cents`` read the payments (CP).
+
+    CP_UNPAID: past the payment cut-off of D's year (``payment_cutoff``, month and day),
+    a convention in force whose schedule plans CP for the year has not paid them all:
+    what is left will be lost at year end."""
     window = window_cents_by_root or {}
     paid = paid_this_year_cents or {}
     paid_total = paid_cents or {}
@@ -813,6 +823,8 @@ def finish(
         if r.cp_cents is not None:
             p.cp_left_this_year_cents = r.cp_cents - paid.get(r.id, 0)
             cp_left = (cp_left or 0) + p.cp_left_this_year_cents
+            if p.cp_left_this_year_cents > 0 and (on.month, on.day) > payment_cutoff:
+                alerts.add("CP_UNPAID")
         projections.append(p)
         if p.ceiling_cents is not None and used > p.ceiling_cents:
             alerts.add("OVERSPENT")
@@ -849,7 +861,9 @@ def _in_order(codes: frozenset[str]) -> tuple[str, ...]:
     return tuple(code for code in ALERT_CODES if code in codes)
 
 
-def assess(facts: StartupFacts, on: dt.date) -> Assessment:
+def assess(
+    facts: StartupFacts, on: dt.date, *, payment_cutoff: tuple[int, int] = PAYMENT_CUTOFF
+) -> Assessment:
     """Apply the budget rules of DESIGN.md to one startup on D.
 
     Consumption is per root convention: the startup's *consumed* is the sum over the
@@ -874,4 +888,5 @@ def assess(facts: StartupFacts, on: dt.date) -> Assessment:
         paid_this_year_cents=facts.paid_this_year_cents,
         staffing=facts.staffing,
         paid_cents=facts.paid_cents,
+        payment_cutoff=payment_cutoff,
     )

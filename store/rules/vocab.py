@@ -153,6 +153,10 @@ ALERT_LABELS: dict[str, tuple[str, str]] = {
     "OVERDUE": ("en retard", "critical"),
     "AMOUNT_UNKNOWN": ("montant ?", "info"),
     "UNDERSPEND": ("sous-conso", "info"),
+    "CP_UNPAID": ("CP non payés", "warning"),
+    # A purchase order's own (``startups orders``, the card).
+    "ORDER_LATE": ("livraison en retard", "warning"),
+    "PAID_BEYOND_SF": ("payé > service fait", "critical"),
 }
 
 

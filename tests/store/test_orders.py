@@ -119,6 +119,7 @@ def test_an_order_then_its_payment_moves_engaged_once_and_paid_once(store, db_pa
             "id": 0,
             "label": "",
             "expected_on": "2020-03-31",
+            "alerts": [],
         }
         # As of a day before the delivery, nothing delivered nor paid yet.
         [early] = orders_of(reader, "classe", D(2020, 3, 20))
@@ -199,3 +200,58 @@ def test_the_upgrade_keeps_every_line_as_a_direct_payment_or_an_engagement(tmp_p
         assert reader.rows(
             "SELECT amount_cents, paid_cents, cum_paid_cents FROM consumption_month"
         ) == [(3500, 1000, 1000)]
+
+
+def test_cp_not_paid_by_the_payment_cut_off_is_an_alert(store, db_path):
+    # CP 2020 planned 60 000 €; 15 000 € paid by 30 November (10 000 of the order, 5 000
+    # direct): 45 000 € would be lost.  Silent up to the cut-off, on from 1 December; with
+    # the store's own cut-off of 15 December, silent until then.
+    _setup(store)
+    with store.session() as s:
+        add_order(s, "classe", date=D(2020, 3, 1), ej="E1", amount_cents=3_000_000)
+        add_payment(s, None, order="E1", date=D(2020, 5, 1), amount_cents=1_000_000, label="")
+        add_payment(s, "classe", date=D(2020, 5, 15), amount_cents=500_000, label="Licence")
+    on_cutoff, _ = _row(db_path, D(2020, 11, 30))
+    assert "CP_UNPAID" not in on_cutoff["alerts"]
+    after, _ = _row(db_path, D(2020, 12, 1))
+    assert "CP_UNPAID" in after["alerts"] and after["cp_left_this_year_eur"] == 45_000.0
+    with store.session() as s:
+        s.add(m.Meta(key="payment_cutoff", value="12-15"))
+    later, _ = _row(db_path, D(2020, 12, 1))
+    assert "CP_UNPAID" not in later["alerts"]
+    past, _ = _row(db_path, D(2020, 12, 16))
+    assert "CP_UNPAID" in past["alerts"]
+    with store.session() as s:
+        add_payment(s, "classe", date=D(2020, 12, 16), amount_cents=4_500_000, label="Solde")
+    paid, _ = _row(db_path, D(2020, 12, 20))
+    assert "CP_UNPAID" not in paid["alerts"] and paid["cp_left_this_year_eur"] == 0.0
+
+
+def test_an_order_not_delivered_in_time_and_one_paid_beyond_its_service_fait(store, db_path):
+    # Order A (expected 31 March) has no service fait on 1 April: ORDER_LATE; delivered on
+    # 2 April, it is not late any more.  Order B: 4 000 € delivered, 5 000 € paid on
+    # 10 May: PAID_BEYOND_SF from that day.
+    _setup(store)
+    with store.session() as s:
+        add_order(
+            s,
+            "classe",
+            date=D(2020, 3, 1),
+            ej="A",
+            amount_cents=500_000,
+            expected_on=D(2020, 3, 31),
+        )
+        add_order(s, "classe", date=D(2020, 3, 1), ej="B", amount_cents=900_000)
+        add_service_fait(s, "B", date=D(2020, 4, 1), amount_cents=400_000)
+        add_payment(s, None, order="B", date=D(2020, 5, 10), amount_cents=500_000, label="")
+        add_service_fait(s, "A", date=D(2020, 4, 2), amount_cents=500_000)
+
+    def alerts(day):
+        with open_reader(str(db_path)) as reader:
+            return {o.ej: o.to_dict()["alerts"] for o in orders_of(reader, "classe", day)}
+
+    assert alerts(D(2020, 3, 31)) == {"A": [], "B": []}
+    assert alerts(D(2020, 4, 1)) == {"A": ["ORDER_LATE"], "B": []}
+    assert alerts(D(2020, 4, 2)) == {"A": [], "B": []}
+    assert alerts(D(2020, 5, 9)) == {"A": [], "B": []}
+    assert alerts(D(2020, 5, 10)) == {"A": [], "B": ["PAID_BEYOND_SF"]}
