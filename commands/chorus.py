@@ -87,6 +87,14 @@ def import_chorus(
             )
         if len(plan.unmatched) > 50:
             typer.echo(_("  … and {count} more").format(count=len(plan.unmatched) - 50))
+    if plan.missing:
+        typer.echo(
+            _(
+                "{count} orders of the store on these centres financiers are not in the export:"
+            ).format(count=len(plan.missing))
+        )
+        for ej, slug in plan.missing[:50]:
+            typer.echo(f"  EJ {visible(ej)} ({visible(slug)})")
 
 
 def register_import(group: typer.Typer) -> None:

@@ -171,6 +171,20 @@ def test_a_known_ej_goes_to_its_order_whatever_the_codes(run, store, db_path, tm
     assert _orders(db_path, "two")["1400000001"].paid_cents == 40_000
 
 
+def test_the_export_is_reconciled_with_the_store(run, store, db_path, tmp_path):
+    _startup(store, "incub")
+    store.dispose()
+    first = _export(tmp_path / "a.xlsx", [(1400000001, 1_000.0, 0.0), (1400000002, 2_000.0, 0.0)])
+    plan = run("import", "chorus", first, "--db", db_path, "--startup", "incub", "--json").json()
+    assert plan["unknown_to_store"] == ["1400000001", "1400000002"]
+    assert plan["missing_from_export"] == []
+    # A later export of the same centre financier without EJ 1400000001.
+    later = _export(tmp_path / "b.xlsx", [(1400000002, 2_000.0, 500.0), (1400000003, 10.0, 0.0)])
+    plan = run("import", "chorus", later, "--db", db_path, "--startup", "incub", "--json").json()
+    assert plan["unknown_to_store"] == ["1400000003"]
+    assert plan["missing_from_export"] == [{"ej": "1400000001", "startup": "incub"}]
+
+
 def test_dry_run_stores_nothing(run, store, db_path):
     _startup(store, "incub")
     store.dispose()

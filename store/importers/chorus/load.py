@@ -229,6 +229,14 @@ class ChorusPlan:
     orders: list[OrderPlan] = field(default_factory=list)
     unmatched: list[Unmatched] = field(default_factory=list)
     without_ej: tuple[int, ...] = ()
+    # Reconciliation: the store's orders on a centre financier this export covers that it
+    # does not list, as (EJ, startup slug).
+    missing: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def unknown(self) -> list[str]:
+        """The EJs of the export the store did not know (added now, or unmatched)."""
+        return [o.ej for o in self.orders if o.action == ADD] + [u.ej for u in self.unmatched]
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.orders if o.action == action)
@@ -246,6 +254,8 @@ class ChorusPlan:
             "orders": [o.to_dict() for o in self.orders if o.action != SAME],
             "unmatched": [u.to_dict() for u in self.unmatched],
             "without_ej": list(self.without_ej),
+            "unknown_to_store": self.unknown,
+            "missing_from_export": [{"ej": ej, "startup": slug} for ej, slug in self.missing],
         }
 
 
@@ -371,7 +381,28 @@ def plan_chorus(session, found: ChorusFile, *, startup: str | None = None) -> Ch
             paid_on=_latest(t.paid_on, day) if t.paid_on else found.exported_on or day,
         )
         plan.orders.append(entry)
+    plan.missing = _missing(session, found, {t.ej for t in totals}, slugs)
     return plan
+
+
+SQL_ON_CENTRES = """
+SELECT ej, startup_id FROM purchase_order
+WHERE ej IS NOT NULL AND status <> :cancelled AND centre_financier IN ({centres})
+ORDER BY ej
+"""
+
+
+def _missing(session, found: ChorusFile, listed: set[str], slugs: dict) -> list[tuple[str, str]]:
+    """The store's orders on the centres financiers of the export that it does not list."""
+    centres = sorted({r.centre_financier for r in found.records if r.centre_financier})
+    result = []
+    for chunk in _quoted_chunks(centres):
+        for ej, sid in session.execute(
+            text(SQL_ON_CENTRES.format(centres=chunk)), {"cancelled": OrderStatus.CANCELLED.value}
+        ):
+            if ej not in listed:
+                result.append((ej, slugs[sid]))
+    return result
 
 
 def _quoted_chunks(values: list[str]) -> Iterable[str]:
