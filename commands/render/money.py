@@ -22,3 +22,8 @@ def money_rows(a: Assessment) -> list[tuple[str, str]]:
             _("no schedule") if cp_left is None else eur(cp_left),
         ),
     ]
+
+
+def paid_label() -> str:
+    """The burn-down's line of what is paid (CP), beside what is engaged."""
+    return _("paid (CP)")

@@ -255,3 +255,19 @@ def test_an_order_not_delivered_in_time_and_one_paid_beyond_its_service_fait(sto
     assert alerts(D(2020, 4, 2)) == {"A": [], "B": []}
     assert alerts(D(2020, 5, 9)) == {"A": [], "B": []}
     assert alerts(D(2020, 5, 10)) == {"A": [], "B": ["PAID_BEYOND_SF"]}
+
+
+def test_the_burn_down_draws_engaged_and_paid_each_once(store, db_path):
+    _setup(store)
+    with store.session() as s:
+        add_order(s, "classe", date=D(2020, 3, 1), ej="B1", amount_cents=3_000_000)
+        add_payment(s, None, order="B1", date=D(2020, 5, 1), amount_cents=1_000_000, label="")
+        add_payment(s, "classe", date=D(2020, 5, 15), amount_cents=500_000, label="Licence")
+    from store.queries.burn import load
+
+    with open_reader(str(db_path)) as reader:
+        points = {p.month: p.to_dict() for p in load(reader, "classe", D(2020, 6, 1))}
+    assert (points["2020-03"]["engaged_eur"], points["2020-03"]["paid_eur"]) == (30_000.0, 0.0)
+    assert (points["2020-05"]["engaged_eur"], points["2020-05"]["paid_eur"]) == (35_000.0, 15_000.0)
+    assert points["2020-05"]["consumed_eur"] == 35_000.0
+    assert points["2020-05"]["remaining_eur"] == 65_000.0
