@@ -35,6 +35,8 @@ COMMANDS: dict[str, str] = {
     "burn": "commands.burn",
     "import": "commands.imports",
     "expense": "commands.expenses",
+    "orders": "commands.orders",
+    "order": "commands.orders",
     "deadlines": "commands.deadlines",
     "deadline": "commands.deadline",
     "show": "commands.show",

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from commands import expenses
+from commands import chorus, expenses
 from commands.context import stdin_is_tty, writing, writing_if_there
 from commands.options import DbOption
 from commands.render import jsonout
@@ -350,4 +350,5 @@ def register(app: typer.Typer) -> None:
     group.command("betagouv")(betagouv)
     group.command("convention")(convention)
     expenses.register_import(group)
+    chorus.register_import(group)
     app.add_typer(group, name="import")

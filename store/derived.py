@@ -28,12 +28,14 @@ from store.models import (
     ConventionParty,
     Deadline,
     Phase,
+    PurchaseOrder,
     ScheduleLine,
     Startup,
 )
 from store.reader import as_date
 from store.rules import rollup, timeline
 from store.rules.budget import attribute, budgets
+from store.rules.vocab import OrderStatus
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -43,9 +45,18 @@ if TYPE_CHECKING:
 # A startup's lines as plain rows, a page at a time: a startup with tens of thousands of
 # lines is re-read at each change, and loading them as ORM objects cost a second per 40,000.
 SQL_LINES_PAGE = """
-SELECT id, date, convention_id, counted_convention_id, amount_cents, kind
+SELECT id, date, convention_id, counted_convention_id, amount_cents, kind, order_id
 FROM consumption_line WHERE startup_id = :startup_id AND id > :after
 ORDER BY id LIMIT :size
+"""
+# A startup's purchase orders (a few hundred at most: read at once).
+SQL_ORDERS = """
+SELECT id, date, convention_id, counted_convention_id, amount_cents, status
+FROM purchase_order WHERE startup_id = :startup_id ORDER BY id
+"""
+SQL_SET_ORDER_COUNTED = """
+UPDATE purchase_order SET counted_convention_id = :counted, version = version + 1
+WHERE id = :id
 """
 PAGE = 20_000
 SQL_SET_COUNTED = """
@@ -90,11 +101,13 @@ SQL_HOLD = f"SELECT pg_advisory_xact_lock({DERIVED_LOCK_CLASS}, :startup_id)"
 
 
 def reattribute(session: Session, startup_id: int) -> int:
-    """Recompute which convention each of the startup's lines counts against, then its
-    rollup and timeline.
+    """Recompute which convention each of the startup's orders and lines counts against,
+    then its rollup and timeline.
 
-    Called after any change to the startup's conventions or consumption lines;
-    returns how many lines changed attribution.  Written by one UPDATE per changed line
+    An order counts as its lines do (the convention it names, else by its date); a
+    payment of an order counts against the order's convention, whatever its own date.
+    Called after any change to the startup's conventions, orders or consumption lines;
+    returns how many lines (and orders) changed attribution.  Written by one UPDATE per changed line
     (a change of the row: its version moves on, as an ORM update's would), and the
     session's loaded lines are told their new values.  The lines are read a page at a
     time and the rollup is summed as they come: a startup with a million lines is
@@ -106,6 +119,27 @@ def reattribute(session: Session, startup_id: int) -> int:
     counted_for: dict[tuple, int | None] = {}  # (day, named convention) → counted against
     changes: list[dict] = []
     changed = 0
+    # The orders first: their payments count where they do.
+    order_counted: dict[int, int | None] = {}
+    order_changes: list[dict] = []
+    money: list[tuple] = []
+    for order_id, day, named, counted, amount, status in session.execute(
+        text(SQL_ORDERS), {"startup_id": startup_id}
+    ).all():
+        day = as_date(day)
+        now = order_counted[order_id] = attribute(day, named, all_budgets)
+        if now != counted:
+            order_changes.append({"id": order_id, "counted": now})
+        if status != OrderStatus.CANCELLED.value:
+            money.append((now, day, amount, rollup.ENGAGEMENT))
+    if order_changes:
+        session.execute(text(SQL_SET_ORDER_COUNTED), order_changes)
+        now_of = {c["id"]: c["counted"] for c in order_changes}
+        for obj in list(session.identity_map.values()):
+            if isinstance(obj, PurchaseOrder) and obj.id in now_of:
+                set_committed_value(obj, "counted_convention_id", now_of[obj.id])
+                set_committed_value(obj, "version", obj.version + 1)
+        changed += len(order_changes)
 
     def write_changes() -> None:
         nonlocal changed
@@ -121,17 +155,22 @@ def reattribute(session: Session, startup_id: int) -> int:
         changes.clear()
 
     def lines():
+        yield from money
         after = 0
         while True:
             page = session.execute(
                 text(SQL_LINES_PAGE), {"startup_id": startup_id, "after": after, "size": PAGE}
             ).all()
-            for line_id, day, named, counted, amount, kind in page:
+            for line_id, day, named, counted, amount, kind, order_id in page:
                 day = as_date(day)
-                key = (day, named)
-                if key not in counted_for:
-                    counted_for[key] = attribute(day, named, all_budgets)
-                now = counted_for[key]
+                if order_id is not None:
+                    now = order_counted.get(order_id)
+                    kind = rollup.SETTLEMENT
+                else:
+                    key = (day, named)
+                    if key not in counted_for:
+                        counted_for[key] = attribute(day, named, all_budgets)
+                    now = counted_for[key]
                 if now != counted:
                     changes.append({"id": line_id, "counted": now})
                 yield now, day, amount, kind
@@ -164,8 +203,8 @@ def refresh_rollup(session: Session, startup_id: int, lines) -> None:
 def _rollup_key(rows) -> list[tuple]:
     return sorted(
         (
-            (s, c if c is not None else -1, as_date(m), a, p, cum, as_date(e))
-            for s, c, m, a, p, cum, e in rows
+            (s, c if c is not None else -1, as_date(m), a, p, cum, as_date(e), cp)
+            for s, c, m, a, p, cum, e, cp in rows
         ),
         key=repr,
     )
@@ -229,7 +268,15 @@ def refresh(session: Session, startup_id: int) -> bool:
 # The tables whose rows change a startup's timeline, and how a row names its startup.
 TRACKED = {
     m.__tablename__: m
-    for m in (Convention, ConventionParty, ScheduleLine, Phase, Deadline, ConsumptionLine)
+    for m in (
+        Convention,
+        ConventionParty,
+        ScheduleLine,
+        Phase,
+        Deadline,
+        ConsumptionLine,
+        PurchaseOrder,
+    )
 }
 OF_CONVENTION = (ConventionParty, ScheduleLine)
 
@@ -239,7 +286,7 @@ def _startup_ids_of(session: Session, objects) -> set[int]:
     ids: set[int] = set()
     conventions: set[int] = set()
     for obj in objects:
-        if isinstance(obj, (Convention, Phase, Deadline, ConsumptionLine)):
+        if isinstance(obj, (Convention, Phase, Deadline, ConsumptionLine, PurchaseOrder)):
             ids.add(obj.startup_id)
         elif isinstance(obj, OF_CONVENTION):
             conventions.add(obj.convention_id)

@@ -33,6 +33,8 @@ from typing import Any, Protocol
 from store.reader import as_date
 from store.rules.budget import (
     BURN_WINDOW_DAYS,
+    ORDER_CUTOFF,
+    PAYMENT_CUTOFF,
     ConventionFacts,
     DeadlineFacts,
     PhaseFacts,
@@ -40,9 +42,9 @@ from store.rules.budget import (
     StartupFacts,
     Structure,
 )
-from store.rules.rollup import ENGAGEMENT, PAYMENT, month_of, next_month
+from store.rules.rollup import ENGAGEMENT, PAYMENT, SETTLEMENT, month_of, next_month
 from store.rules.timeline import roots_from_json
-from store.rules.vocab import LineKind
+from store.rules.vocab import LineKind, OrderStatus
 
 
 class Rows(Protocol):
@@ -97,10 +99,14 @@ SELECT startup_id, convention_id, role, headcount, starts_on, ends_on, daily_rat
 FROM staffing_line WHERE (ends_on IS NULL OR ends_on > :as_of){scope}
 ORDER BY startup_id, id
 """
-# The dates of the engagements counted against each root convention (ENGAGED_AFTER_END).
+# The dates of the engagements counted against each root convention (ENGAGED_AFTER_END):
+# engagement lines and purchase orders (a cancelled order engages nothing).
 SQL_ENGAGEMENTS = """
 SELECT DISTINCT counted_convention_id, date FROM consumption_line
 WHERE kind = :engagement AND counted_convention_id IS NOT NULL{scope}
+UNION
+SELECT DISTINCT counted_convention_id, date FROM purchase_order
+WHERE status <> :cancelled AND counted_convention_id IS NOT NULL{scope}
 """
 
 
@@ -218,6 +224,7 @@ def timeline_inputs(source: Rows, startup_id: int):
     for root, day in source.rows(
         SQL_ENGAGEMENTS.format(scope=_in("startup_id", ids)),
         engagement=LineKind.ENGAGEMENT.value,
+        cancelled=OrderStatus.CANCELLED.value,
     ):
         engagements[root].append(as_date(day))
     return (
@@ -234,7 +241,7 @@ def timeline_inputs(source: Rows, startup_id: int):
 # of the last month before D's month, one index seek per convention (and per startup for
 # the unattributed lines)…
 SQL_CUMULATED = """
-SELECT r.startup_id, r.convention_id, r.cum_cents, r.engaged_last_on
+SELECT r.startup_id, r.convention_id, r.cum_cents, r.engaged_last_on, r.cum_paid_cents
 FROM convention c JOIN consumption_month r
   ON r.convention_id = c.id AND r.startup_id = c.startup_id
 WHERE r.month = (SELECT MAX(r2.month) FROM consumption_month r2
@@ -249,12 +256,20 @@ WHERE r.month = (SELECT MAX(r2.month) FROM consumption_month r2
                  WHERE r2.convention_id IS NULL AND r2.startup_id = s.id
                    AND r2.month < :month){scope}
 """
-# …plus the lines of D's month up to D (an index range over at most one month)…
-SQL_PARTIAL_MONTH = """
-SELECT startup_id, counted_convention_id, kind, SUM(amount_cents), MAX(date)
+# …plus the lines and orders of D's month up to D (index ranges over at most one month;
+# a payment of an order is a SETTLEMENT: CP only)…
+SQL_PARTIAL_MONTH = f"""
+SELECT startup_id, counted_convention_id,
+       CASE WHEN order_id IS NULL THEN kind ELSE '{SETTLEMENT}' END AS k,
+       SUM(amount_cents), MAX(date)
 FROM consumption_line
-WHERE date >= :month AND date <= :as_of{scope}
-GROUP BY startup_id, counted_convention_id, kind
+WHERE date >= :month AND date <= :as_of{{scope}}
+GROUP BY startup_id, counted_convention_id, k
+UNION ALL
+SELECT startup_id, counted_convention_id, '{ENGAGEMENT}', SUM(amount_cents), MAX(date)
+FROM purchase_order
+WHERE date >= :month AND date <= :as_of AND status <> :cancelled{{scope}}
+GROUP BY startup_id, counted_convention_id
 """
 # …and, for the 90-day burn window (D - 90, D]: the whole months inside it from the rollup,
 # the lines of its first, partial month, and those of D's month (above).
@@ -267,7 +282,12 @@ GROUP BY startup_id, convention_id
 SQL_WINDOW_HEAD = """
 SELECT startup_id, counted_convention_id, SUM(amount_cents)
 FROM consumption_line
-WHERE date > :window_start AND date < :head_end{scope}
+WHERE date > :window_start AND date < :head_end AND order_id IS NULL{scope}
+GROUP BY startup_id, counted_convention_id
+UNION ALL
+SELECT startup_id, counted_convention_id, SUM(amount_cents)
+FROM purchase_order
+WHERE date > :window_start AND date < :head_end AND status <> :cancelled{scope}
 GROUP BY startup_id, counted_convention_id
 """
 # Payments of D's year before D's month, by root convention (the CP rule reads the scheduled
@@ -278,13 +298,16 @@ FROM consumption_month
 WHERE month >= :year_start AND month < :month{scope}
 GROUP BY convention_id
 """
-# The running total of each convention in force, up to the end of the month before D's,
-# and its latest engagement by then (the fast path: conventions by id).
+# The running totals (engaged, paid) of each convention in force, up to the end of the
+# month before D's (the fast path: conventions by id; one seek each in the rollup).
 SQL_ROOTS_CUMULATED = """
-SELECT c.id, (SELECT r.cum_cents FROM consumption_month r
-              WHERE r.convention_id = c.id AND r.startup_id = c.startup_id AND r.month < :month
-              ORDER BY r.month DESC LIMIT 1)
-FROM convention c WHERE c.id IN ({ids})
+SELECT r.convention_id, r.cum_cents, r.cum_paid_cents
+FROM convention c JOIN consumption_month r
+  ON r.convention_id = c.id AND r.startup_id = c.startup_id
+WHERE c.id IN ({ids})
+  AND r.month = (SELECT MAX(r2.month) FROM consumption_month r2
+                 WHERE r2.convention_id = c.id AND r2.startup_id = c.startup_id
+                   AND r2.month < :month)
 """
 # Payments of D's year before D's month, for the conventions in force with a CP planned
 # for D's year (the only ones the CP rule looks at).
@@ -299,10 +322,11 @@ GROUP BY r.convention_id
 class Consumption:
     """Consumption figures on D, from the rollup and the lines around D.
 
-    By root convention: ``consumed`` (lines up to D), ``window`` (lines in the 90 days
-    up to D), ``paid`` (payments of D's year up to D), ``engaged`` (latest engagement up
-    to D).  By startup: ``unattributed`` (lines up to D counted against none) and
-    ``burn`` (every line in the 90 days up to D).  The fast path fills only the part
+    By root convention: ``consumed`` (engaged up to D: orders, engagement lines, direct
+    payments), ``window`` (engaged in the 90 days up to D), ``paid`` (payments of D's
+    year up to D), ``paid_total`` (every payment up to D), ``engaged`` (latest engagement
+    up to D).  By startup: ``unattributed`` (engaged up to D counted against none) and
+    ``burn`` (everything engaged in the 90 days up to D).  The fast path fills only the part
     around D here (D's month, the burn window) and the running totals by convention
     afterwards (``add_running_totals``).
     """
@@ -313,6 +337,7 @@ class Consumption:
     window: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     paid: dict[int, int] = field(default_factory=lambda: defaultdict(int))
     engaged: dict[int, dt.date] = field(default_factory=dict)
+    paid_total: dict[int, int] = field(default_factory=lambda: defaultdict(int))
 
 
 def consumption_on(
@@ -326,9 +351,17 @@ def consumption_on(
     scope = _in("startup_id", startup_ids)
     c = Consumption()
     for sid, cid, kind, total, last in source.rows(
-        SQL_PARTIAL_MONTH.format(scope=scope), month=month, as_of=as_of
+        SQL_PARTIAL_MONTH.format(scope=scope),
+        month=month,
+        as_of=as_of,
+        cancelled=OrderStatus.CANCELLED.value,
     ):
         total = int(total)
+        if kind == SETTLEMENT:
+            if cid is not None:
+                c.paid[cid] += total
+                c.paid_total[cid] += total
+            continue
         c.burn[sid] += total
         if cid is None:
             c.unattributed[sid] += total
@@ -337,6 +370,7 @@ def consumption_on(
         c.window[cid] += total
         if kind == PAYMENT:
             c.paid[cid] += total
+            c.paid_total[cid] += total
         elif kind == ENGAGEMENT:
             last = as_date(last)
             if cid not in c.engaged or last > c.engaged[cid]:
@@ -351,6 +385,7 @@ def consumption_on(
         SQL_WINDOW_HEAD.format(scope=scope),
         window_start=window_start,
         head_end=next_month(first_month),
+        cancelled=OrderStatus.CANCELLED.value,
     ):
         c.burn[sid] += int(total)
         if cid is not None:
@@ -365,14 +400,15 @@ def add_running_totals(
     root_ids: Sequence[int],
     scheduled_ids: Sequence[int],
 ) -> None:
-    """Add to ``c.consumed`` the running total of each convention up to the end of the month
-    before D's, and to ``c.paid`` the payments of D's year before that month (for the
-    conventions with a CP planned that year)."""
+    """Add to ``c.consumed`` and ``c.paid_total`` the running totals of each convention up to
+    the end of the month before D's, and to ``c.paid`` the payments of D's year before that
+    month (for the conventions with a CP planned that year)."""
     month = month_of(as_of)
     for ids in chunks(root_ids):
-        for cid, cum in source.rows(SQL_ROOTS_CUMULATED.format(ids=ids), month=month):
-            if cum is not None:
-                c.consumed[cid] = c.consumed.get(cid, 0) + int(cum)
+        for cid, cum, cum_paid in source.rows(SQL_ROOTS_CUMULATED.format(ids=ids), month=month):
+            c.consumed[cid] = c.consumed.get(cid, 0) + int(cum)
+            if cum_paid:
+                c.paid_total[cid] += int(cum_paid)
     for ids in chunks(scheduled_ids):
         for cid, total in source.rows(
             SQL_ROOTS_PAID_THIS_YEAR.format(ids=ids),
@@ -388,10 +424,12 @@ def _full_consumption(
     """Every consumption figure on D (the reference's reading: by startup, not by id)."""
     month = month_of(as_of)
     c = consumption_on(source, as_of, startup_ids)
-    for _sid, cid, cum, last in source.rows(
+    for _sid, cid, cum, last, cum_paid in source.rows(
         SQL_CUMULATED.format(scope=_in("c.startup_id", startup_ids)), month=month
     ):
         c.consumed[cid] = c.consumed.get(cid, 0) + int(cum)
+        if cum_paid:
+            c.paid_total[cid] += int(cum_paid)
         last = as_date(last)
         if last is not None and (cid not in c.engaged or last > c.engaged[cid]):
             c.engaged[cid] = last
@@ -434,10 +472,36 @@ def load_facts(
             burn_window_cents=c.burn.get(sid, 0),
             window_cents_by_root={i: c.window[i] for i in ids if i in c.window},
             paid_this_year_cents={i: c.paid[i] for i in ids if i in c.paid},
+            paid_cents={i: c.paid_total[i] for i in ids if i in c.paid_total},
             last_engagement_on={i: c.engaged[i] for i in ids if i in c.engaged},
             staffing=tuple(staffing.get(sid, ())),
         )
     return facts
+
+
+# --- the store's own settings ---------------------------------------------------------------
+
+SQL_META = "SELECT key, value FROM store_meta WHERE key IN ('payment_cutoff', 'order_cutoff')"
+
+
+def _month_day(value: str | None, default: tuple[int, int]) -> tuple[int, int]:
+    """``11-30`` → (11, 30); anything else: the default."""
+    try:
+        month, day = (int(x) for x in (value or "").split("-"))
+        dt.date(2000, month, day)  # a real day (29 February included)
+    except ValueError:
+        return default
+    return month, day
+
+
+def cutoffs(source: Rows) -> tuple[tuple[int, int], tuple[int, int]]:
+    """The store's year-end cut-offs (payment, order) as (month, day): ``store_meta``'s
+    ``payment_cutoff`` and ``order_cutoff`` (``MM-DD``), else 30 November and 15 December."""
+    meta = dict(source.rows(SQL_META))
+    return (
+        _month_day(meta.get("payment_cutoff"), PAYMENT_CUTOFF),
+        _month_day(meta.get("order_cutoff"), ORDER_CUTOFF),
+    )
 
 
 # --- the fast path: each startup's precomputed state on D ---------------------------------

@@ -17,7 +17,7 @@ from sqlalchemy import BigInteger, Column, ForeignKey, Index, Integer, UniqueCon
 from sqlalchemy.orm import declared_attr
 from sqlmodel import Field, SQLModel
 
-from store.rules.vocab import ConventionKind, DeadlineKind, LineKind
+from store.rules.vocab import ConventionKind, DeadlineKind, LineKind, OrderStatus
 
 
 def _fk(target: str, *, nullable: bool = True, ondelete: str = "CASCADE") -> Column:
@@ -319,6 +319,7 @@ class ConsumptionLine(Versioned, table=True):
             "startup_id",
             "counted_convention_id",
             "kind",
+            "order_id",
             "amount_cents",
         ),
     )
@@ -342,6 +343,83 @@ class ConsumptionLine(Versioned, table=True):
     kind: str = LineKind.PAYMENT.value
     label: str = ""
     category: str | None = None
+    source: str | None = None
+    dedup_key: str | None = Field(default=None, unique=True)
+    # A payment of a purchase order (``purchase_order``): it consumes CP only, the order
+    # having consumed the AE.  A payment with no order is a *direct payment*: AE and CP.
+    order_id: int | None = Field(
+        default=None, sa_column=_fk("purchase_order.id", ondelete="RESTRICT")
+    )
+
+
+class PurchaseOrder(Versioned, table=True):
+    """A purchase order (bon de commande): an *engagement juridique* (EJ) that consumes AE.
+
+    ``convention_id`` is the convention it is charged to, if named; which one it counts
+    against is a budget rule, kept in ``counted_convention_id`` as for the lines.  Its
+    services faits (``service_fait``) record what was delivered, its payments are the
+    consumption lines that name it (``consumption_line.order_id``).  A cancelled order
+    engages nothing.
+    """
+
+    __tablename__ = "purchase_order"
+    __table_args__ = (
+        # The partial month of an as-of report, read from the index alone (as for the lines).
+        Index(
+            "ix_purchase_order_date_counted",
+            "date",
+            "startup_id",
+            "counted_convention_id",
+            "status",
+            "amount_cents",
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
+    convention_id: int | None = Field(
+        default=None, sa_column=_fk("convention.id", ondelete="SET NULL")
+    )
+    counted_convention_id: int | None = Field(
+        default=None,
+        sa_column=Column(Integer, ForeignKey("convention.id", ondelete="SET NULL"), nullable=True),
+    )
+    # The EJ number Chorus gives the order (unknown until it is recorded there).
+    ej: str | None = Field(default=None, unique=True)
+    supplier: str | None = None
+    date: dt.date
+    amount_cents: int = Field(sa_type=BigInteger)
+    expected_on: dt.date | None = None
+    status: str = OrderStatus.OPEN.value
+    label: str = ""
+    # The imputation Chorus gives the order (centre financier…), as the export wrote it.
+    centre_financier: str | None = None
+    source: str | None = None
+
+
+class OrderLine(Versioned, table=True):
+    """One line of a purchase order: units × unit price."""
+
+    __tablename__ = "order_line"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(sa_column=_fk("purchase_order.id", nullable=False))
+    position: int = 0
+    label: str = ""
+    units: float
+    unit_price_cents: int = Field(sa_type=BigInteger)
+
+
+class ServiceFait(Versioned, table=True):
+    """A service fait: what the supplier delivered of an order, on a date (PV de service fait)."""
+
+    __tablename__ = "service_fait"
+
+    id: int | None = Field(default=None, primary_key=True)
+    order_id: int = Field(sa_column=_fk("purchase_order.id", nullable=False))
+    date: dt.date
+    amount_cents: int = Field(sa_type=BigInteger)
+    label: str = ""
     source: str | None = None
     dedup_key: str | None = Field(default=None, unique=True)
 
@@ -388,6 +466,10 @@ class ConsumptionMonth(SQLModel, table=True):
     amount_cents: int = Field(sa_type=BigInteger)
     paid_cents: int = Field(sa_type=BigInteger)
     cum_cents: int = Field(sa_type=BigInteger)
+    # The payments (CP) from the first month to this one.
+    cum_paid_cents: int = Field(
+        default=0, sa_type=BigInteger, sa_column_kwargs={"server_default": text("0")}
+    )
     engaged_last_on: dt.date | None = None
 
 
@@ -488,6 +570,9 @@ ALL_TABLES = [
     Objective,
     Measurement,
     ConsumptionLine,
+    PurchaseOrder,
+    OrderLine,
+    ServiceFait,
     ConsumptionMonth,
     StartupState,
     StaffingLine,

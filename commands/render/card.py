@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+from commands.render.money import money_rows
 from commands.render.table import Column, table
 from commands.render.text import text, visible
 from store.fmt import day, eur, months, number, staffing_outlook
@@ -156,6 +157,7 @@ def _money(card: Card) -> Panel:
             text(f"{day(deadline.date)} {deadline.title}") if deadline else "—",
         ),
     ]
+    rows[4:4] = money_rows(a)
     for label, value in rows:
         grid.add_row(label, value)
     for projection in a.projections:

@@ -8,6 +8,7 @@ import shutil
 import sys
 from collections.abc import Sequence
 
+from commands.render.money import paid_label
 from commands.render.text import visible
 from store.rules.burn import Point
 
@@ -32,6 +33,7 @@ def burn(slug: str, on: dt.date, points: Sequence[Point], *, whole_history: bool
     plt.clear_figure()
     line([p.envelope_cents for p in points], "enveloppe", "blue")
     line([p.consumed_cents for p in points], "consommé", "red")
+    line([p.paid_cents for p in points], paid_label(), "magenta")
     line([p.remaining_cents for p in points], "reste", "green")
     line([p.projected_cents for p in points], "projection", "orange")
     step = max(1, len(points) // 8)

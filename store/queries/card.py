@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from store.errors import NotFound
-from store.facts import Rows, load_facts
+from store.facts import Rows, consumption_on, cutoffs, load_facts
 from store.queries.agenda import AgendaItem, all_items
 from store.reader import as_date
 from store.rules.budget import (
@@ -31,6 +31,7 @@ from store.rules.budget import (
     concluded_on,
     period_start,
 )
+from store.rules.rollup import month_of
 from store.rules.vocab import IMPUTATION_KEYS, Status, phase_rank
 
 # Status of a convention (or avenant) on D.
@@ -77,6 +78,17 @@ SELECT COUNT(CASE WHEN counted_convention_id IS NULL THEN 1 END), COUNT(*)
 FROM consumption_line
 WHERE startup_id = :sid AND date <= :as_of
 """
+# What each counted convention engaged and paid, month by month, before D's month.
+SQL_MONTHS = """
+SELECT convention_id, month, amount_cents, paid_cents FROM consumption_month
+WHERE startup_id = :sid AND convention_id IS NOT NULL AND month < :month
+"""
+SQL_SERVICES_FAITS = """
+SELECT o.counted_convention_id, SUM(f.amount_cents)
+FROM service_fait f JOIN purchase_order o ON o.id = f.order_id
+WHERE o.startup_id = :sid AND f.date <= :as_of AND o.counted_convention_id IS NOT NULL
+GROUP BY o.counted_convention_id
+"""
 SQL_OBJECTIVES = """
 SELECT id, metric, unit, target, target_date, direction, description
 FROM objective WHERE startup_id = :sid ORDER BY id
@@ -117,6 +129,18 @@ class ScheduleYear:
 
 
 @dataclass
+class MoneyYear:
+    """One budget year of a root convention: its schedule (AE, CP planned) beside what was
+    engaged and paid that year, up to D."""
+
+    year: int
+    ae_cents: int | None
+    cp_cents: int | None
+    engaged_cents: int = 0
+    paid_cents: int = 0
+
+
+@dataclass
 class ConventionCard:
     """A convention or an avenant as stored, with its status on D.
 
@@ -147,6 +171,23 @@ class ConventionCard:
     ends_on_effective: dt.date | None = None
     consumed_cents: int = 0
     avenants: list[ConventionCard] = field(default_factory=list)
+    # A root's AE/CP as money moves, up to D: engaged is ``consumed_cents``; paid (CP),
+    # delivered (services faits of its orders), and both by budget year.
+    paid_cents: int = 0
+    service_fait_cents: int = 0
+    years: list[MoneyYear] = field(default_factory=list)
+
+    @property
+    def to_engage_cents(self) -> int | None:
+        """Reste à engager: the ceiling on D less what is engaged."""
+        if self.ceiling_on_cents is None:
+            return None
+        return self.ceiling_on_cents - self.consumed_cents
+
+    @property
+    def to_pay_cents(self) -> int:
+        """Reste à payer: engaged, not paid yet."""
+        return self.consumed_cents - self.paid_cents
 
 
 @dataclass
@@ -233,7 +274,15 @@ class Card:
             **dataclasses.asdict(a),
             "remaining_cents": a.remaining_cents,
             "runway_months": a.runway_months,
+            "engaged_cents": a.engaged_cents,
+            "to_pay_cents": a.to_pay_cents,
         }
+        # As the report says it (euros; null where no schedule plans CP for D's year).
+        cp_left = a.cp_left_this_year_cents
+        data["cp_left_this_year_eur"] = None if cp_left is None else cp_left / 100
+        for convention, c in zip(data["conventions"], self.conventions, strict=True):
+            convention["to_engage_cents"] = c.to_engage_cents
+            convention["to_pay_cents"] = c.to_pay_cents
         data["deadlines"] = [
             {**d.to_dict(), "done": d.done, "done_on": d.done_on} for d in self.deadlines
         ]
@@ -312,7 +361,7 @@ def build_card(reader: Rows, slug: str, on: dt.date) -> Card:
     consumed = facts.consumed_cents
     unattributed_lines, lines = reader.rows(SQL_LINES, sid=sid, as_of=on)[0]
     deadlines = all_items(reader, on, startup_id=sid)
-    assessment = assess(facts, on)
+    assessment = assess(facts, on, payment_cutoff=cutoffs(reader)[0])
     current = assessment.phase
     latest = max(
         (p for p in phases if p.name == current and p.start is not None and p.start <= on),
@@ -335,7 +384,7 @@ def build_card(reader: Rows, slug: str, on: dt.date) -> Card:
         links=links,
         notes=notes,
         phases=phases,
-        conventions=_convention_cards(reader, sid, conventions, consumed, on),
+        conventions=_convention_cards(reader, sid, conventions, consumed, on, facts.paid_cents),
         assessment=assessment,
         lines=int(lines or 0),
         unattributed_lines=int(unattributed_lines or 0),
@@ -365,6 +414,7 @@ def _convention_cards(
     conventions: list[ConventionFacts],
     consumed: dict[int, int],
     on: dt.date,
+    paid: dict[int, int] | None = None,
 ) -> list[ConventionCard]:
     details = {row[0]: row[1:] for row in reader.rows(SQL_CONVENTION_DETAILS, sid=sid)}
     parties: dict[int, list[Party]] = {}
@@ -405,6 +455,10 @@ def _convention_cards(
             source_file=source_file,
         )
 
+    years = _money_years(reader, sid, on)
+    delivered = {
+        cid: int(total) for cid, total in reader.rows(SQL_SERVICES_FAITS, sid=sid, as_of=on)
+    }
     cards = []
     for b in budgets(conventions):
         status = _root_status(b, on)
@@ -412,12 +466,47 @@ def _convention_cards(
         root.ceiling_on_cents = b.ceiling_cents(on)
         root.ends_on_effective = b.ends_on(on)
         root.consumed_cents = consumed.get(b.id, 0)
+        root.paid_cents = (paid or {}).get(b.id, 0)
+        root.service_fait_cents = delivered.get(b.id, 0)
+        own = years.get(b.id, {})
+        planned = {y.year: y for y in root.schedule}
+        for a in b.avenants_in_force(on):  # an avenant's schedule replaces its root's
+            if schedule.get(a.id):
+                planned = {y.year: y for y in schedule[a.id]}
+        root.years = [
+            MoneyYear(
+                year=year,
+                ae_cents=planned[year].ae_cents if year in planned else None,
+                cp_cents=planned[year].cp_cents if year in planned else None,
+                engaged_cents=own.get(year, (0, 0))[0],
+                paid_cents=own.get(year, (0, 0))[1],
+            )
+            for year in sorted({*planned, *own})
+        ]
         avenants = sorted(
             b.avenants, key=lambda a: (concluded_on(a) or dt.date.max, a.number or 0, a.id)
         )
         root.avenants = [card(a, _avenant_status(a, status, on)) for a in avenants]
         cards.append(root)
     return cards
+
+
+def _money_years(reader: Rows, sid: int, on: dt.date) -> dict[int, dict[int, tuple[int, int]]]:
+    """By counted convention and year: (engaged, paid) up to D, from the rollup before D's
+    month and the lines and orders of D's month up to D."""
+    result: dict[int, dict[int, tuple[int, int]]] = {}
+
+    def add(cid: int, year: int, engaged: int, paid: int) -> None:
+        own = result.setdefault(cid, {})
+        e, p = own.get(year, (0, 0))
+        own[year] = (e + engaged, p + paid)
+
+    for cid, month, engaged, paid in reader.rows(SQL_MONTHS, sid=sid, month=month_of(on)):
+        add(cid, as_date(month).year, int(engaged), int(paid))
+    partial = consumption_on(reader, on, [sid])
+    for cid in {*partial.consumed, *partial.paid_total}:
+        add(cid, on.year, partial.consumed.get(cid, 0), partial.paid_total.get(cid, 0))
+    return result
 
 
 def _kpis(reader: Rows, sid: int, on: dt.date) -> list[Kpi]:

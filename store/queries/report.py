@@ -34,6 +34,7 @@ from store.facts import (
     Rows,
     add_running_totals,
     consumption_on,
+    cutoffs,
     load_facts,
     load_staffing,
     roots_of,
@@ -87,6 +88,10 @@ class StartupRow:
             "pending_eur": euros(a.pending_cents),
             "consumed_eur": euros(consumed),
             "remaining_eur": euros(remaining),
+            "engaged_eur": euros(consumed),
+            "paid_eur": euros(a.paid_cents),
+            "to_pay_eur": euros(consumed - a.paid_cents),
+            "cp_left_this_year_eur": euros(a.cp_left_this_year_cents),
             "unattributed_eur": euros(a.unattributed_cents),
             "burn_rate_eur_per_month": euros(rate),
             "runway_months": None if months is None else round(months, 1),
@@ -271,6 +276,7 @@ def build_reference(
     startups = reader.rows(SQL_STARTUPS)
     sponsors = sponsors_of(reader, [sid for sid, *_ in startups])
     facts = load_facts(reader, as_of)
+    payment_cutoff = cutoffs(reader)[0]
     empty = StartupFacts()
     report = PortfolioReport(as_of=as_of, rows=[])
     for sid, slug, title, incubator in startups:
@@ -280,7 +286,7 @@ def build_reference(
             title=title,
             incubator=incubator,
             sponsors=sponsors.get(sid, []),
-            assessment=assess(facts.get(sid, empty), as_of),
+            assessment=assess(facts.get(sid, empty), as_of, payment_cutoff=payment_cutoff),
         )
         if not filters.keep(row):
             continue
@@ -380,6 +386,7 @@ def _assessed(
     """The rows of the states read by ``states_sql``, assessed, adding each kept one to
     ``totals`` (unless None); ``figures``: the consumption around D, when already read."""
     alert_sets: dict[str, frozenset[str]] = {}
+    payment_cutoff = cutoffs(reader)[0]
     states = reader.iter_rows(states_sql, **params)
     # A chunk of rows at a time: the running totals of their conventions in force are
     # read by id, then the rows are assessed and let go.
@@ -416,6 +423,8 @@ def _assessed(
                 window_cents_by_root=figures.window,
                 paid_this_year_cents=figures.paid,
                 staffing=staffing.get(sid, ()),
+                paid_cents=figures.paid_total,
+                payment_cutoff=payment_cutoff,
             )
             if filters.alerts and not assessment.alerts:
                 continue

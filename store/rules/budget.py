@@ -445,7 +445,12 @@ ALERT_CODES = (
     "AMOUNT_UNKNOWN",
     "END_UNKNOWN",
     "UNDERSPEND",
+    "CP_UNPAID",
 )
+# Year end (fin de gestion): no payment after about 30 November, no order after about
+# 15 December (month, day); a store may set its own (``store_meta``).
+PAYMENT_CUTOFF = (11, 30)
+ORDER_CUTOFF = (12, 15)
 EXPIRING_WITHIN_DAYS = 90
 BURN_WINDOW_DAYS = 90
 BURN_WINDOW_MONTHS = 3
@@ -501,10 +506,15 @@ class StartupFacts:
     before D that count against none; ``burn_window_cents`` the sum of all the
     startup's lines in the 90 days up to D (D included, D − 90 excluded).
 
+    What is consumed is what is *engaged* (AE): purchase orders, engagement lines and
+    direct payments (a payment with no order); a payment of an order consumes CP only and
+    is never counted a second time.
+
     Optional, per root convention (absent: unknown, the alerts that need them stay
-    silent): ``window_cents_by_root`` its lines in the same 90 days,
-    ``paid_this_year_cents`` its *payments* from 1 January of D's year to D, and
-    ``last_engagement_on`` its latest engagement dated on or before D.
+    silent): ``window_cents_by_root`` what it engaged in the same 90 days,
+    ``paid_this_year_cents`` its *payments* (CP) from 1 January of D's year to D,
+    ``paid_cents`` every payment dated on or before D, and ``last_engagement_on`` its
+    latest engagement dated on or before D.
     """
 
     conventions: tuple[ConventionFacts, ...] = ()
@@ -517,6 +527,7 @@ class StartupFacts:
     paid_this_year_cents: dict[int, int] = field(default_factory=dict)
     last_engagement_on: dict[int, dt.date] = field(default_factory=dict)
     staffing: tuple[StaffingFacts, ...] = ()
+    paid_cents: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -543,15 +554,30 @@ class Projection:
     staffing_leftover_cents: int | None
     # The last day its money lasts at the staffing plan's rate (None: to its end, or no plan).
     staffing_exhausts_on: dt.date | None = None
+    # Its payments (CP) up to D; ``consumed_cents`` is what it engaged (AE).
+    paid_cents: int = 0
+    # The CP its schedule plans for D's year less what was paid this year (None: no schedule).
+    cp_left_this_year_cents: int | None = None
 
     @property
     def remaining_cents(self) -> int | None:
+        """Reste à engager: the ceiling less what is engaged."""
         return None if self.ceiling_cents is None else self.ceiling_cents - self.consumed_cents
+
+    @property
+    def to_pay_cents(self) -> int:
+        """Reste à payer: what is engaged and not paid yet."""
+        return self.consumed_cents - self.paid_cents
 
 
 @dataclass(slots=True)
 class Assessment:
-    """A startup's budget figures and alerts on D."""
+    """A startup's budget figures and alerts on D.
+
+    ``consumed_cents`` is what is engaged (AE) against the conventions in force,
+    ``paid_cents`` what is paid (CP) against them, ``cp_left_this_year_cents`` the CP their
+    schedules plan for D's year not paid yet (``None``: no schedule for that year).
+    """
 
     as_of: dt.date
     phase: str | None
@@ -565,6 +591,17 @@ class Assessment:
     # In ALERT_CODES order; one tuple per set of codes, shared by the startups that have it.
     alerts: tuple[str, ...]
     projections: list[Projection] = field(default_factory=list)
+    paid_cents: int = 0
+    cp_left_this_year_cents: int | None = None
+
+    @property
+    def engaged_cents(self) -> int:
+        return self.consumed_cents
+
+    @property
+    def to_pay_cents(self) -> int:
+        """Reste à payer: engaged and not paid yet."""
+        return self.consumed_cents - self.paid_cents
 
     @property
     def remaining_cents(self) -> int | None:
@@ -761,19 +798,39 @@ def finish(
     window_cents_by_root: dict[int, int] | None = None,
     paid_this_year_cents: dict[int, int] | None = None,
     staffing: Sequence[StaffingFacts] = (),
+    paid_cents: dict[int, int] | None = None,
+    payment_cutoff: tuple[int, int] = PAYMENT_CUTOFF,
 ) -> Assessment:
     """The part of ``assess`` that depends on the amounts consumed (see StartupFacts for
     the meaning of each amount); the dicts are keyed by root convention id and may hold
-    other startups' conventions too."""
+    other startups' conventions too.
+
+    Which of AE and CP each rule reads: OVERSPENT, EXHAUSTS_BEFORE_END, the burn rate,
+    the runway and the 20 % share of UNDERSPEND read what is engaged (AE); the year's CP
+    of UNDERSPEND, CP_UNPAID and ``cp_left_this_year_cents`` read the payments (CP).
+
+    CP_UNPAID: past the payment cut-off of D's year (``payment_cutoff``, month and day),
+    a convention in force whose schedule plans CP for the year has not paid them all:
+    what is left will be lost at year end."""
     window = window_cents_by_root or {}
     paid = paid_this_year_cents or {}
+    paid_total = paid_cents or {}
     alerts = set(s.alerts) if s.roots or unattributed_cents else s.alerts
     consumed = 0
+    paid_sum = 0
+    cp_left: int | None = None
     projections = []
     for r in s.roots:
         used = consumed_cents.get(r.id, 0)
         consumed += used
         p = _project(r, used, window.get(r.id, 0), staffing, on)
+        p.paid_cents = paid_total.get(r.id, 0)
+        paid_sum += p.paid_cents
+        if r.cp_cents is not None:
+            p.cp_left_this_year_cents = r.cp_cents - paid.get(r.id, 0)
+            cp_left = (cp_left or 0) + p.cp_left_this_year_cents
+            if p.cp_left_this_year_cents > 0 and (on.month, on.day) > payment_cutoff:
+                alerts.add("CP_UNPAID")
         projections.append(p)
         if r.ends_on is None:  # in force with no known end: in force for ever, until told
             alerts.add("END_UNKNOWN")
@@ -805,6 +862,8 @@ def finish(
         deadline,
         _in_order(alerts if type(alerts) is frozenset else frozenset(alerts)),
         projections,
+        paid_sum,
+        cp_left,
     )
 
 
@@ -813,7 +872,9 @@ def _in_order(codes: frozenset[str]) -> tuple[str, ...]:
     return tuple(code for code in ALERT_CODES if code in codes)
 
 
-def assess(facts: StartupFacts, on: dt.date) -> Assessment:
+def assess(
+    facts: StartupFacts, on: dt.date, *, payment_cutoff: tuple[int, int] = PAYMENT_CUTOFF
+) -> Assessment:
     """Apply the budget rules of DESIGN.md to one startup on D.
 
     Consumption is per root convention: the startup's *consumed* is the sum over the
@@ -837,4 +898,6 @@ def assess(facts: StartupFacts, on: dt.date) -> Assessment:
         window_cents_by_root=facts.window_cents_by_root,
         paid_this_year_cents=facts.paid_this_year_cents,
         staffing=facts.staffing,
+        paid_cents=facts.paid_cents,
+        payment_cutoff=payment_cutoff,
     )

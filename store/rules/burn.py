@@ -12,8 +12,9 @@ One point per calendar month:
   (D's month when an end is unknown);
 - ``envelope_eur``: the ceilings (as known on min(point, D)) of those conventions whose
   period has begun and that are concluded by the point; ``None`` when one is unknown;
-- ``consumed_eur``: the lines dated up to the point that count against them,
-  cumulative (it never goes down); ``None`` after D;
+- ``consumed_eur``: what is engaged (AE: orders, engagement lines, direct payments)
+  dated up to the point that counts against them, cumulative (it never goes down);
+  ``None`` after D; ``engaged_eur`` says the same, ``paid_eur`` the payments (CP), alike;
 - ``remaining_eur`` = envelope − consumed;
 - ``projected_eur``: the *remaining* money projected at the current burn rate (their
   lines in the 90 days before D, per month of 30 days) from D on: equal to the
@@ -51,6 +52,7 @@ class Point:
     consumed_cents: int | None
     remaining_cents: int | None
     projected_cents: float | None
+    paid_cents: int | None = None
 
     def to_dict(self) -> dict:
         def eur(cents):
@@ -62,6 +64,8 @@ class Point:
             "consumed_eur": eur(self.consumed_cents),
             "remaining_eur": eur(self.remaining_cents),
             "projected_eur": eur(self.projected_cents),
+            "engaged_eur": eur(self.consumed_cents),
+            "paid_eur": eur(self.paid_cents),
         }
 
 
@@ -94,18 +98,22 @@ def series(
     on: dt.date,
     *,
     whole_history: bool = False,
+    payments: Iterable[tuple[int | None, dt.date, int]] = (),
 ) -> list[Point]:
-    """The monthly burn-down points; ``lines`` are (counted convention, date, cents)."""
+    """The monthly burn-down points; ``lines`` are what is engaged and ``payments`` what
+    is paid, each (counted convention, date, cents)."""
     all_budgets = budgets(conventions)
     lines = sorted(lines, key=lambda x: x[1])
     if whole_history:
         drawn = [b for b in all_budgets if not b.pending]
         counted = lines
+        paid_lines = sorted(payments, key=lambda x: x[1])
         starts = [b.start for b in drawn if b.start is not None] + [d for _c, d, _a in lines]
     else:
         drawn = funding_period(all_budgets, on)
         ids = {b.id for b in drawn}
         counted = [x for x in lines if x[0] in ids]
+        paid_lines = sorted((x for x in payments if x[0] in ids), key=lambda x: x[1])
         starts = [b.start for b in drawn if b.start is not None]
     if not starts:
         return []
@@ -132,8 +140,8 @@ def series(
     points: list[Point] = []
     consumed_on = sum(a for _c, d, a in counted if d <= on)
     month = first_month
-    i = 0
-    running = 0
+    i = j = 0
+    running = paid_running = 0
     while month <= last_month:
         end = _month_end(month)
         if month < month_of(on):
@@ -148,8 +156,12 @@ def series(
                 running += counted[i][2]
                 i += 1
             consumed = running
+            while j < len(paid_lines) and paid_lines[j][1] <= point:
+                paid_running += paid_lines[j][2]
+                j += 1
+            paid = paid_running
         else:
-            consumed = None
+            consumed = paid = None
         remaining = None if env is None or consumed is None else env - consumed
         projected = None
         if month >= month_of(on) and env is not None:
@@ -161,6 +173,7 @@ def series(
                 consumed_cents=consumed,
                 remaining_cents=remaining,
                 projected_cents=projected,
+                paid_cents=paid,
             )
         )
         month = next_month(month)

@@ -21,6 +21,9 @@ from store.rules.vocab import LineKind
 
 ENGAGEMENT = LineKind.ENGAGEMENT.value
 PAYMENT = LineKind.PAYMENT.value
+# A payment of a purchase order: CP only (the order, an engagement, consumed the AE).
+# Never stored as a line's kind: the readers name it so (``order_id IS NOT NULL``).
+SETTLEMENT = "settlement"
 
 COLUMNS = (
     "startup_id",
@@ -30,6 +33,7 @@ COLUMNS = (
     "paid_cents",
     "cum_cents",
     "engaged_last_on",
+    "cum_paid_cents",
 )
 
 
@@ -44,11 +48,14 @@ def next_month(day: dt.date) -> dt.date:
 def month_rows(
     startup_id: int, lines: Iterable[tuple[int | None, dt.date, int, str]]
 ) -> list[dict]:
-    """The rollup rows of one startup from its lines ``(counted convention, date, cents, kind)``.
+    """The rollup rows of one startup from its money ``(counted convention, date, cents, kind)``:
+    its consumption lines, its orders (``ENGAGEMENT``) and its orders' payments (``SETTLEMENT``).
 
-    ``amount_cents``: every line of the month; ``paid_cents``: its payments;
-    ``cum_cents``: every line from the first month to this one; ``engaged_last_on``: the
-    latest engagement up to the end of this month (``None`` before the first one).
+    ``amount_cents``: what the month engaged (AE: orders, engagement lines and direct
+    payments; an order's payment is not counted again); ``paid_cents``: its payments (CP:
+    direct ones and orders'); ``cum_cents`` and ``cum_paid_cents``: the same from the first
+    month to this one; ``engaged_last_on``: the latest engagement up to the end of this
+    month (``None`` before the first one).
     """
     months: dict[tuple[int | None, dt.date], list] = {}
     for convention_id, day, cents, kind in lines:
@@ -56,21 +63,25 @@ def month_rows(
         row = months.get(key)
         if row is None:
             row = months[key] = [0, 0, None]
+        if kind == SETTLEMENT:
+            row[1] += cents
+            continue
         row[0] += cents
         if kind == PAYMENT:
             row[1] += cents
         elif kind == ENGAGEMENT and (row[2] is None or day > row[2]):
             row[2] = day
     result = []
-    running: dict[int | None, tuple[int, dt.date | None]] = {}
+    running: dict[int | None, tuple[int, dt.date | None, int]] = {}
     for (convention_id, month), (amount, paid, engaged) in sorted(
         months.items(), key=lambda kv: (kv[0][0] is None, kv[0][0] or 0, kv[0][1])
     ):
-        cum, last = running.get(convention_id, (0, None))
+        cum, last, cum_paid = running.get(convention_id, (0, None, 0))
         cum += amount
+        cum_paid += paid
         if engaged is not None and (last is None or engaged > last):
             last = engaged
-        running[convention_id] = (cum, last)
+        running[convention_id] = (cum, last, cum_paid)
         result.append(
             {
                 "startup_id": startup_id,
@@ -80,6 +91,7 @@ def month_rows(
                 "paid_cents": paid,
                 "cum_cents": cum,
                 "engaged_last_on": last,
+                "cum_paid_cents": cum_paid,
             }
         )
     return result

@@ -43,6 +43,14 @@ class LineKind(StrEnum):
     PAYMENT = "payment"
 
 
+class OrderStatus(StrEnum):
+    """What a coach says of a purchase order (the amounts say the rest: delivered, paid)."""
+
+    OPEN = "open"
+    CLOSED = "closed"  # soldée: nothing more will be delivered nor paid
+    CANCELLED = "cancelled"  # annulée: engages nothing
+
+
 class DeadlineKind(StrEnum):
     DELIVERABLE = "deliverable"
     CONVENTION_END = "convention_end"
@@ -64,6 +72,7 @@ class Status(StrEnum):
 CONVENTION_KINDS = tuple(k.value for k in ConventionKind)
 PARTY_ROLES = tuple(r.value for r in PartyRole)
 LINE_KINDS = tuple(k.value for k in LineKind)
+ORDER_STATUSES = tuple(k.value for k in OrderStatus)
 DEADLINE_KINDS = tuple(k.value for k in DeadlineKind)
 
 
@@ -269,6 +278,13 @@ ALERT_LABELS: dict[str, tuple[str, str]] = {
     "UNDERSPEND": (N_("underspend"), "info"),
     # i18n: alert END_UNKNOWN: a convention in force with no known end date
     "END_UNKNOWN": (N_("end unknown"), "warning"),
+    # i18n: alert CP_UNPAID: CP scheduled for the year not paid by the payment cut-off
+    "CP_UNPAID": (N_("CP unpaid"), "warning"),
+    # A purchase order's own (``startups orders``, the card).
+    # i18n: alert ORDER_LATE: an order with no service fait past its expected delivery
+    "ORDER_LATE": (N_("delivery late"), "warning"),
+    # i18n: alert PAID_BEYOND_SF: more paid than the services faits of the order
+    "PAID_BEYOND_SF": (N_("paid > service fait"), "critical"),
 }
 
 

@@ -22,9 +22,13 @@ def test_burn_json_on_the_demo(run, demo_url):
         "consumed_eur": 0.0,
         "remaining_eur": 269700.0,
         "projected_eur": None,
+        "engaged_eur": 0.0,
+        "paid_eur": 0.0,
     }
     # 38 000 + 41 000 + 44 000 by the end of August; nothing more by 15 September.
     assert series["2018-08"]["consumed_eur"] == 123000.0
+    # The demo's lines are direct payments: engaged and paid alike.
+    assert series["2018-08"]["engaged_eur"] == series["2018-08"]["paid_eur"] == 123000.0
     assert series["2018-09"]["remaining_eur"] == 146700.0
     assert series["2018-09"]["projected_eur"] == 146700.0
     # 41 000 €/month for the 16 days to 1 October: 146 700 − 21 866.67.
@@ -47,6 +51,8 @@ def test_burn_all_and_after_the_end(run, demo_url):
         "consumed_eur": 201000.0,
         "remaining_eur": 68700.0,
         "projected_eur": 68700.0,
+        "engaged_eur": 201000.0,
+        "paid_eur": 201000.0,
     }
 
 

@@ -138,6 +138,22 @@ def _one_of_everything(s) -> None:
             label="x",
         )
     )
+    order = m.PurchaseOrder(
+        startup_id=st.id, ej="1300000001", date=dt.date(2018, 6, 1), amount_cents=30_000
+    )
+    s.add(order)
+    s.flush()
+    s.add(m.OrderLine(order_id=order.id, label="jours", units=2, unit_price_cents=15_000))
+    s.add(m.ServiceFait(order_id=order.id, date=dt.date(2018, 6, 15), amount_cents=30_000))
+    s.add(
+        m.ConsumptionLine(
+            startup_id=st.id,
+            order_id=order.id,
+            date=dt.date(2018, 6, 30),
+            amount_cents=30_000,
+            label="facture",
+        )
+    )
     s.add(m.StaffingLine(startup_id=st.id, role="dev", headcount=2, daily_rate_cents=60_000))
     s.add(m.Meta(key="created", value="now"))
     from store.derived import reattribute

@@ -66,6 +66,17 @@ portfolio = st.fixed_dictionaries(
             ),
             max_size=8,
         ),
+        # Purchase orders: (date, amount, the convention it names, cancelled, its payments).
+        "orders": st.lists(
+            st.tuples(
+                days,
+                cents,
+                st.none() | st.integers(0, 5),
+                st.booleans(),
+                st.lists(st.tuples(days, cents), max_size=2),
+            ),
+            max_size=3,
+        ),
         # A staffing plan: (start, end, daily rate, headcount, the convention it names).
         "staffing": st.lists(
             st.tuples(
@@ -141,6 +152,28 @@ def _write(s, p: dict) -> int:
                 label="x",
             )
         )
+    for k, (day, amount, named, cancelled, payments) in enumerate(p.get("orders", ())):
+        order = m.PurchaseOrder(
+            startup_id=startup.id,
+            convention_id=ids[named] if named is not None and named < len(ids) else None,
+            ej=f"{startup.slug}-{k}",
+            date=day,
+            amount_cents=amount,
+            status="cancelled" if cancelled else "open",
+        )
+        s.add(order)
+        s.flush()
+        for paid_on, paid in payments:
+            s.add(
+                m.ConsumptionLine(
+                    startup_id=startup.id,
+                    order_id=order.id,
+                    date=paid_on,
+                    amount_cents=paid,
+                    kind="payment",
+                    label="facture",
+                )
+            )
     reattribute(s, startup.id)
     return startup.id
 
@@ -212,6 +245,8 @@ def _check_portfolios(store, db_path, portfolios, on) -> None:
                 s.add(m.Deadline(startup_id=startup_id, date=day, title="Comité", done=done))
         # The days where something happens (where a missed breakpoint shows).
         events |= {d for d, *_ in p["lines"]} | {d for d, _ in p["deadlines"]}
+        for day, _amount, _named, _cancelled, payments in p["orders"]:
+            events |= {day, *(d for d, _ in payments)}
         for c in p["conventions"]:
             events |= {c["signed"], c["party"], c["starts"], c["ends"]}
             for a in c["avenants"]:

@@ -31,6 +31,7 @@ from store.rules.vocab import (
 )
 from tui.messages import StartupLoaded
 from tui.screens.base import DataScreen
+from tui.screens.money import money_rows
 from tui.widgets.badges import BADGE_CLASSES, StyleOf, badges, flag, status_badge
 from tui.widgets.footer import Footer
 from tui.widgets.text import plain
@@ -125,6 +126,8 @@ def budget_summary(card: StartupCard) -> Table:
         "Autonomie",
         months(runway),
     )
+    for row in money_rows(a):
+        table.add_row(*row)
     return table
 
 
