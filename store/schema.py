@@ -26,6 +26,7 @@ REVISIONS = (
     "0007_co_incubation",
     "0008_rollup_key",
     "0009_cents_bigint",
+    "0011_committees",
 )
 HEAD = REVISIONS[-1]
 
