@@ -174,7 +174,11 @@ def _request_rows(b: Brief) -> list[list[str]]:
     rows = [
         [
             _("Staffing plan: headcount × daily rate × {n} working days").format(n=r.working_days),
-            eur(r.staffing_cents, unknown=_("unknown (no plan or a rate missing)")),
+            (
+                _("no staffing plan for the period")
+                if not r.staffing_planned
+                else eur(r.staffing_cents, unknown=_("unknown (a daily rate or a date missing)"))
+            ),
         ],
         [_("At the current rate of engagement"), eur(r.current_rate_cents)],
     ]
@@ -274,11 +278,12 @@ def _sections(b: Brief) -> list[tuple[str, str, object]]:
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"} | {"<": "&lt;"})
 
 
-def md(value: object) -> str:
-    """A value as Markdown text: visible, its specials escaped (never markup); a leading
-    ``#``, ``>``, ``-``, ``+`` or ``=`` escaped too (never a heading, quote or list)."""
+def md(value: object, *, block: bool = False) -> str:
+    """A value as Markdown text: visible, its specials escaped (never markup); as a
+    paragraph of its own (``block``), a leading ``#``, ``>``, ``-``, ``+`` or ``=`` escaped
+    too (never a heading, quote or list)."""
     text = visible(str(value)).translate(_MD_SPECIAL)
-    return "\\" + text if text[:1] in "#>-+=" and text else text
+    return "\\" + text if block and text and text[0] in "#>-+=" else text
 
 
 def text_chart(points: Sequence[Point], width: int = 40) -> list[str]:
@@ -306,7 +311,7 @@ def markdown(briefs: Sequence[Brief]) -> str:
     for b in briefs:
         out = [f"# {md(_title(b))}", "", f"*{md(_subtitle(b))}*", ""]
         if b.card.mission:
-            out += [md(b.card.mission), ""]
+            out += [md(b.card.mission, block=True), ""]
         for kind, heading, content in _sections(b):
             if heading:
                 out += [f"## {md(heading)}", ""]

@@ -92,6 +92,7 @@ class Request:
     last: dt.date
     working_days: int
     staffing_cents: int | None
+    staffing_planned: bool  # a line of the plan overlaps the period
     current_rate_cents: float
     requested_cents: int | None  # what the team asked the committee for, when recorded
     requested_team: str | None
@@ -153,11 +154,18 @@ def build_brief(source: Rows, slug: str, on: dt.date, committee: dt.date | None 
         )
         for s in card.staffing
     ]
+    planned = [
+        s
+        for s in staffing
+        if (s.starts_on is None or s.starts_on <= last)
+        and (s.ends_on is None or s.ends_on >= first)
+    ]
     request = Request(
         first=first,
         last=last,
         working_days=working_days(first, last),
-        staffing_cents=staffing_cost_cents(staffing, first, last) if staffing else None,
+        staffing_cents=staffing_cost_cents(planned, first, last) if planned else None,
+        staffing_planned=bool(planned),
         current_rate_cents=card.assessment.burn_rate_cents_per_month * PERIOD_MONTHS,
         requested_cents=review.requested_cents if review else None,
         requested_team=review.requested_team if review else None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 
@@ -33,7 +34,7 @@ def test_every_figure_is_the_cards(run, demo_db):
     # Money per convention in force: ceiling, engagé, reste, end, as the card says them.
     (root,) = [c for c in card["conventions"] if c["status"] == "in_force"]
     row = (
-        f"| \\#{root['id']} {root['title']} | {eur(root['ceiling_on_cents'])} | "
+        f"| #{root['id']} {root['title']} | {eur(root['ceiling_on_cents'])} | "
         f"{eur(root['consumed_cents'])} | non suivi | "
         f"{eur(root['ceiling_on_cents'] - root['consumed_cents'])} | "
         f"{root['ends_on_effective'] or '—'} |"
@@ -127,3 +128,38 @@ def test_brief_errors_and_english(run, demo_db, tmp_path):
     result = run("--lang", "en", "brief", "dossiersco", "--db", demo_db, "--as-of", DAY)
     assert result.code == 0, result.err
     assert "## Money per convention in force" in result.out
+
+
+def test_the_svg_is_well_formed(run, demo_db):
+    import xml.etree.ElementTree as ET
+
+    page = run("brief", "dossiersco", "--db", demo_db, "--as-of", DAY, "--format", "html").out
+    svg = ET.fromstring(re.search(r"<svg .*?</svg>", page, re.S)[0])
+    lines = svg.findall("{http://www.w3.org/2000/svg}polyline")
+    assert [p.get("class") for p in lines] == [
+        "envelope_eur", "consumed_eur", "remaining_eur", "projected_eur"
+    ]  # fmt: skip
+    assert all(p.get("points") for p in lines if p.get("class") != "projected_eur")
+
+
+def test_the_request_from_the_staffing_plan(run, demo_db):
+    # One developer at 600 € a day, June to December 2018.  On 1 June 2018 the next six
+    # months run from Saturday 2 June to Saturday 1 December: Monday 4 June to Friday
+    # 30 November are 26 whole weeks, 130 working days: 130 × 600 € = 78 000 €.
+    store = open_store(str(demo_db))
+    with store.session() as s:
+        st = s.exec(select(m.Startup).where(m.Startup.slug == "classe-a-12")).one()
+        s.add(
+            m.StaffingLine(
+                startup_id=st.id, role="Développeur", headcount=1,
+                starts_on=dt.date(2018, 6, 1), ends_on=dt.date(2018, 12, 31),
+                daily_rate_cents=60_000,
+            )
+        )  # fmt: skip
+    store.dispose()
+    page = run("brief", "classe-a-12", "--db", demo_db, "--as-of", "2018-06-01").out
+    assert "| Plan d’équipe : effectif × TJM × 130 jours ouvrés | 78\u202f000\xa0€ |" in page
+    assert "| Au rythme actuel d’engagement | 0\xa0€ |" in page
+    # DossierSco's plan ended in September 2018: nothing planned for 2019.
+    page = run("brief", "dossiersco", "--db", demo_db, "--as-of", DAY).out
+    assert "aucun plan d’équipe sur la période" in page
