@@ -44,6 +44,9 @@ COMMANDS: dict[str, str] = {
     "restore": "commands.backup",
     "export": "commands.backup",
     "log": "commands.log",
+    "committee": "commands.committee",
+    "brief": "commands.brief",
+    "publish": "commands.publish",
 }
 # The root's options that take a value (``startups --db PATH report``).
 ROOT_VALUE_OPTIONS = ("--db", "--as", "--as-of")

@@ -524,6 +524,47 @@ class StaffingLine(Versioned, table=True):
     source: str | None = None
 
 
+class Committee(Versioned, table=True):
+    """An investment committee (comité d'investissement): one date, the startups it reviews.
+
+    beta.gouv.fr's ``committee`` events become committees (one per date) and their
+    reviews; ``comment`` is the committee's own free text.
+    """
+
+    __tablename__ = "committee"
+
+    id: int | None = Field(default=None, primary_key=True)
+    date: dt.date = Field(unique=True, index=True)
+    comment: str | None = None
+    source: str | None = None
+
+
+class CommitteeReview(Versioned, table=True):
+    """One startup reviewed by a committee: the team's request and the sponsor's decision.
+
+    ``decision``: ``six_months``, ``provisional`` (``provisional_months``, one or two),
+    ``stop``, or ``undecided``.  ``convention_id``: the convention or avenant that carries a
+    decision to fund, once there is one.  ``comment``: the free text (beta.gouv.fr's event).
+    """
+
+    __tablename__ = "committee_review"
+    __table_args__ = (UniqueConstraint("committee_id", "startup_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    committee_id: int = Field(sa_column=_fk("committee.id", nullable=False))
+    startup_id: int = Field(sa_column=_fk("startup.id", nullable=False))
+    requested_cents: int | None = Field(default=None, sa_type=BigInteger)
+    requested_team: str | None = None
+    decision: str = "undecided"
+    provisional_months: int | None = None
+    granted_cents: int | None = Field(default=None, sa_type=BigInteger)
+    convention_id: int | None = Field(
+        default=None, sa_column=_fk("convention.id", ondelete="SET NULL")
+    )
+    comment: str | None = None
+    source: str | None = None
+
+
 class Meta(SQLModel, table=True):
     """Key/value facts about the store itself (created_at, last import…)."""
 
@@ -576,6 +617,8 @@ ALL_TABLES = [
     ConsumptionMonth,
     StartupState,
     StaffingLine,
+    Committee,
+    CommitteeReview,
     Meta,
     AuditLog,
 ]

@@ -27,6 +27,7 @@ REVISIONS = (
     "0008_rollup_key",
     "0009_cents_bigint",
     "0010_orders",
+    "0011_committees",
 )
 HEAD = REVISIONS[-1]
 

@@ -155,6 +155,19 @@ def _one_of_everything(s) -> None:
         )
     )
     s.add(m.StaffingLine(startup_id=st.id, role="dev", headcount=2, daily_rate_cents=60_000))
+    committee = m.Committee(date=dt.date(2018, 9, 15), comment="Comité de septembre")
+    s.add(committee)
+    s.flush()
+    s.add(
+        m.CommitteeReview(
+            committee_id=committee.id,
+            startup_id=st.id,
+            requested_cents=30_000_000,
+            decision="six_months",
+            granted_cents=25_000_000,
+            convention_id=conv.id,
+        )
+    )
     s.add(m.Meta(key="created", value="now"))
     from store.derived import reattribute
 

@@ -31,6 +31,7 @@ from store.importers.betagouv.read import (
     StartupRecord,
     load_snapshot,
 )
+from store.ops.committee import sync_committee_events
 from store.rules.text import fold_compact, fold_words
 
 if TYPE_CHECKING:
@@ -241,6 +242,7 @@ class _Writer:
         self._startups()
         self._promotions_and_awards()
         self.s.flush()
+        sync_committee_events(self.s)
         return self.result
 
     def _startups(self) -> None:

@@ -1,0 +1,444 @@
+"""The committee brief, in Markdown (a text chart) or HTML (an inline SVG chart).
+
+Data is text: in HTML every value goes through ``html.escape`` (never markup), in
+Markdown its specials are escaped; in both its control characters are made visible.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+import i18n
+from store.fmt import day, eur, months, number
+from store.queries.brief import Brief
+from store.rules.burn import Point
+from store.rules.text import visible
+
+_ = i18n.Domain("cli").gettext
+N_ = i18n.N_
+
+# Every alert, in words (budget rules, then the committee's lead times).
+ALERT_WORDS = {
+    "GAP": N_("The startup is active but no convention is in force."),
+    "OVERSPENT": N_("A convention in force has consumed more than its ceiling."),
+    "EXPIRING": N_("A convention in force ends within 90 days and no successor is signed."),
+    "UNSIGNED": N_("A convention covering today is not signed yet."),
+    "EXHAUSTS_BEFORE_END": N_(
+        "At the current rate, the money runs out before the convention ends."
+    ),
+    "UNATTRIBUTED": N_("Money was spent outside any convention."),
+    "ENGAGED_AFTER_END": N_("An engagement is dated after its convention's end."),
+    "OVERDUE": N_("A deadline has passed without being done."),
+    "AMOUNT_UNKNOWN": N_("A ceiling is unknown: the envelope cannot be totalled."),
+    "UNDERSPEND": N_("Much of the money would be left unspent at the end (or this year's CP)."),
+    "NO_COMMITTEE_BEFORE_EXHAUSTION": N_(
+        "The money runs out within 45 days and no committee is scheduled before that day."
+    ),
+    "ENDS_BEFORE_COMMITTEE": N_(
+        "A convention ends before the next committee and no successor is signed."
+    ),
+    "FUNDING_UNSIGNED": N_(
+        "A committee decided to fund more than 30 days ago and no convention or avenant "
+        "carrying it is signed."
+    ),
+}
+DECISIONS = {
+    "six_months": N_("six months funded"),
+    "provisional": N_("provisional funding"),
+    "stop": N_("stop"),
+    "undecided": N_("not decided"),
+}
+SERIES = ("envelope_eur", "consumed_eur", "remaining_eur", "projected_eur")
+SERIES_WORDS = {
+    "envelope_eur": N_("envelope"),
+    "consumed_eur": N_("consumed"),
+    "remaining_eur": N_("remaining"),
+    "projected_eur": N_("projected"),
+}
+COLOURS = {
+    "envelope_eur": "#000091",
+    "consumed_eur": "#e1000f",
+    "remaining_eur": "#18753c",
+    "projected_eur": "#b34000",
+}
+
+
+def alert_words(code: str) -> str:
+    return _(ALERT_WORDS[code]) if code in ALERT_WORDS else code
+
+
+def _decision(decision: str, months_: int | None) -> str:
+    words = _(DECISIONS.get(decision, decision))
+    if decision == "provisional" and months_:
+        n = i18n.Domain("cli").ngettext("({n} month)", "({n} months)", months_)
+        words += " " + n.format(n=months_)
+    return words
+
+
+# --- the facts, as rows of text (shared by both formats) ------------------------------------
+
+
+def _title(b: Brief) -> str:
+    c = b.card
+    if b.committee is not None:
+        return _("{title} — investment committee of {day}").format(
+            title=c.title, day=day(b.committee)
+        )
+    return _("{title} — brief for the investment committee").format(title=c.title)
+
+
+def _subtitle(b: Brief) -> str:
+    c = b.card
+    parts = [_("as of {day}").format(day=day(c.as_of))]
+    if c.incubator_title or c.incubator:
+        parts.append(_("incubator: {name}").format(name=c.incubator_title or c.incubator))
+    if c.sponsors:
+        names = ", ".join(s["acronym"] or s["name"] or s["slug"] for s in c.sponsors)
+        parts.append(_("sponsors: {names}").format(names=names))
+    return " · ".join(parts)
+
+
+def _phase_rows(b: Brief) -> list[list[str]]:
+    return [[p.name + (" ←" if p.current else ""), day(p.start), day(p.end)] for p in b.card.phases]
+
+
+def _kpi_rows(b: Brief) -> list[list[str]]:
+    rows = []
+    for row in b.kpis:
+        k = row.kpi
+        unit = f" {k.unit}" if k.unit else ""
+        if k.target is None:
+            target = "—"
+        else:
+            sign = "≤" if k.direction == "at_most" else "≥"
+            target = f"{sign} {number(k.target)}{unit}"
+            if k.target_date:
+                target += " " + _("by {day}").format(day=day(k.target_date))
+        latest = (
+            _("none")
+            if k.latest_value is None
+            else f"{number(k.latest_value)}{unit} ({day(k.latest_date)})"
+        )
+        cost = "—" if row.cost_per_use_cents is None else eur(row.cost_per_use_cents, decimals=True)
+        rows.append([k.metric, target, latest, cost])
+    return rows
+
+
+def _money_rows(b: Brief) -> list[list[str]]:
+    return [
+        [
+            f"#{m.id} {m.title or ''}".strip(),
+            eur(m.ceiling_cents),
+            eur(m.engaged_cents),
+            eur(m.paid_cents, unknown=_("not tracked")),
+            eur(m.left_cents),
+            day(m.ends_on),
+        ]
+        for m in b.money
+    ]
+
+
+def _money_facts(b: Brief) -> list[str]:
+    a = b.card.assessment
+    facts = [
+        _("Envelope in force: {amount}").format(
+            amount=eur(a.envelope_cents) if a.conventions_in_force else _("no convention")
+        ),
+        _("Engaged: {amount}; left: {left}").format(
+            amount=eur(a.consumed_cents), left=eur(a.remaining_cents)
+        ),
+        _("Current rate (90 days): {amount} a month; runway: {runway}").format(
+            amount=eur(a.burn_rate_cents_per_month), runway=months(a.runway_months)
+        ),
+        _("Spending over the last 12 months: {amount}").format(amount=eur(b.annual_spending_cents)),
+    ]
+    if b.lead.exhausts_on is not None:
+        facts.append(
+            _("At the current rate, the money runs out on {day}.").format(
+                day=day(b.lead.exhausts_on)
+            )
+        )
+    if b.lead.staffing_exhausts_on is not None:
+        facts.append(
+            _("At the staffing plan's rate, the money lasts until {day}.").format(
+                day=day(b.lead.staffing_exhausts_on)
+            )
+        )
+    return facts
+
+
+def _request_rows(b: Brief) -> list[list[str]]:
+    r = b.request
+    rows = [
+        [
+            _("Staffing plan: headcount × daily rate × {n} working days").format(n=r.working_days),
+            (
+                _("no staffing plan for the period")
+                if not r.staffing_planned
+                else eur(r.staffing_cents, unknown=_("unknown (a daily rate or a date missing)"))
+            ),
+        ],
+        [_("At the current rate of engagement"), eur(r.current_rate_cents)],
+    ]
+    if r.requested_cents is not None:
+        rows.append([_("Asked for by the team"), eur(r.requested_cents)])
+    if r.requested_team:
+        rows.append([_("Team asked for"), r.requested_team])
+    return rows
+
+
+def _team_rows(b: Brief) -> list[list[str]]:
+    return [
+        [
+            s.role,
+            number(s.headcount),
+            f"{day(s.starts_on)} → {day(s.ends_on)}",
+            eur(s.daily_rate_cents),
+        ]
+        for s in b.card.staffing
+    ]
+
+
+def _alerts(b: Brief) -> list[str]:
+    return [alert_words(code) for code in (*b.card.assessment.alerts, *b.lead.alerts)]
+
+
+def _deadlines(b: Brief) -> list[str]:
+    out = []
+    for d in b.deadlines:
+        line = f"{day(d.date)} — {d.title}"
+        if d.overdue:
+            line += " " + _("(overdue)")
+        out.append(line)
+    return out
+
+
+def _decision_lines(b: Brief) -> list[str]:
+    r = b.review
+    if r is None:
+        return []
+    lines = [_("Decision: {decision}").format(decision=_decision(r.decision, r.provisional_months))]
+    if r.granted_cents is not None:
+        lines.append(_("Granted: {amount}").format(amount=eur(r.granted_cents)))
+    if r.convention_id is not None:
+        lines.append(_("Carried by convention #{id}").format(id=r.convention_id))
+    if r.comment:
+        lines.append(_("Note: {text}").format(text=r.comment))
+    return lines
+
+
+def _sections(b: Brief) -> list[tuple[str, str, object]]:
+    """(kind, heading, content): ``table`` (header, rows), ``list`` (items), ``chart``."""
+    return [
+        ("table", _("Phase and its history"), ([_("Phase"), _("Start"), _("End")], _phase_rows(b))),
+        (
+            "table",
+            _("Impact"),
+            (
+                [_("Indicator"), _("Target"), _("Latest measure"), _("Cost per use")],
+                _kpi_rows(b),
+            ),
+        ),
+        (
+            "table",
+            _("Money per convention in force"),
+            (
+                [_("Convention"), _("Ceiling"), _("Engaged"), _("Paid"), _("Left"), _("End")],
+                _money_rows(b),
+            ),
+        ),
+        ("list", "", _money_facts(b)),
+        ("chart", _("Burn-down"), b.series),
+        (
+            "table",
+            _("Request for the next six months ({first} → {last})").format(
+                first=day(b.request.first), last=day(b.request.last)
+            ),
+            ([_("Basis"), _("Amount")], _request_rows(b)),
+        ),
+        (
+            "table",
+            _("Team (staffing plan)"),
+            ([_("Role"), _("Headcount"), _("Period"), _("Daily rate")], _team_rows(b)),
+        ),
+        ("list", _("Alerts"), _alerts(b) or [_("No alert.")]),
+        (
+            "list",
+            _("Deadlines before the committee"),
+            _deadlines(b) or [_("No deadline before the committee.")],
+        ),
+        ("list", _("The committee"), _decision_lines(b) or [_("No decision recorded.")]),
+    ]
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|"} | {"<": "&lt;"})
+
+
+def md(value: object, *, block: bool = False) -> str:
+    """A value as Markdown text: visible, its specials escaped (never markup); as a
+    paragraph of its own (``block``), a leading ``#``, ``>``, ``-``, ``+`` or ``=`` escaped
+    too (never a heading, quote or list)."""
+    text = visible(str(value)).translate(_MD_SPECIAL)
+    return "\\" + text if block and text and text[0] in "#>-+=" else text
+
+
+def text_chart(points: Sequence[Point], width: int = 40) -> list[str]:
+    """The burn-down as text: per month, the remaining (or projected) money as a bar."""
+    values = [
+        (p.month, p.remaining_cents if p.consumed_cents is not None else p.projected_cents, p)
+        for p in points
+    ]
+    top = max((abs(v) for _m, v, _p in values if v is not None), default=0) or 1
+    lines = []
+    for month, value, p in values:
+        if value is None:
+            bar, label = "", "—"
+        else:
+            bar = ("█" if p.consumed_cents is not None else "░") * round(
+                width * max(value, 0) / top
+            )
+            label = eur(value)
+        lines.append(f"{month} {bar:<{width}} {label}")
+    return lines
+
+
+def markdown(briefs: Sequence[Brief]) -> str:
+    pages = []
+    for b in briefs:
+        out = [f"# {md(_title(b))}", "", f"*{md(_subtitle(b))}*", ""]
+        if b.card.mission:
+            out += [md(b.card.mission, block=True), ""]
+        for kind, heading, content in _sections(b):
+            if heading:
+                out += [f"## {md(heading)}", ""]
+            if kind == "table":
+                header, rows = content  # type: ignore[misc]
+                if not rows:
+                    out += [_("None."), ""]
+                    continue
+                out.append("| " + " | ".join(md(h) for h in header) + " |")
+                out.append("|" + "|".join("---" for _h in header) + "|")
+                out += ["| " + " | ".join(md(c) for c in row) + " |" for row in rows]
+                out.append("")
+            elif kind == "list":
+                out += [f"- {md(item)}" for item in content] + [""]  # type: ignore[union-attr]
+            else:
+                points = content
+                if not points:
+                    out += [_("No convention to draw."), ""]
+                    continue
+                out += [
+                    "```text",
+                    *text_chart(points),  # type: ignore[arg-type]
+                    "```",
+                    _("█ remaining money (actual), ░ projected at the current rate"),
+                    "",
+                ]
+        pages.append("\n".join(out).rstrip() + "\n")
+    return "\n---\n\n".join(pages)
+
+
+# --- HTML ----------------------------------------------------------------------------------
+
+
+def h(value: object) -> str:
+    return html.escape(visible(str(value)), quote=True)
+
+
+def svg_chart(points: Sequence[Point], width: int = 640, height: int = 240) -> str:
+    """The burn-down as an inline SVG: one polyline per series of ``startups burn --format
+    json`` (its values in ``data-values``, its months in the chart's ``data-months``)."""
+    data = [p.to_dict() for p in points]
+    values = [d[k] for d in data for k in SERIES if d[k] is not None]
+    top = max([0.0, *values]) or 1.0
+    bottom = min([0.0, *values])
+    left, right, pad = 70, 10, 20
+    span = max(len(data) - 1, 1)
+
+    def x(i: int) -> float:
+        return left + (width - left - right) * i / span
+
+    def y(v: float) -> float:
+        return pad + (height - 2 * pad) * (top - v) / ((top - bottom) or 1)
+
+    months_ = json.dumps([d["month"] for d in data])
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="burn" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{h(_("Burn-down"))}" data-months="{h(months_)}">',
+        f'<line x1="{left}" y1="{y(0):.1f}" x2="{width - right}" y2="{y(0):.1f}" stroke="#999"/>',
+        f'<text x="{left - 5}" y="{y(top):.1f}" text-anchor="end" font-size="10">'
+        f"{h(eur(top * 100))}</text>",
+        f'<text x="{left - 5}" y="{y(0):.1f}" text-anchor="end" font-size="10">{h(eur(0))}</text>',
+    ]
+    for i, d in enumerate(data):
+        if i == 0 or i == len(data) - 1 or len(data) <= 12:
+            out.append(
+                f'<text x="{x(i):.1f}" y="{height - 4}" text-anchor="middle" font-size="9">'
+                f"{h(d['month'])}</text>"
+            )
+    for key in SERIES:
+        raw = [d[key] for d in data]
+        pts = " ".join(f"{x(i):.1f},{y(v):.1f}" for i, v in enumerate(raw) if v is not None)
+        dash = ' stroke-dasharray="4 3"' if key == "projected_eur" else ""
+        out.append(
+            f'<polyline class="{key}" fill="none" stroke="{COLOURS[key]}" stroke-width="2"{dash}'
+            f' points="{pts}" data-values="{h(json.dumps(raw))}">'
+            f"<title>{h(_(SERIES_WORDS[key]))}</title></polyline>"
+        )
+    out.append("</svg>")
+    legend = " ".join(
+        f'<span style="color:{COLOURS[k]}">■ {h(_(SERIES_WORDS[k]))}</span>' for k in SERIES
+    )
+    return "\n".join(out) + f'\n<p class="legend">{legend}</p>'
+
+
+STYLE = """
+body { font-family: Marianne, Arial, sans-serif; max-width: 52rem; margin: 1rem auto; }
+section.brief { page-break-after: always; }
+table { border-collapse: collapse; margin: .5rem 0; }
+th, td { border: 1px solid #ccc; padding: .2rem .5rem; text-align: left; }
+h1 { font-size: 1.4rem; } h2 { font-size: 1.1rem; margin-top: 1.2rem; }
+"""
+
+
+def html_page(briefs: Sequence[Brief]) -> str:
+    title = _title(briefs[0]) if len(briefs) == 1 else _("Investment committee")
+    lang = i18n.current()
+    out = [
+        "<!DOCTYPE html>",
+        f'<html lang="{h(lang)}"><head><meta charset="utf-8">',
+        f"<title>{h(title)}</title><style>{STYLE}</style></head><body>",
+    ]
+    for b in briefs:
+        out += [
+            '<section class="brief">',
+            f"<h1>{h(_title(b))}</h1>",
+            f"<p><em>{h(_subtitle(b))}</em></p>",
+        ]
+        if b.card.mission:
+            out.append(f"<p>{h(b.card.mission)}</p>")
+        for kind, heading, content in _sections(b):
+            if heading:
+                out.append(f"<h2>{h(heading)}</h2>")
+            if kind == "table":
+                header, rows = content  # type: ignore[misc]
+                if not rows:
+                    out.append(f"<p>{h(_('None.'))}</p>")
+                    continue
+                out.append("<table><tr>" + "".join(f"<th>{h(c)}</th>" for c in header) + "</tr>")
+                out += ["<tr>" + "".join(f"<td>{h(c)}</td>" for c in row) + "</tr>" for row in rows]
+                out.append("</table>")
+            elif kind == "list":
+                out.append("<ul>" + "".join(f"<li>{h(i)}</li>" for i in content) + "</ul>")  # type: ignore[union-attr]
+            elif content:
+                out.append(svg_chart(content))  # type: ignore[arg-type]
+            else:
+                out.append(f"<p>{h(_('No convention to draw.'))}</p>")
+        out.append("</section>")
+    out.append("</body></html>")
+    return "\n".join(out) + "\n"
