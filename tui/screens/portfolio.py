@@ -25,6 +25,7 @@ from store.queries.report import (
 )
 from store.rules.text import fold, visible
 from store.rules.vocab import phase_sort_key
+from tui.language import N_, Translated, _, ngettext
 from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import BADGE_CLASSES, badges, bar
@@ -45,6 +46,16 @@ FIRST_PAGE_WAIT = 0.5  # seconds the worker waits at most for the first page to 
 
 def _money(cents: int | float | None) -> str:
     return eur(cents, unknown="?")
+
+
+def _without_convention(row: StartupRow) -> bool:
+    """No convention in force, no envelope: its money is shown as "—", never 0 €."""
+    a = row.assessment
+    return not a.conventions_in_force and not a.envelope_cents
+
+
+def _money_cell(row: StartupRow, cents: int | float | None) -> str:
+    return "—" if _without_convention(row) else _money(cents)
 
 
 def _consumed_cell(row: StartupRow, table: VirtualTable) -> Text:
@@ -78,40 +89,71 @@ def _column(key: str, label: str, width: int, render, sort: str | None = None, *
 
 
 COLUMNS: list[Column[StartupRow]] = [
-    _column("title", "Startup", 14, lambda r, t: visible(r.title), flex=True),
-    _column("phase", "Phase", 12, lambda r, t: visible(r.phase or "—"), priority=4),
-    _column("incubator", "Incubateur", 10, lambda r, t: visible(r.incubator or "—"), priority=7),
+    _column("title", N_("Startup"), 14, lambda r, t: visible(r.title), flex=True),
+    _column("phase", N_("Phase"), 12, lambda r, t: visible(r.phase or "—"), priority=4),
+    _column("incubator", N_("Incubator"), 10, lambda r, t: visible(r.incubator or "—"), priority=7),
     _column(
-        "sponsors", "Sponsors", 10, lambda r, t: visible(", ".join(r.sponsors) or "—"), priority=6
+        "sponsors",
+        N_("Sponsors"),
+        10,
+        lambda r, t: visible(", ".join(r.sponsors) or "—"),
+        priority=6,
     ),
     _column(
         "envelope",
-        "Enveloppe",
+        N_("Envelope"),
         11,
-        lambda r, t: _money(r.assessment.envelope_cents),
+        lambda r, t: _money_cell(r, r.assessment.envelope_cents),
         justify="right",
         priority=1,
     ),
-    _column("consumed", "Consommé", 10, _consumed_cell, sort="consumed_share", priority=3),
+    _column("consumed", N_("Consumed"), 10, _consumed_cell, sort="consumed_share", priority=3),
     _column(
         "remaining",
-        "Reste",
+        N_("Left"),
         11,
-        lambda r, t: _money(r.assessment.remaining_cents),
+        lambda r, t: _money_cell(r, r.assessment.remaining_cents),
         justify="right",
         priority=2,
     ),
     _column(
         "runway",
-        "Autonomie",
+        N_("Runway"),
         9,
         lambda r, t: months(r.assessment.runway_months),
         justify="right",
         priority=5,
     ),
-    _column("deadline", "Échéance", 10, _deadline_cell, priority=2),
-    _column("alerts", "Alertes", 12, _alerts_cell, priority=1, flex=True),
+    _column("deadline", N_("Deadline"), 10, _deadline_cell, priority=2),
+    _column("alerts", N_("Alerts"), 12, _alerts_cell, priority=1, flex=True),
 ]
+
+
+def totals_text(totals: Totals) -> Text:
+    """The money of the startups shown: only what is known is summed, and what is not
+    known is said (never counted as 0 €)."""
+    text = Text()
+    unknown, known = totals.envelope_unknown, totals.startups - totals.envelope_unknown
+    if totals.startups and not known:
+        text.append(_(" · envelope unknown"), style="italic")
+    else:
+        text.append(_(" · env. {amount}").format(amount=_money(totals.envelope_cents)))
+        if unknown:
+            text.append(
+                ngettext(" +{n} unknown", " +{n} unknown", unknown).format(n=unknown),
+                style="italic",
+            )
+    text.append(_(" · cons. {amount}").format(amount=_money(totals.consumed_cents)))
+    if known:
+        text.append(_(" · left {amount}").format(amount=_money(totals.remaining_cents)))
+        if unknown:
+            text.append(
+                ngettext(" (of {n} startup)", " (of {n} startups)", known).format(n=known),
+                style="italic",
+            )
+    elif totals.startups:
+        text.append(_(" · left unknown"), style="italic")
+    return text
 
 
 class PortfolioTable(VirtualTable):
@@ -120,19 +162,19 @@ class PortfolioTable(VirtualTable):
     COMPONENT_CLASSES: ClassVar[set[str]] = VirtualTable.COMPONENT_CLASSES | BADGE_CLASSES
 
 
-class PortfolioScreen(DataScreen):
+class PortfolioScreen(Translated, DataScreen):
     """Every startup on the as-of date; Enter opens one."""
 
     AUTO_FOCUS = "#portfolio"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filtrer", key_display="/"),
-        Binding("s", "sort(1)", "Trier"),
-        Binding("r", "reverse", "Inverser", show=False),
-        Binding("a", "alerts_only", "Alertes"),
-        Binding("d", "app.deadlines", "Échéances"),
-        Binding("i", "app.import_convention", "Importer"),
-        Binding("escape", "clear", "Effacer", show=False),
+        Binding("slash", "filter", N_("Filter"), key_display="/"),
+        Binding("s", "sort(1)", N_("Sort")),
+        Binding("r", "reverse", N_("Reverse"), show=False),
+        Binding("a", "alerts_only", N_("Alerts")),
+        Binding("d", "app.deadlines", N_("Deadlines")),
+        Binding("i", "app.import_convention", N_("Import")),
+        Binding("escape", "clear", N_("Clear"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -148,14 +190,14 @@ class PortfolioScreen(DataScreen):
         yield Header(show_clock=False, icon="◆")
         with Horizontal(id="facets"):
             yield Input(
-                placeholder="/ filtrer : titre, slug, sponsor, incubateur",
+                placeholder=_("/ filter: title, slug, sponsor, incubator"),
                 id="filter",
                 compact=True,
             )
-            yield Select([], prompt="phase", id="phase", compact=True)
-            yield Select([], prompt="incubateur", id="incubator", compact=True)
-            yield Select([], prompt="sponsor", id="sponsor", compact=True)
-            yield Checkbox("alertes", id="alerts-only", compact=True)
+            yield Select([], prompt=_("phase"), id="phase", compact=True)
+            yield Select([], prompt=_("incubator"), id="incubator", compact=True)
+            yield Select([], prompt=_("sponsor"), id="sponsor", compact=True)
+            yield Checkbox(_("alerts"), id="alerts-only", compact=True)
         yield PortfolioTable(COLUMNS, id="portfolio")
         yield Static(id="totals")
         yield Footer()
@@ -213,7 +255,7 @@ class PortfolioScreen(DataScreen):
                 self.query_one(PortfolioTable).set_rows(message.report.rows)
                 self.set_loading(False)
                 self.query_one("#totals", Static).update(
-                    Text(" chargement du portefeuille…", style="italic")
+                    Text(_(" loading the portfolio…"), style="italic")
                 )
             return
         report = message.report
@@ -305,18 +347,22 @@ class PortfolioScreen(DataScreen):
         for row in table.iter_rows():
             totals.add(row.assessment)
         total, count = len(self._report.rows), table.row_count
-        shown = f"{count}/{total}" if count != total else f"{total}"
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {shown} startups", style="bold")
-        text.append(f" · env. {_money(totals.envelope_cents)}")
-        unknown = totals.envelope_unknown
-        if unknown:
-            text.append(f" +{unknown} inconnue{'s' if unknown > 1 else ''}", style="italic")
-        text.append(
-            f" · conso. {_money(totals.consumed_cents)} · reste {_money(totals.remaining_cents)}"
-        )
+        if count != total:
+            shown = ngettext(" {count}/{total} startup", " {count}/{total} startups", total).format(
+                count=count, total=total
+            )
+        else:
+            shown = ngettext(" {total} startup", " {total} startups", total).format(total=total)
+        text.append(shown, style="bold")
+        text.append_text(totals_text(totals))
         if totals.alerting:
-            text.append(f" · {totals.alerting} en alerte", style="bold")
+            text.append(
+                ngettext(" · {n} with an alert", " · {n} with alerts", totals.alerting).format(
+                    n=totals.alerting
+                ),
+                style="bold",
+            )
         self.query_one("#totals", Static).update(text)
 
     @on(Input.Changed, "#filter")

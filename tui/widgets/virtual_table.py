@@ -35,6 +35,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.language import N_, _
+
 Row = TypeVar("Row")
 
 
@@ -67,7 +69,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "edge(-1)", "First", show=False),
         Binding("end", "edge(1)", "Last", show=False),
-        Binding("enter", "select", "Ouvrir", show=True),
+        Binding("enter", "select", N_("Open"), show=True),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -311,7 +313,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         sorted_style = self.get_component_rich_style("virtual-table--sorted")
         segments: list[Segment] = []
         for i, (column, w) in enumerate(layout):
-            label = column.label
+            label = _(column.label)
             style = header
             if column.key == self.sort_column:
                 label = f"{label} {'▼' if self.sort_reverse else '▲'}"
