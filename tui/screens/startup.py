@@ -29,6 +29,7 @@ from store.rules.vocab import (
     IMPUTATION_FIELDS,
     LINE_KIND_LABELS,
     PARTY_ROLE_LABELS,
+    PHASE_LABELS,
 )
 from tui.language import N_, Translated, _, pgettext
 from tui.messages import StartupLoaded
@@ -63,7 +64,8 @@ def card_text(card: StartupCard, style_of: StyleOf) -> Group:
     a = card.assessment
     first = Text(no_wrap=True, overflow="ellipsis")
     first.append(visible(card.title), style="bold")
-    first.append(f"  {visible(a.phase or _('phase unknown'))}", style="italic")
+    phase = PHASE_LABELS.get(a.phase, a.phase) if a.phase else _("phase unknown")
+    first.append(f"  {visible(phase)}", style="italic")
     if card.sponsors:
         first.append(_(" · sponsors: {names}").format(names=visible(", ".join(card.sponsors))))
     if card.incubator:
@@ -112,7 +114,7 @@ def phase_timeline(card: StartupCard) -> Text:
         if i:
             text.append("  →  ", style="dim")
         style = "bold reverse" if phase.current else ""
-        text.append(f" {visible(phase.name)} ", style=style)
+        text.append(f" {visible(PHASE_LABELS.get(phase.name, phase.name))} ", style=style)
         text.append(f" {_day(phase.start, '?')}", style="dim")
     if not card.phases:
         text.append(_("no phase known"), style="dim italic")
