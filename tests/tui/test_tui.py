@@ -149,7 +149,11 @@ async def test_sort_by_keys_and_by_clicking_a_header(app):
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         t = table(app)
+        assert t.sort_column == "title"  # by the title shown, from the start
         await pilot.press("s")
+        assert t.sort_column == "phase"
+        sortable = [c for c, _ in t._visible_layout() if c.sort_key is not None]
+        await pilot.press(*["s"] * (len(sortable) - 1))  # round to the title
         assert t.sort_column == "title"
         await pilot.press("r")
         await wait_until(pilot, lambda: slugs(app) == ["dossiersco", "classe-a-12"], "rows")
