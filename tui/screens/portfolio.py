@@ -47,9 +47,13 @@ FIRST_PAGE_WAIT = 0.5  # seconds the worker waits at most for the first page to 
 RUNS_OUT_WINDOWS = (None, 30, 90, 180)
 
 
+# The end states beta.gouv.fr names (an unknown phase is not taken for an end).
+ENDED_PHASES = frozenset(PHASE_LABELS) - ACTIVE_PHASES
+
+
 def ended(row: StartupRow) -> bool:
     """In an end state (abandon, transféré, opéré…): hidden until ``e`` shows every startup."""
-    return row.phase is not None and row.phase not in ACTIVE_PHASES
+    return row.phase in ENDED_PHASES
 
 
 def runs_out_on(row: StartupRow) -> dt.date | None:
