@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.worker import Worker, WorkerState
 
 from store.rules.text import visible
+from tui.language import _
 
 # The actions that write: disabled (dimmed in the footer) in read-only mode.
 WRITE_ACTIONS = frozenset(
@@ -53,7 +54,7 @@ def report_failure(app: App, event: Worker.StateChanged) -> None:
         # The message may quote data (a file name, a slug): text, never markup.
         app.notify(
             visible(str(error) or type(error).__name__),
-            title="Erreur",
+            title=_("Error"),
             severity="error",
             timeout=8,
             markup=False,

@@ -21,6 +21,7 @@ from textual.worker import Worker
 from store.rules.text import visible
 from tui.actions import WRITE_ACTIONS, report_failure, writes
 from tui.commands import StartupCommands
+from tui.language import N_, _
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -61,10 +62,10 @@ class StartupsApp(App[None]):
     COMMANDS = App.COMMANDS | {StartupCommands}
     ENABLE_COMMAND_PALETTE = True
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quitter"),
-        Binding("question_mark", "help", "Aide", key_display="?"),
-        Binding("t", "time_travel", "Date"),
-        Binding("ctrl+t", "toggle_theme", "Thème", show=False),
+        Binding("q", "quit", N_("Quit")),
+        Binding("question_mark", "help", N_("Help"), key_display="?"),
+        Binding("t", "time_travel", N_("Date")),
+        Binding("ctrl+t", "toggle_theme", N_("Theme"), show=False),
     ]
 
     as_of: var[dt.date] = var(dt.date.today)
@@ -135,8 +136,12 @@ class StartupsApp(App[None]):
             self._store.dispose()
 
     def watch_as_of(self, as_of: dt.date) -> None:
-        read_only = " · lecture seule" if self.read_only else ""
-        self.sub_title = f"au {as_of.isoformat()} · {visible(self.store_name)}{read_only}"
+        from store.fmt import day
+
+        read_only = _(" · read-only") if self.read_only else ""
+        self.sub_title = _("as of {day} · {store}{read_only}").format(
+            day=day(as_of), store=visible(self.store_name), read_only=read_only
+        )
 
     # --- read-only mode ------------------------------------------------------------------
 
@@ -156,7 +161,7 @@ class StartupsApp(App[None]):
         """In read-only mode, say so and return True (the caller then writes nothing)."""
         if self.read_only:
             self.notify(
-                "Lecture seule : rien ne peut être modifié (relancer sans --read-only).",
+                _("Read-only: nothing can be changed here."),
                 severity="warning",
                 timeout=4,
             )
@@ -179,7 +184,9 @@ class StartupsApp(App[None]):
         def chosen(day: dt.date | None) -> None:
             if day is not None and day != self.as_of:
                 self.as_of = day
-                self.notify(f"Vue au {day.isoformat()}", timeout=3)
+                from store.fmt import day as shown
+
+                self.notify(_("Viewing {day}").format(day=shown(day)), timeout=3)
 
         self.push_screen(AsOfScreen(self.as_of), chosen)
 
@@ -228,30 +235,75 @@ class StartupsApp(App[None]):
         """Something was written: every screen reloads when it is next shown."""
         self.data_version += 1
 
+    def action_command_palette(self) -> None:
+        """Textual's palette, its prompt in the language of the moment."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=_("Search for commands…"))
+            )
+
+    def search_themes(self) -> None:
+        from textual.command import CommandPalette
+        from textual.theme import ThemeProvider
+
+        self.push_screen(
+            CommandPalette(providers=[ThemeProvider], placeholder=_("Search for themes…"))
+        )
+
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """Textual's own commands (theme, quit, keys, maximize, screenshot) in the language
+        of the moment, then the app's."""
+        yield SystemCommand(_("Theme"), _("Change the current theme"), self.action_change_theme)
+        yield SystemCommand(_("Quit"), _("Quit the application"), self.action_quit)
+        if screen.query("HelpPanel"):
+            yield SystemCommand(
+                _("Keys"), _("Hide the keys and widget help panel"), self.action_hide_help_panel
+            )
+        else:
+            yield SystemCommand(
+                _("Keys"),
+                _("Show help for the focused widget and a summary of available keys"),
+                self.action_show_help_panel,
+            )
+        if screen.maximized is not None:
+            yield SystemCommand(
+                _("Minimize"),
+                _("Minimize the widget and restore to normal size"),
+                screen.action_minimize,
+            )
+        elif screen.focused is not None and screen.focused.allow_maximize:
+            yield SystemCommand(
+                _("Maximize"), _("Maximize the focused widget"), screen.action_maximize
+            )
         yield SystemCommand(
-            "Échéances du portefeuille",
-            "Toutes les échéances, en retard d'abord",
+            _("Screenshot"),
+            _("Save an SVG picture of the current screen"),
+            lambda: self.set_timer(0.1, self.deliver_screenshot),
+        )
+        yield SystemCommand(
+            _("Portfolio deadlines"),
+            _("Every deadline, overdue first"),
             self.action_deadlines,
         )
         yield SystemCommand(
-            "Portefeuille", "Revenir à la liste des startups", self.action_portfolio
+            _("Portfolio"), _("Back to the list of startups"), self.action_portfolio
         )
         yield SystemCommand(
-            "Changer de date (as-of)",
-            "Voir le portefeuille à une autre date",
+            _("Change the date (as of)"),
+            _("See the portfolio on another date"),
             self.action_time_travel,
         )
         yield SystemCommand(
-            "Thème clair / sombre",
-            "Basculer entre textual-dark et textual-light",
+            _("Light / dark theme"),
+            _("Switch between textual-dark and textual-light"),
             self.action_toggle_theme,
         )
         if not self.read_only:
             yield SystemCommand(
-                "Importer une convention (texte ou PDF)",
-                "Lire un texte ou un PDF, voir chaque champ et sa preuve, puis enregistrer",
+                _("Import a convention (text or PDF)"),
+                _("Read a text or a PDF, see each field and its evidence, then save"),
                 self.action_import_convention,
             )
-        yield SystemCommand("Aide", "Les touches de chaque écran", self.action_help)
+        yield SystemCommand(_("Help"), _("The keys of each screen"), self.action_help)

@@ -9,10 +9,11 @@ from textual.content import Content
 from textual.markup import escape
 
 from store.rules.text import visible
+from tui.language import _
 
 
 class StartupCommands(Provider):
-    """One command per startup of the portfolio ("Ouvrir Classe à 12")."""
+    """One command per startup of the portfolio ("Open Classe à 12")."""
 
     def _startups(self) -> list[tuple[str, str]]:
         return list(getattr(self.app, "titles", []))
@@ -22,7 +23,7 @@ class StartupCommands(Provider):
         for slug, title in self._startups():
             # Titles are data: shown as text, never read as markup (the palette reads a
             # string as markup), their control characters made visible.
-            label = escape(visible(f"Ouvrir {title}"))
+            label = escape(visible(_("Open {title}").format(title=title)))
             score = max(matcher.match(label), matcher.match(slug))
             if score > 0:
                 yield Hit(
@@ -35,7 +36,7 @@ class StartupCommands(Provider):
     async def discover(self) -> Hits:
         for slug, title in self._startups()[:20]:
             yield DiscoveryHit(
-                Content(visible(f"Ouvrir {title}")),
+                Content(visible(_("Open {title}").format(title=title))),
                 partial(self.app.action_open_startup, slug),
                 help=escape(visible(slug)),
             )

@@ -79,7 +79,7 @@ async def test_a_folder_is_planned_then_imported_file_by_file(demo_db, tmp_path)
             assert seed.name in plan
         assert plan.count("completes #") == 3  # the demo's own conventions, completed
         assert "README.md" in plan and "not read" in plan
-        assert "3 fichier(s) à importer" in plan
+        assert "3 fichiers à importer" in plan
         assert "README.md" in text_of(dialog.query_one("#error-path", Static))
         assert count(demo_db, "SELECT COUNT(*) FROM convention WHERE evidence IS NOT NULL") == 0
         assert not dialog.query_one("#confirm").disabled

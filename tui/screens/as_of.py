@@ -14,12 +14,13 @@ from textual.widgets import Button, Input, Label, Static
 
 from store.errors import InvalidField
 from store.ops.edit import parse_date
+from tui.language import N_, Translated, _
 
 
-class AsOfScreen(ModalScreen[dt.date | None]):
-    """Returns the date typed (YYYY-MM-DD), or None when cancelled."""
+class AsOfScreen(Translated, ModalScreen[dt.date | None]):
+    """Returns the date typed (dd/mm/yyyy or yyyy-mm-dd), or None when cancelled."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Annuler")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, current: dt.date) -> None:
         super().__init__()
@@ -27,15 +28,17 @@ class AsOfScreen(ModalScreen[dt.date | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="as-of-dialog"):
-            yield Static("Voir le portefeuille au…", classes="dialog-title")
+            yield Static(_("See the portfolio on…"), classes="dialog-title")
             with Horizontal(classes="field"):
-                yield Label("Date (AAAA-MM-JJ)")
-                yield Input(self.current.isoformat(), id="as-of", placeholder="2018-09-15")
+                yield Label(_("Date (DD/MM/YYYY)"))
+                yield Input(
+                    self.current.strftime("%d/%m/%Y"), id="as-of", placeholder=_("DD/MM/YYYY")
+                )
             yield Static("", id="error-as-of", classes="field-error -hidden")
             with Horizontal(classes="buttons"):
-                yield Button("Aujourd'hui", id="today")
-                yield Button("Annuler", id="cancel")
-                yield Button("Voir", id="ok", variant="primary")
+                yield Button(_("Today"), id="today")
+                yield Button(_("Cancel"), id="cancel")
+                yield Button(_("See"), id="ok", variant="primary")
 
     def on_mount(self) -> None:
         field = self.query_one("#as-of", Input)

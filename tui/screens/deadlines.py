@@ -11,7 +11,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import DataTable, Header, Static
 
+from store.fmt import day as shown_day
+from store.fmt import number
 from store.rules.vocab import DEADLINE_KIND_LABELS
+from tui.language import N_, Translated, _, ngettext
 from tui.messages import AgendaLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import BADGE_CLASSES, flag
@@ -21,14 +24,14 @@ from tui.widgets.text import plain
 WINDOWS = (30, 90, None)
 
 
-class DeadlinesScreen(DataScreen):
+class DeadlinesScreen(Translated, DataScreen):
     AUTO_FOCUS = "#agenda"
     COMPONENT_CLASSES: ClassVar[set[str]] = set(BADGE_CLASSES)
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Retour"),
-        Binding("w", "window", "Fenêtre"),
-        Binding("x", "toggle_done", "Fait"),
-        Binding("enter", "open", "Ouvrir", show=False),
+        Binding("escape", "back", N_("Back")),
+        Binding("w", "window", N_("Window")),
+        Binding("x", "toggle_done", N_("Done")),
+        Binding("enter", "open", N_("Open"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -47,7 +50,9 @@ class DeadlinesScreen(DataScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one(DataTable).add_columns("Date", "Dans", "Startup", "Nature", "Échéance")
+        self.query_one(DataTable).add_columns(
+            _("Date"), _("In"), _("Startup"), _("Kind"), _("Deadline")
+        )
         self.query_one(DataTable).focus()
 
     def set_loading(self, loading: bool) -> None:
@@ -80,26 +85,37 @@ class DeadlinesScreen(DataScreen):
                 else ""
             )
             if item.overdue:
-                when = flag(f"{-days} j de retard", "critical", self.get_component_rich_style)
+                when = flag(
+                    _("{days} d overdue").format(days=number(-days)),
+                    "critical",
+                    self.get_component_rich_style,
+                )
             elif days == 0:
-                when = Text("aujourd'hui", style="bold")
+                when = Text(_("today"), style="bold")
             else:
-                when = Text(f"{days} j", style="bold" if days <= 30 else "")
+                when = Text(
+                    _("{days} d").format(days=number(days)), style="bold" if days <= 30 else ""
+                )
             kind = DEADLINE_KIND_LABELS.get(item.kind, item.kind)
             if item.derived and item.kind != "committee":
-                kind += " (déduite)"
+                kind += _(" (derived)")
             table.add_row(
-                Text(item.date.isoformat(), style=style),
+                Text(shown_day(item.date), style=style),
                 when,
                 plain(item.startup_title),
                 Text(kind, style="dim" if item.derived else ""),
                 plain(item.title, style),
             )
-        window = "tout" if self.window is None else f"{self.window} prochains jours"
+        window = (
+            _("all")
+            if self.window is None
+            else ngettext("next {n} day", "next {n} days", self.window).format(n=self.window)
+        )
         bar = Text(no_wrap=True, overflow="ellipsis")
-        bar.append(f"{len(self.items)} échéances", style="bold")
-        bar.append(f" · {overdue} en retard" if overdue else " · aucune en retard")
-        bar.append(f" · fenêtre : {window} (w)")
+        count = len(self.items)
+        bar.append(ngettext("{n} deadline", "{n} deadlines", count).format(n=count), style="bold")
+        bar.append(_(" · {n} overdue").format(n=overdue) if overdue else _(" · none overdue"))
+        bar.append(_(" · window: {window} (w)").format(window=window))
         self.query_one("#agenda-bar", Static).update(bar)
         self.applied()
 
@@ -129,9 +145,10 @@ class DeadlinesScreen(DataScreen):
         if item is None:
             return
         if item.id is None:
-            self.notify("Une échéance déduite d'une convention n'a pas à être marquée faite.")
+            self.notify(_("A deadline derived from a convention is not marked done."))
             return
-        self._set_done(item.id, self.app.as_of)
+        # Done today, whatever date the agenda shows (the as-of date is a view, not a clock).
+        self._set_done(item.id, dt.date.today())
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="save", description="done")
     def _set_done(self, deadline_id: int, on: dt.date) -> None:
@@ -139,4 +156,4 @@ class DeadlinesScreen(DataScreen):
 
         set_deadline_done(self.app.store(), deadline_id, True, on)
         self.app.call_from_thread(self.app.saved)
-        self.app.call_from_thread(self.notify, "Échéance marquée faite", timeout=3)
+        self.app.call_from_thread(self.notify, _("Deadline marked done"), timeout=3)

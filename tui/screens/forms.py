@@ -42,6 +42,7 @@ from store.rules.vocab import (
     PARTY_ROLES,
 )
 from tui.actions import report_failure
+from tui.language import N_, Translated, _
 from tui.messages import FieldRejected, Saved
 from tui.widgets.footer import Footer
 from tui.widgets.text import plain
@@ -50,7 +51,7 @@ if TYPE_CHECKING:
     from store.db import Store
     from store.queries.browse import DeadlineView, KpiView, LineView, StartupCard
 
-DATE = "JJ/MM/AAAA"  # the placeholder of a date (2018-09-15 is read too)
+DATE = N_("DD/MM/YYYY")  # the placeholder of a date (2018-09-15 is read too)
 
 
 def _dom_id(name: str) -> str:
@@ -69,7 +70,11 @@ def _text(value: Any) -> str:
 def _euros(cents: int | None) -> str:
     if cents is None:
         return ""
-    return str(cents // 100) if cents % 100 == 0 else f"{cents / 100:.2f}"
+    from store.fmt import DECIMAL, GROUP
+
+    # As the store reads them back: "38 000", "1 200,50".
+    text = f"{cents // 100:,}" if cents % 100 == 0 else f"{cents / 100:,.2f}"
+    return text.replace(",", GROUP).replace(".", DECIMAL)
 
 
 def _number(value: float | None) -> str:
@@ -89,17 +94,17 @@ class FieldBox(VerticalGroup):
             self.scroll_visible(animate=False)
 
 
-class FormScreen(ModalScreen[bool]):
+class FormScreen(Translated, ModalScreen[bool]):
     """A titled dialog of labelled fields with an error line under each."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Not a priority binding: ctrl+s then reaches the form after the keys typed before
         # it, so what is saved is everything typed (no field, list or button takes it).
-        Binding("ctrl+s", "save", "Enregistrer", key_display="ctrl+s"),
-        Binding("escape", "cancel", "Annuler", key_display="Échap"),
-        Binding("tab", "app.focus_next", "Champ suivant", key_display="Tab"),
+        Binding("ctrl+s", "save", N_("Save"), key_display="ctrl+s"),
+        Binding("escape", "cancel", N_("Cancel"), key_display=N_("Esc")),
+        Binding("tab", "app.focus_next", N_("Next field"), key_display="Tab"),
     ]
-    title_text = "Formulaire"
+    title_text = ""  # set by each form, in the language of the moment
 
     def __init__(self, card: StartupCard) -> None:
         super().__init__()
@@ -110,10 +115,10 @@ class FormScreen(ModalScreen[bool]):
     def field(self, name: str, label: str, widget: Widget, hint: str | None = None) -> Widget:
         widget.id = f"f-{_dom_id(name)}"
         children: list[Widget] = [
-            HorizontalGroup(Label(label, markup=False), widget, classes="field")
+            HorizontalGroup(Label(_(label), markup=False), widget, classes="field")
         ]
         if hint:
-            children.append(Static(hint, classes="hint", markup=False))
+            children.append(Static(_(hint), classes="hint", markup=False))
         children.append(Static("", id=f"error-{_dom_id(name)}", classes="field-error -hidden"))
         return FieldBox(*children, classes="field-box", id=f"box-{_dom_id(name)}")
 
@@ -125,7 +130,12 @@ class FormScreen(ModalScreen[bool]):
         placeholder: str = "",
         hint: str | None = None,
     ) -> Widget:
-        return self.field(name, label, Input(_text(value), placeholder=placeholder), hint)
+        return self.field(
+            name,
+            label,
+            Input(_text(value), placeholder=_(placeholder) if placeholder else ""),
+            hint,
+        )
 
     def select(
         self,
@@ -156,8 +166,8 @@ class FormScreen(ModalScreen[bool]):
             with VerticalGroup(classes="form-end"):
                 yield Static("", id="error-form", classes="field-error -hidden")
                 with HorizontalGroup(classes="buttons"):
-                    yield Button("Annuler (Échap)", id="cancel")
-                    yield Button("Enregistrer (ctrl+s)", id="save", variant="primary")
+                    yield Button(_("Cancel (Esc)"), id="cancel")
+                    yield Button(_("Save (ctrl+s)"), id="save", variant="primary")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -278,7 +288,7 @@ class FormScreen(ModalScreen[bool]):
 
     def on_saved(self, message: Saved) -> None:
         self.app.saved()
-        self.app.notify("Enregistré", timeout=3)
+        self.app.notify(_("Saved"), timeout=3)
         self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")
@@ -315,9 +325,9 @@ class ConventionForm(FormScreen):
                 self.party_count = max(2, len(existing.parties))
         avenant = self.kind == "avenant"
         if convention_id is not None:
-            what = "Modifier l'avenant" if avenant else "Modifier la convention"
+            what = _("Edit the avenant") if avenant else _("Edit the convention")
         else:
-            what = "Nouvel avenant" if avenant else "Nouvelle convention"
+            what = _("New avenant") if avenant else _("New convention")
         self.title_text = f"{what} — {card.title}"
 
     def fields(self) -> ComposeResult:
@@ -328,45 +338,50 @@ class ConventionForm(FormScreen):
         ]
         yield self.select(
             "kind",
-            "Nature",
+            N_("Kind"),
             [(CONVENTION_KIND_LABELS[k], k) for k in CONVENTION_KINDS],
             self.kind,
             blank=False,
         )
-        yield self.select("parent_id", "Modifie la convention", roots, self.parent_id)
-        yield self.input("number", "N° d'avenant", placeholder="1")
-        yield self.input("title", "Titre", placeholder="Convention de service")
-        yield self.input("object", "Objet")
+        yield self.select("parent_id", N_("Amends the convention"), roots, self.parent_id)
+        yield self.input("number", N_("Avenant no."), placeholder="1")
+        yield self.input("title", N_("Title"), placeholder=N_("Service agreement"))
+        yield self.input("object", N_("Purpose"))
         yield self.input(
             "signed_on",
-            "Signée le",
+            N_("Signed on"),
             placeholder=DATE,
-            hint="vide : non signée (en attente)",
+            hint=N_("empty: unsigned (pending)"),
         )
-        yield self.input("starts_on", "Début", placeholder=DATE, hint="vide : à la conclusion")
-        yield self.input("ends_on", "Fin", placeholder=DATE)
         yield self.input(
-            "ceiling", "Plafond (€)", placeholder="269 700", hint="vide : inconnu (jamais compté 0)"
+            "starts_on", N_("Start"), placeholder=DATE, hint=N_("empty: at conclusion")
+        )
+        yield self.input("ends_on", N_("End"), placeholder=DATE)
+        yield self.input(
+            "ceiling",
+            N_("Ceiling (€)"),
+            placeholder="269 700",
+            hint=N_("empty: unknown (never counted as 0)"),
         )
         for i in range(self.party_count):
-            yield Static(f"Partie {i + 1}", classes="section-title")
-            yield self.input(f"parties.{i}.name", "Nom")
+            yield Static(_("Party {n}").format(n=i + 1), classes="section-title")
+            yield self.input(f"parties.{i}.name", N_("Name"))
             yield self.select(
                 f"parties.{i}.role",
-                "Rôle",
+                N_("Role"),
                 ROLES,
                 "délégant" if i == 0 else "délégataire" if i == 1 else None,
             )
-            yield self.input(f"parties.{i}.representative", "Représentant")
-            yield self.input(f"parties.{i}.signed_on", "Signé le", placeholder=DATE)
-        yield Static("Échéancier et imputation", classes="section-title")
+            yield self.input(f"parties.{i}.representative", N_("Representative"))
+            yield self.input(f"parties.{i}.signed_on", N_("Signed on (party)"), placeholder=DATE)
+        yield Static(_("Schedule and imputation"), classes="section-title")
         yield self.input(
-            "schedule", "Échéancier AE/CP", placeholder="2020: 50000/50000; 2021: 10000/8000"
+            "schedule", N_("AE/CP schedule"), placeholder="2020: 50000/50000; 2021: 10000/8000"
         )
         for key, label in IMPUTATION_FIELDS:
             yield self.input(f"imputation.{key}", label)
-        yield self.input("source_file", "Document source")
-        yield self.input("notes", "Notes")
+        yield self.input("source_file", N_("Source document"))
+        yield self.input("notes", N_("Notes"))
 
     def prepare(self) -> None:
         self._kind_changed()
@@ -419,7 +434,7 @@ class ConventionForm(FormScreen):
         for name in ("parent_id", "number"):
             self.query_one(f"#box-{_dom_id(name)}").display = avenant
         title = self.query_one("#f-title", Input)
-        title.placeholder = "Avenant n° 1" if avenant else "Convention de service"
+        title.placeholder = _("Avenant no. 1") if avenant else _("Service agreement")
 
     def record(self):
         from store.ops.edit import ConventionInput, PartyInput
@@ -481,33 +496,36 @@ class LineForm(FormScreen):
     def __init__(self, card: StartupCard, *, line: LineView | None = None) -> None:
         super().__init__(card)
         self.line = line
-        self.title_text = f"{'Modifier la' if line else 'Nouvelle'} dépense — {card.title}"
+        what = _("Edit the expense") if line else _("New expense")
+        self.title_text = f"{what} — {card.title}"
 
     def fields(self) -> ComposeResult:
         line = self.line
-        yield self.input("date", "Date", line.date if line else self.app.as_of, placeholder=DATE)
+        yield self.input(
+            "date", N_("Date"), line.date if line else self.app.as_of, placeholder=DATE
+        )
         yield self.input(
             "amount",
-            "Montant (€)",
+            N_("Amount (€)"),
             _euros(line.amount_cents) if line else None,
             placeholder="12 000",
         )
-        yield self.input("label", "Libellé", line.label if line else None)
+        yield self.input("label", N_("Label"), line.label if line else None)
         yield self.select(
             "kind",
-            "Nature",
+            N_("Kind"),
             [(LINE_KIND_LABELS[k], k) for k in LINE_KINDS],
             line.kind if line else "payment",
             blank=False,
         )
         yield self.select(
             "convention_id",
-            "Convention",
+            N_("Convention"),
             _convention_options(self.card),
             line.convention_id if line else None,
-            hint="vide : la convention dont la période contient la date",
+            hint=N_("empty: the convention whose period holds the date"),
         )
-        yield self.input("category", "Catégorie", line.category if line else None)
+        yield self.input("category", N_("Category"), line.category if line else None)
 
     def record(self):
         from store.ops.edit import LineInput
@@ -540,19 +558,19 @@ class DeadlineForm(FormScreen):
     def __init__(self, card: StartupCard, *, deadline: DeadlineView | None = None) -> None:
         super().__init__(card)
         self.deadline = deadline
-        what = "Modifier l'échéance" if deadline else "Nouvelle échéance"
+        what = _("Edit the deadline") if deadline else _("New deadline")
         self.title_text = f"{what} — {card.title}"
 
     def fields(self) -> ComposeResult:
         d = self.deadline
-        yield self.input("date", "Date", d.date if d else None, placeholder=DATE)
-        yield self.input("title", "Titre", d.title if d else None)
+        yield self.input("date", N_("Date"), d.date if d else None, placeholder=DATE)
+        yield self.input("title", N_("Title"), d.title if d else None)
         yield self.select(
-            "kind", "Nature", DEADLINE_KIND_OPTIONS, d.kind if d else "deliverable", blank=False
+            "kind", N_("Kind"), DEADLINE_KIND_OPTIONS, d.kind if d else "deliverable", blank=False
         )
         yield self.select(
             "convention_id",
-            "Convention",
+            N_("Convention"),
             _convention_options(self.card),
             d.convention_id if d else None,
         )
@@ -577,7 +595,10 @@ class DeadlineForm(FormScreen):
 
 # --- KPIs and their measurements ------------------------------------------------------------
 
-DIRECTION_OPTIONS = [("au moins la cible (≥)", "at_least"), ("au plus la cible (≤)", "at_most")]
+DIRECTION_OPTIONS = [
+    (N_("at least the target (≥)"), "at_least"),
+    (N_("at most the target (≤)"), "at_most"),
+]
 
 
 class KpiForm(FormScreen):
@@ -589,32 +610,33 @@ class KpiForm(FormScreen):
         super().__init__(card)
         self.kpi = kpi
         self.note = note  # why this form opened (``m`` on a startup without a KPI)
-        self.title_text = f"{'Modifier le' if kpi else 'Nouveau'} KPI — {card.title}"
+        what = _("Edit the KPI") if kpi else _("New KPI")
+        self.title_text = f"{what} — {card.title}"
 
     def fields(self) -> ComposeResult:
         k = self.kpi
         if self.note:
             yield Static(self.note, classes="form-note", markup=False)
         yield self.input(
-            "metric", "Indicateur", k.metric if k else None, placeholder="Collèges utilisateurs"
+            "metric", N_("Indicator"), k.metric if k else None, placeholder=N_("Schools using it")
         )
-        yield self.input("unit", "Unité", k.unit if k else None, placeholder="collèges")
+        yield self.input("unit", N_("Unit"), k.unit if k else None, placeholder=N_("schools"))
         yield self.input(
             "target",
-            "Cible",
+            N_("Target"),
             _number(k.target) if k else None,
             placeholder="100",
-            hint="vide : suivi sans cible",
+            hint=N_("empty: followed without a target"),
         )
-        yield self.input("target_date", "Pour le", k.target_date if k else None, placeholder=DATE)
+        yield self.input("target_date", N_("By"), k.target_date if k else None, placeholder=DATE)
         yield self.select(
             "direction",
-            "Atteinte si",
-            DIRECTION_OPTIONS,
+            N_("Reached if"),
+            [(_(label), value) for label, value in DIRECTION_OPTIONS],
             k.direction if k else "at_least",
             blank=False,
         )
-        yield self.input("description", "Description", k.description if k else None)
+        yield self.input("description", N_("Description"), k.description if k else None)
 
     def record(self):
         from store.ops.edit import ObjectiveInput
@@ -642,17 +664,17 @@ class MeasurementForm(FormScreen):
     def __init__(self, card: StartupCard, *, objective_id: int | None = None) -> None:
         super().__init__(card)
         self.objective_id = objective_id
-        self.title_text = f"Nouvelle mesure d'un KPI — {card.title}"
+        self.title_text = _("New KPI measure — {title}").format(title=card.title)
 
     def fields(self) -> ComposeResult:
         options = [(plain(k.metric), k.objective_id) for k in self.card.kpis]
         chosen = self.objective_id
         if chosen is None and options:
             chosen = options[0][1]
-        yield self.select("objective_id", "KPI", options, chosen, blank=False)
-        yield self.input("date", "Date", self.app.as_of, placeholder=DATE)
-        yield self.input("value", "Valeur", placeholder="100")
-        yield self.input("note", "Note")
+        yield self.select("objective_id", N_("KPI"), options, chosen, blank=False)
+        yield self.input("date", N_("Date"), self.app.as_of, placeholder=DATE)
+        yield self.input("value", N_("Value"), placeholder="100")
+        yield self.input("note", N_("Note"))
 
     def record(self):
         from store.ops.edit import MeasurementInput

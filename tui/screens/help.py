@@ -11,14 +11,23 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Markdown
 
-HELP = Path(__file__).with_name("help.md")
+import i18n
+from tui.language import N_, Translated
+
+HELP = Path(__file__).with_name("help.md")  # in English; help.fr.md in French
 
 
-class HelpScreen(ModalScreen[None]):
+def help_text() -> str:
+    """The help in the language of the moment."""
+    translated = HELP.with_name(f"help.{i18n.current()}.md")
+    return (translated if translated.exists() else HELP).read_text(encoding="utf-8")
+
+
+class HelpScreen(Translated, ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark", "dismiss", "Fermer"),
+        Binding("escape,q,question_mark", "dismiss", N_("Close")),
     ]
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog", id="help-body"):
-            yield Markdown(HELP.read_text(encoding="utf-8"))
+            yield Markdown(help_text())

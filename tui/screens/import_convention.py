@@ -34,6 +34,7 @@ from textual.worker import Worker, WorkerState
 from store.errors import StartupsError
 from store.rules.text import visible
 from tui.actions import report_failure
+from tui.language import N_, Translated, _, ngettext
 from tui.widgets.badges import BADGE_CLASSES, StyleOf
 
 
@@ -61,7 +62,7 @@ class BatchReady(Message):
 def batch_view(items, style_of: StyleOf) -> Group:
     """The plan of a folder: one row a file, then the warnings."""
     table = Table(box=None, padding=(0, 1), header_style="dim", show_edge=False)
-    for header in ("Fichier", "Acte", "Startup", "Modifie", "Effet"):
+    for header in (_("File"), _("Act"), _("Startup"), _("Amends"), _("Effect")):
         table.add_column(header, overflow="fold")
     critical = style_of("text--critical", partial=True)
     warning = style_of("text--warning", partial=True)
@@ -73,10 +74,24 @@ def batch_view(items, style_of: StyleOf) -> Group:
     parts: list = [table]
     for item in items:
         for line in item.plan.warnings if item.plan else []:
-            parts.append(Text(visible(f"{item.name}: warning: {line}"), style=warning))
+            parts.append(
+                Text(
+                    visible(_("{file}: warning: {line}").format(file=item.name, line=line)),
+                    style=warning,
+                )
+            )
     todo = sum(1 for i in items if i.importable)
     parts.append(Text(""))
-    parts.append(Text(f"{todo} fichier(s) à importer, chacun dans sa transaction.", style="dim"))
+    parts.append(
+        Text(
+            ngettext(
+                "{n} file to import, in its own transaction.",
+                "{n} files to import, each in its own transaction.",
+                todo,
+            ).format(n=todo),
+            style="dim",
+        )
+    )
     return Group(*parts)
 
 
@@ -92,9 +107,9 @@ def plan_view(plan, rows, style_of: StyleOf) -> Group:
         )
         parts.append(Text(line, style=style))
     table = Table(box=None, padding=(0, 1), header_style="dim", show_edge=False)
-    table.add_column("Champ", style="dim", no_wrap=True)
-    table.add_column("Valeur", overflow="fold")
-    table.add_column("Preuve", overflow="fold", style="dim")
+    table.add_column(_("Field"), style="dim", no_wrap=True)
+    table.add_column(_("Value"), overflow="fold")
+    table.add_column(_("Evidence"), overflow="fold", style="dim")
     for row in rows:
         table.add_row(
             Text(visible(row.field)), Text(visible(row.value)), Text(visible(row.excerpt(60)))
@@ -105,13 +120,13 @@ def plan_view(plan, rows, style_of: StyleOf) -> Group:
     return Group(*parts)
 
 
-class ImportScreen(ModalScreen[Any]):
+class ImportScreen(Translated, ModalScreen[Any]):
     COMPONENT_CLASSES: ClassVar[set[str]] = set(BADGE_CLASSES)
     """Returns the ``ImportResult`` when something was stored, else None."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Annuler"),
-        Binding("ctrl+s", "confirm", "Importer"),
+        Binding("escape", "cancel", N_("Cancel")),
+        Binding("ctrl+s", "confirm", N_("Import")),
     ]
 
     def __init__(self, path: str = "", startup: str | None = None) -> None:
@@ -125,38 +140,38 @@ class ImportScreen(ModalScreen[Any]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="import-dialog"):
             yield Static(
-                "Importer une convention ou un avenant (texte, PDF, scan, ou un dossier)",
+                _("Import a convention or an avenant (text, PDF, scan, or a folder)"),
                 classes="dialog-title",
             )
             with Horizontal(classes="field"):
-                yield Label("Fichier")
+                yield Label(_("File"))
                 yield Input(
                     self.initial_path,
-                    placeholder="chemin/avenant.txt, .pdf ou un dossier",
+                    placeholder=_("path/avenant.txt, .pdf or a folder"),
                     id="path",
                     compact=True,
                 )
             with Horizontal(classes="field"):
-                yield Label("Startup")
+                yield Label(_("Startup"))
                 yield Input(
                     self.startup or "",
-                    placeholder="vide : celle que le texte nomme",
+                    placeholder=_("empty: the one the text names"),
                     id="startup",
                     compact=True,
                 )
             yield Static("", id="error-path", classes="field-error -hidden")
             with VerticalScroll(classes="dialog-body", id="import-plan-box"):
                 yield Static(
-                    Text("Entrée lit le fichier et montre ce qui sera enregistré.", style="dim"),
+                    Text(_("Enter reads the file and shows what will be saved."), style="dim"),
                     id="import-plan",
                 )
             with Horizontal(classes="field -hidden", id="parent-box"):
-                yield Label("Modifie")
-                yield Select([], prompt="quelle convention ?", id="parent")
+                yield Label(_("Amends"))
+                yield Select([], prompt=_("which convention?"), id="parent")
             with Horizontal(classes="buttons"):
-                yield Button("Annuler (Échap)", id="cancel")
-                yield Button("Lire", id="read")
-                yield Button("Importer (ctrl+s)", id="confirm", variant="primary", disabled=True)
+                yield Button(_("Cancel (Esc)"), id="cancel")
+                yield Button(_("Read"), id="read")
+                yield Button(_("Import (ctrl+s)"), id="confirm", variant="primary", disabled=True)
 
     def on_mount(self) -> None:
         self.query_one("#path", Input).focus()
@@ -185,7 +200,7 @@ class ImportScreen(ModalScreen[Any]):
         self.query_one("#confirm", Button).disabled = True
         self.query_one("#parent-box").add_class("-hidden")
         if not path:
-            self._error("le chemin du fichier à importer")
+            self._error(_("the path of the file to import"))
             return
         self._error(None)
         self._busy(True)
@@ -203,7 +218,7 @@ class ImportScreen(ModalScreen[Any]):
         try:
             files = files_of([path])
             if not files:
-                self.post_message(ImportRejected(f"{path}: no file to import"))
+                self.post_message(ImportRejected(_("{path}: no file to import").format(path=path)))
                 return
             items = read_all(files)
             with self.app.store().session() as session:
@@ -221,7 +236,12 @@ class ImportScreen(ModalScreen[Any]):
         )
         refused = [i.reason for i in self.items if i.reason is not None]
         if refused:
-            more = f" (+{len(refused) - 1} autre(s))" if len(refused) > 1 else ""
+            others = len(refused) - 1
+            more = (
+                ngettext(" (+{n} other)", " (+{n} others)", others).format(n=others)
+                if others
+                else ""
+            )
             self._error(visible(refused[0]) + more)
         importable = any(i.importable for i in self.items)
         self.query_one("#confirm", Button).disabled = not importable
@@ -251,7 +271,7 @@ class ImportScreen(ModalScreen[Any]):
         if plan.problems:
             self._error(plan.problems[0])
         elif plan.nothing_to_do:
-            self._error("rien à importer : " + plan.summary()[0])
+            self._error(_("nothing to import: {why}").format(why=plan.summary()[0]))
         parent_box = self.query_one("#parent-box")
         if plan.needs_parent_choice:
             select = self.query_one("#parent", Select)
@@ -284,7 +304,7 @@ class ImportScreen(ModalScreen[Any]):
         if plan.needs_parent_choice:
             parent = self.query_one("#parent", Select).value
             if parent is Select.NULL:
-                self._error("choisissez la convention que l'avenant modifie")
+                self._error(_("choose the convention the avenant amends"))
                 return
             plan.choose_parent(parent)
         self._error(None)
@@ -322,7 +342,7 @@ class ImportScreen(ModalScreen[Any]):
     def on_imported(self, message: Imported) -> None:
         self._busy(False)
         self.app.saved()
-        self.app.notify(message.result.summary(), title="Importé", timeout=6)
+        self.app.notify(message.result.summary(), title=_("Imported"), timeout=6)
         self.dismiss(message.result)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 import threading
 from typing import TYPE_CHECKING, ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -24,7 +25,8 @@ from store.queries.report import (
     search_text,
 )
 from store.rules.text import fold, visible
-from store.rules.vocab import phase_sort_key
+from store.rules.vocab import ACTIVE_PHASES, PHASE_LABELS, alert_label, phase_sort_key
+from tui.language import N_, Translated, _, ngettext
 from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import BADGE_CLASSES, badges, bar
@@ -41,15 +43,53 @@ LOADING_DELAY = 0.3  # seconds a load lasts before the loading indicator shows
 # Rows read first and shown before the rest of a large portfolio (more than a screen).
 FIRST_PAGE = 100
 FIRST_PAGE_WAIT = 0.5  # seconds the worker waits at most for the first page to be drawn
+# The windows of "runs out within" (w): days ahead, None for no such filter.
+RUNS_OUT_WINDOWS = (None, 30, 90, 180)
+
+
+# The end states beta.gouv.fr names (an unknown phase is not taken for an end).
+ENDED_PHASES = frozenset(PHASE_LABELS) - ACTIVE_PHASES
+
+
+def ended(row: StartupRow) -> bool:
+    """In an end state (abandon, transféré, opéré…): hidden until ``e`` shows every startup."""
+    return row.phase in ENDED_PHASES
+
+
+def runs_out_on(row: StartupRow) -> dt.date | None:
+    """The first day the startup's money or a convention in force runs out, if known."""
+    a = row.assessment
+    days = [a.exhausts_on]
+    for p in a.projections:
+        days.extend((p.ends_on, p.exhausts_on))
+    known = [d for d in days if d is not None and d >= a.as_of]
+    return min(known, default=None)
+
+
+def runs_out_within(row: StartupRow, days: int) -> bool:
+    day = runs_out_on(row)
+    return day is not None and (day - row.assessment.as_of).days <= days
 
 
 def _money(cents: int | float | None) -> str:
     return eur(cents, unknown="?")
 
 
+def _without_convention(row: StartupRow) -> bool:
+    """No convention in force, no envelope: its money is shown as "—", never 0 €."""
+    a = row.assessment
+    return not a.conventions_in_force and not a.envelope_cents
+
+
+def _money_cell(row: StartupRow, cents: int | float | None) -> str:
+    return "—" if _without_convention(row) else _money(cents)
+
+
 def _consumed_cell(row: StartupRow, table: VirtualTable) -> Text:
     share = SORT_VALUES["consumed_share"](row)
     if share is None:
+        if _without_convention(row) and not row.assessment.consumed_cents:
+            return Text("—", style="dim", end="")
         return Text(_money(row.assessment.consumed_cents), end="")
     return bar(share, table.get_component_rich_style)
 
@@ -69,6 +109,20 @@ def _alerts_cell(row: StartupRow, table: VirtualTable) -> Text:
     return badges(row.assessment.alerts, table.get_component_rich_style)
 
 
+TITLE_WIDTH = 36  # cells at most for a title (the longest real ones are cut, not the rest)
+
+
+def _phase(phase: str | None) -> str:
+    return visible(PHASE_LABELS.get(phase, phase)) if phase else "—"
+
+
+def _alerts_width(codes) -> int:
+    """The cells the alert badges take: each label with a space either side, one between."""
+    if not codes:
+        return 1
+    return sum(cell_len(alert_label(c)) + 2 for c in codes) + len(codes) - 1
+
+
 def _column(key: str, label: str, width: int, render, sort: str | None = None, **kw) -> Column:
     """A column sorted as ``startups report --sort`` sorts (``store.queries.report``)."""
     sort = sort or key
@@ -78,40 +132,95 @@ def _column(key: str, label: str, width: int, render, sort: str | None = None, *
 
 
 COLUMNS: list[Column[StartupRow]] = [
-    _column("title", "Startup", 14, lambda r, t: visible(r.title), flex=True),
-    _column("phase", "Phase", 12, lambda r, t: visible(r.phase or "—"), priority=4),
-    _column("incubator", "Incubateur", 10, lambda r, t: visible(r.incubator or "—"), priority=7),
     _column(
-        "sponsors", "Sponsors", 10, lambda r, t: visible(", ".join(r.sponsors) or "—"), priority=6
+        "title",
+        N_("Startup"),
+        14,
+        lambda r, t: visible(r.title),
+        flex=True,
+        measure=lambda r: cell_len(visible(r.title)),
+        max_width=TITLE_WIDTH,
+    ),
+    _column(
+        "phase",
+        N_("Phase"),
+        12,
+        lambda r, t: _phase(r.phase),
+        priority=4,
+        measure=lambda r: cell_len(_phase(r.phase)),
+        max_width=16,
+    ),
+    _column("incubator", N_("Incubator"), 10, lambda r, t: visible(r.incubator or "—"), priority=7),
+    _column(
+        "sponsors",
+        N_("Sponsors"),
+        10,
+        lambda r, t: visible(", ".join(r.sponsors) or "—"),
+        priority=6,
     ),
     _column(
         "envelope",
-        "Enveloppe",
+        N_("Envelope"),
         11,
-        lambda r, t: _money(r.assessment.envelope_cents),
+        lambda r, t: _money_cell(r, r.assessment.envelope_cents),
         justify="right",
         priority=1,
     ),
-    _column("consumed", "Consommé", 10, _consumed_cell, sort="consumed_share", priority=3),
+    _column("consumed", N_("Consumed"), 10, _consumed_cell, sort="consumed_share", priority=3),
     _column(
         "remaining",
-        "Reste",
+        N_("Left"),
         11,
-        lambda r, t: _money(r.assessment.remaining_cents),
+        lambda r, t: _money_cell(r, r.assessment.remaining_cents),
         justify="right",
         priority=2,
     ),
     _column(
         "runway",
-        "Autonomie",
+        N_("Runway"),
         9,
         lambda r, t: months(r.assessment.runway_months),
         justify="right",
         priority=5,
     ),
-    _column("deadline", "Échéance", 10, _deadline_cell, priority=2),
-    _column("alerts", "Alertes", 12, _alerts_cell, priority=1, flex=True),
+    _column("deadline", N_("Deadline"), 10, _deadline_cell, priority=2),
+    _column(
+        "alerts",
+        N_("Alerts"),
+        12,
+        _alerts_cell,
+        priority=1,
+        flex=True,
+        measure=lambda r: _alerts_width(r.assessment.alerts),
+    ),
 ]
+
+
+def totals_text(totals: Totals) -> Text:
+    """The money of the startups shown: only what is known is summed, and what is not
+    known is said (never counted as 0 €)."""
+    text = Text()
+    unknown, known = totals.envelope_unknown, totals.startups - totals.envelope_unknown
+    if totals.startups and not known:
+        text.append(_(" · envelope unknown"), style="italic")
+    else:
+        text.append(_(" · env. {amount}").format(amount=_money(totals.envelope_cents)))
+        if unknown:
+            text.append(
+                ngettext(" +{n} unknown", " +{n} unknown", unknown).format(n=unknown),
+                style="italic",
+            )
+    text.append(_(" · cons. {amount}").format(amount=_money(totals.consumed_cents)))
+    if known:
+        text.append(_(" · left {amount}").format(amount=_money(totals.remaining_cents)))
+        if unknown:
+            text.append(
+                ngettext(" (of {n} startup)", " (of {n} startups)", known).format(n=known),
+                style="italic",
+            )
+    elif totals.startups:
+        text.append(_(" · left unknown"), style="italic")
+    return text
 
 
 class PortfolioTable(VirtualTable):
@@ -120,19 +229,21 @@ class PortfolioTable(VirtualTable):
     COMPONENT_CLASSES: ClassVar[set[str]] = VirtualTable.COMPONENT_CLASSES | BADGE_CLASSES
 
 
-class PortfolioScreen(DataScreen):
+class PortfolioScreen(Translated, DataScreen):
     """Every startup on the as-of date; Enter opens one."""
 
     AUTO_FOCUS = "#portfolio"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "filter", "Filtrer", key_display="/"),
-        Binding("s", "sort(1)", "Trier"),
-        Binding("r", "reverse", "Inverser", show=False),
-        Binding("a", "alerts_only", "Alertes"),
-        Binding("d", "app.deadlines", "Échéances"),
-        Binding("i", "app.import_convention", "Importer"),
-        Binding("escape", "clear", "Effacer", show=False),
+        Binding("slash", "filter", N_("Filter"), key_display="/"),
+        Binding("s", "sort(1)", N_("Sort")),
+        Binding("r", "reverse", N_("Reverse"), show=False),
+        Binding("a", "alerts_only", N_("Alerts")),
+        Binding("e", "toggle_ended", N_("Ended")),
+        Binding("w", "runs_out", N_("Runs out")),
+        Binding("d", "app.deadlines", N_("Deadlines")),
+        Binding("i", "app.import_convention", N_("Import"), show=False),
+        Binding("escape", "clear", N_("Clear"), show=False),
     ]
 
     def __init__(self) -> None:
@@ -143,19 +254,22 @@ class PortfolioScreen(DataScreen):
         self._report = None
         self._filtered_by: tuple | None = None  # what the filter shown was built from
         self._loading_timer: Timer | None = None
+        self._ended: tuple | None = None  # (report, how many of its startups ended)
+        self.show_ended = False  # the startups in an end state are hidden until ``e``
+        self.runs_out: int | None = None  # only those running out within these many days
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
         with Horizontal(id="facets"):
             yield Input(
-                placeholder="/ filtrer : titre, slug, sponsor, incubateur",
+                placeholder=_("/ filter: title, slug, sponsor, incubator"),
                 id="filter",
                 compact=True,
             )
-            yield Select([], prompt="phase", id="phase", compact=True)
-            yield Select([], prompt="incubateur", id="incubator", compact=True)
-            yield Select([], prompt="sponsor", id="sponsor", compact=True)
-            yield Checkbox("alertes", id="alerts-only", compact=True)
+            yield Select([], prompt=_("phase"), id="phase", compact=True)
+            yield Select([], prompt=_("incubator"), id="incubator", compact=True)
+            yield Select([], prompt=_("sponsor"), id="sponsor", compact=True)
+            yield Checkbox(_("alerts"), id="alerts-only", compact=True)
         yield PortfolioTable(COLUMNS, id="portfolio")
         yield Static(id="totals")
         yield Footer()
@@ -213,7 +327,7 @@ class PortfolioScreen(DataScreen):
                 self.query_one(PortfolioTable).set_rows(message.report.rows)
                 self.set_loading(False)
                 self.query_one("#totals", Static).update(
-                    Text(" chargement du portefeuille…", style="italic")
+                    Text(_(" loading the portfolio…"), style="italic")
                 )
             return
         report = message.report
@@ -223,6 +337,8 @@ class PortfolioScreen(DataScreen):
         self.app.startups = report.rows  # the command palette's (slug, title) come from them
         self._set_facet_options(report.rows)
         table = self.query_one(PortfolioTable)
+        if table.sort_column is None:  # by the title shown, accents and case aside
+            table.sort_column = "title"
         table.set_rows(report.rows, keep=lambda r: r.id)
         self._apply_filter()
         self.applied()
@@ -260,7 +376,12 @@ class PortfolioScreen(DataScreen):
             select = self.query_one(f"#{select_id}", Select)
             current = select.value
             with select.prevent(Select.Changed):
-                select.set_options([(plain(v), v) for v in values])
+                select.set_options(
+                    [
+                        (plain(PHASE_LABELS.get(v, v) if select_id == "phase" else v), v)
+                        for v in values
+                    ]
+                )
                 if current in values:
                     select.value = current
 
@@ -284,7 +405,14 @@ class PortfolioScreen(DataScreen):
             return
         filters = self._filters()
         text = fold(filters.text or "")
-        facets = (filters.phase, filters.incubator, filters.sponsor, filters.alerts)
+        facets = (
+            filters.phase,
+            filters.incubator,
+            filters.sponsor,
+            filters.alerts,
+            self.show_ended,
+            self.runs_out,
+        )
         previous, self._filtered_by = self._filtered_by, (text, facets)
         # Typing on at the end of the text only ever removes rows ("a" → "ab", "a" → "a b"):
         # test the rows shown rather than every row.
@@ -292,32 +420,105 @@ class PortfolioScreen(DataScreen):
         if narrowing and text == previous[0]:
             return
         haystack = self._haystack_of() if text else {}
-        predicate = filters.matcher(lambda r: haystack[r.id])
+        predicate = self._and_more(filters.matcher(lambda r: haystack[r.id]))
         table = self.query_one(PortfolioTable)
         table.set_filter(predicate, narrowing=narrowing)
         self._show_totals()
+
+    def _and_more(self, predicate):
+        """The facets' test, and the app's own: no ended startup (unless ``e``), only those
+        running out within the window (``w``)."""
+        tests = [t for t in (predicate,) if t is not None]
+        if not self.show_ended and not self._phase_chosen():
+            tests.append(lambda r: not ended(r))
+        if self.runs_out is not None:
+            window = self.runs_out
+            tests.append(lambda r: runs_out_within(r, window))
+        if not tests:
+            return None
+        if len(tests) == 1:
+            return tests[0]
+        return lambda r: all(t(r) for t in tests)
+
+    def _phase_chosen(self) -> bool:
+        return self.query_one("#phase", Select).value is not Select.NULL
+
+    def action_toggle_ended(self) -> None:
+        self.show_ended = not self.show_ended
+        self._apply_filter()
+
+    def action_runs_out(self) -> None:
+        position = RUNS_OUT_WINDOWS.index(self.runs_out)
+        self.runs_out = RUNS_OUT_WINDOWS[(position + 1) % len(RUNS_OUT_WINDOWS)]
+        self._apply_filter()
 
     def _show_totals(self) -> None:
         table = self.query_one(PortfolioTable)
         if self._report is None:
             return
+        # Only the startups with money in force are summed; the others are counted apart
+        # (their 0 € is not an amount, it is no convention).
         totals = Totals()
+        without = 0
         for row in table.iter_rows():
-            totals.add(row.assessment)
+            if _without_convention(row):
+                without += 1
+                if row.assessment.alerts:
+                    totals.alerting += 1
+            else:
+                totals.add(row.assessment)
         total, count = len(self._report.rows), table.row_count
-        shown = f"{count}/{total}" if count != total else f"{total}"
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f" {shown} startups", style="bold")
-        text.append(f" · env. {_money(totals.envelope_cents)}")
-        unknown = totals.envelope_unknown
-        if unknown:
-            text.append(f" +{unknown} inconnue{'s' if unknown > 1 else ''}", style="italic")
-        text.append(
-            f" · conso. {_money(totals.consumed_cents)} · reste {_money(totals.remaining_cents)}"
-        )
+        if count != total:
+            shown = ngettext(" {count}/{total} startup", " {count}/{total} startups", total).format(
+                count=count, total=total
+            )
+        else:
+            shown = ngettext(" {total} startup", " {total} startups", total).format(total=total)
+        text.append(shown, style="bold")
+        if totals.startups:
+            text.append_text(totals_text(totals))
+            if without:
+                text.append(
+                    ngettext(
+                        " · {n} without a convention", " · {n} without a convention", without
+                    ).format(n=without),
+                    style="italic",
+                )
+        elif count:
+            text.append(_(" · no convention in force"), style="italic")
         if totals.alerting:
-            text.append(f" · {totals.alerting} en alerte", style="bold")
+            text.append(
+                ngettext(" · {n} with an alert", " · {n} with alerts", totals.alerting).format(
+                    n=totals.alerting
+                ),
+                style="bold",
+            )
+        if self.runs_out is not None:
+            text.append(
+                ngettext(
+                    " · running out within {n} day (w)",
+                    " · running out within {n} days (w)",
+                    self.runs_out,
+                ).format(n=self.runs_out),
+                style="italic",
+            )
+        hidden = 0 if self.show_ended or self._phase_chosen() else self._ended_count()
+        if hidden:
+            text.append(
+                ngettext(" · {n} ended hidden (e)", " · {n} ended hidden (e)", hidden).format(
+                    n=hidden
+                ),
+                style="dim",
+            )
         self.query_one("#totals", Static).update(text)
+
+    def _ended_count(self) -> int:
+        if self._report is None:
+            return 0
+        if self._ended is None or self._ended[0] is not self._report:
+            self._ended = (self._report, sum(1 for r in self._report.rows if ended(r)))
+        return self._ended[1]
 
     @on(Input.Changed, "#filter")
     @on(Select.Changed)

@@ -21,6 +21,7 @@ from textual.widgets import (
     Tree,
 )
 
+from store.fmt import day as shown_day
 from store.fmt import eur, months, number, staffing_outlook
 from store.rules.text import visible
 from store.rules.vocab import (
@@ -28,7 +29,9 @@ from store.rules.vocab import (
     IMPUTATION_FIELDS,
     LINE_KIND_LABELS,
     PARTY_ROLE_LABELS,
+    PHASE_LABELS,
 )
+from tui.language import N_, Translated, _, pgettext
 from tui.messages import StartupLoaded
 from tui.screens.base import DataScreen
 from tui.screens.money import money_rows
@@ -43,11 +46,11 @@ TABS = ("overview", "conventions", "budget", "deadlines", "consumption")
 
 
 def _money(cents: int | float | None) -> str:
-    return eur(cents, unknown="inconnu")
+    return eur(cents, unknown=_("unknown"))
 
 
 def _day(value: dt.date | None, unknown: str = "—") -> str:
-    return value.isoformat() if value is not None else unknown
+    return shown_day(value) if value is not None else unknown
 
 
 def _number(value: float | None, unit: str | None) -> str:
@@ -62,11 +65,12 @@ def card_text(card: StartupCard, style_of: StyleOf) -> Group:
     a = card.assessment
     first = Text(no_wrap=True, overflow="ellipsis")
     first.append(visible(card.title), style="bold")
-    first.append(f"  {visible(a.phase or 'phase inconnue')}", style="italic")
+    phase = PHASE_LABELS.get(a.phase, a.phase) if a.phase else _("phase unknown")
+    first.append(f"  {visible(phase)}", style="italic")
     if card.sponsors:
-        first.append(f" · sponsors : {visible(', '.join(card.sponsors))}")
+        first.append(_(" · sponsors: {names}").format(names=visible(", ".join(card.sponsors))))
     if card.incubator:
-        first.append(f" · incubateur : {visible(card.incubator)}", style="dim")
+        first.append(_(" · incubator: {name}").format(name=visible(card.incubator)), style="dim")
     lines = [first]
     if card.mission:
         lines.append(
@@ -81,10 +85,28 @@ def card_text(card: StartupCard, style_of: StyleOf) -> Group:
     if a.alerts:
         money.append_text(badges(a.alerts, style_of))
         money.append("  ")
-    money.append(f"enveloppe {_money(a.envelope_cents)} · consommé {_money(a.consumed_cents)}")
-    money.append(f" · reste {_money(a.remaining_cents)}")
+    money.append(money_line(a))
     lines.append(money)
     return Group(*lines)
+
+
+def money_line(a, *, capital: bool = False) -> str:
+    """Envelope, consumed, left; a startup with no convention says so (never 0 €)."""
+    if not a.conventions_in_force and not a.envelope_cents:
+        text = _("No convention in force") if capital else _("no convention in force")
+        if a.consumed_cents:
+            text += _(" · consumed {consumed}").format(consumed=_money(a.consumed_cents))
+        return text
+    template = (
+        _("Envelope {envelope} · consumed {consumed} · left {left}")
+        if capital
+        else _("envelope {envelope} · consumed {consumed} · left {left}")
+    )
+    return template.format(
+        envelope=_money(a.envelope_cents),
+        consumed=_money(a.consumed_cents),
+        left=_money(a.remaining_cents),
+    )
 
 
 def phase_timeline(card: StartupCard) -> Text:
@@ -93,10 +115,10 @@ def phase_timeline(card: StartupCard) -> Text:
         if i:
             text.append("  →  ", style="dim")
         style = "bold reverse" if phase.current else ""
-        text.append(f" {visible(phase.name)} ", style=style)
+        text.append(f" {visible(PHASE_LABELS.get(phase.name, phase.name))} ", style=style)
         text.append(f" {_day(phase.start, '?')}", style="dim")
     if not card.phases:
-        text.append("aucune phase connue", style="dim italic")
+        text.append(_("no phase known"), style="dim italic")
     return text
 
 
@@ -108,22 +130,25 @@ def budget_summary(card: StartupCard) -> Table:
     table.add_column(style="dim")
     table.add_column(justify="right")
     table.add_row(
-        "Enveloppe", _money(a.envelope_cents), "Conventions en vigueur", str(a.conventions_in_force)
+        _("Envelope"),
+        _money(a.envelope_cents),
+        _("Conventions in force"),
+        number(a.conventions_in_force),
     )
     table.add_row(
-        "Consommé", _money(a.consumed_cents), "En attente (non signé)", _money(a.pending_cents)
+        _("Consumed"), _money(a.consumed_cents), _("Pending (unsigned)"), _money(a.pending_cents)
     )
     table.add_row(
-        "Reste",
+        _("Left"),
         _money(a.remaining_cents),
-        "Rythme (90 j)",
-        f"{_money(a.burn_rate_cents_per_month)}/mois",
+        _("Pace (90 d)"),
+        _("{amount}/month").format(amount=_money(a.burn_rate_cents_per_month)),
     )
     runway = a.runway_months
     table.add_row(
-        "Hors convention",
+        _("Outside a convention"),
         _money(a.unattributed_cents),
-        "Autonomie",
+        _("Runway"),
         months(runway),
     )
     for row in money_rows(a):
@@ -137,7 +162,7 @@ def convention_detail(c: ConventionView, card: StartupCard, style_of: StyleOf) -
     title.append("  ")
     title.append_text(status_badge(c.status, style_of))
     if c.placeholder:
-        title.append("  connue par un autre texte", style="italic dim")
+        title.append(_("  known from another text"), style="italic dim")
     parts.append(title)
     if c.object:
         parts.append(plain(c.object, "italic", multiline=True, end="\n"))
@@ -145,37 +170,37 @@ def convention_detail(c: ConventionView, card: StartupCard, style_of: StyleOf) -
     facts.add_column(style="dim", no_wrap=True)
     facts.add_column()
     facts.add_row(
-        "Nature",
-        "avenant" + (f" n° {c.number}" if c.number else "")
+        _("Kind"),
+        (_("avenant no. {number}").format(number=c.number) if c.number else _("avenant"))
         if c.kind == "avenant"
-        else "convention",
+        else _("convention"),
     )
     if c.kind == "avenant":
         parent = next((p for p in card.conventions if p.id == c.parent_id), None)
-        facts.add_row("Modifie", plain(parent.label if parent else "?"))
-    facts.add_row("Signature", _day(c.signed_on, "—"))
-    facts.add_row("Conclue le", _day(c.concluded_on, "non signée"))
-    facts.add_row("Début", _day(c.starts_on, "à la conclusion"))
-    end = _day(c.ends_on, "inconnue")
+        facts.add_row(_("Amends"), plain(parent.label if parent else "?"))
+    facts.add_row(_("Signature"), _day(c.signed_on, "—"))
+    facts.add_row(_("Concluded on"), _day(c.concluded_on, _("unsigned")))
+    facts.add_row(_("Start"), _day(c.starts_on, _("at conclusion")))
+    end = _day(c.ends_on, _("unknown (end)"))
     if c.ends_on_precision == "month":
-        end += " (au mois près)"
+        end += _(" (to the month)")
     if c.effective_ends_on and c.effective_ends_on != c.ends_on:
-        end += f" → {c.effective_ends_on.isoformat()} par avenant"
-    facts.add_row("Fin", end)
+        end += _(" → {day} by avenant").format(day=shown_day(c.effective_ends_on))
+    facts.add_row(_("End"), end)
     ceiling = _money(c.ceiling_cents)
     if (
         c.kind != "avenant"
         and c.effective_ceiling_cents is not None
         and c.effective_ceiling_cents != c.ceiling_cents
     ):
-        ceiling += f" → {_money(c.effective_ceiling_cents)} par avenant"
-    facts.add_row("Plafond", ceiling)
+        ceiling += _(" → {amount} by avenant").format(amount=_money(c.effective_ceiling_cents))
+    facts.add_row(_("Ceiling"), ceiling)
     if c.kind != "avenant":
-        facts.add_row("Consommé", _money(c.consumed_cents))
-    facts.add_row("Source", plain(c.source_file or "—"))
+        facts.add_row(_("Consumed"), _money(c.consumed_cents))
+    facts.add_row(_("Source"), plain(c.source_file or "—"))
     parts.append(facts)
     if c.parties:
-        parts.append(Text("Parties", style="bold"))
+        parts.append(Text(_("Parties"), style="bold"))
         for p in c.parties:
             line = Text()
             line.append(PARTY_ROLE_LABELS.get(p.role or "", p.role or "—"), style="bold")
@@ -183,23 +208,23 @@ def convention_detail(c: ConventionView, card: StartupCard, style_of: StyleOf) -
             if p.short_name:
                 line.append(f" ({visible(p.short_name)})", style="dim")
             line.append("\n  ")
-            line.append(visible(p.representative or "représentant inconnu"))
+            line.append(visible(p.representative or _("representative unknown")))
             if p.representative_title:
                 line.append(f", {visible(p.representative_title)}", style="dim")
-            line.append("\n  signé le ")
-            line.append(_day(p.signed_on, "— (date non donnée)"))
+            line.append(_("\n  signed on "))
+            line.append(_day(p.signed_on, _("— (date not given)")))
             parts.append(line)
     if c.schedule:
-        parts.append(Text("Échéancier AE / CP", style="bold"))
+        parts.append(Text(_("AE / CP schedule"), style="bold"))
         table = Table(box=None, padding=(0, 1), header_style="dim")
-        table.add_column("Année")
+        table.add_column(_("Year"))
         table.add_column("AE", justify="right")
         table.add_column("CP", justify="right")
         for s in c.schedule:
             table.add_row(str(s.year), _money(s.ae_cents), _money(s.cp_cents))
         parts.append(table)
     if c.imputation:
-        parts.append(Text("Imputation", style="bold"))
+        parts.append(Text(_("Imputation"), style="bold"))
         table = Table.grid(padding=(0, 2))
         table.add_column(style="dim")
         table.add_column()
@@ -210,7 +235,7 @@ def convention_detail(c: ConventionView, card: StartupCard, style_of: StyleOf) -
     if c.evidence:
         parts.append(evidence_table(c))
     if c.notes:
-        parts.append(Text("Notes", style="bold"))
+        parts.append(Text(_("Notes"), style="bold"))
         parts.append(plain(c.notes, "italic", multiline=True, end="\n"))
     return Group(*parts)
 
@@ -225,14 +250,14 @@ def _excerpt(text: str, width: int = EVIDENCE_WIDTH) -> str:
 
 def evidence_table(c: ConventionView) -> Group:
     """Where the imported text says each fact: field, line number, the quoted line."""
-    heading = Text("Preuves", style="bold")
-    heading.append(f" — {visible(c.source_file or 'texte importé')}", style="")
+    heading = Text(pgettext("heading", "Evidence"), style="bold")
+    heading.append(f" — {visible(c.source_file or _('imported text'))}", style="")
     if c.source_sha256:
         heading.append(f" · sha256 {c.source_sha256[:12]}…", style="dim")
     table = Table(box=None, padding=(0, 1), header_style="dim", show_edge=False)
-    table.add_column("Champ", no_wrap=True, style="dim")
-    table.add_column("Ligne", justify="right", no_wrap=True)
-    table.add_column("Texte", overflow="fold")
+    table.add_column(_("Field"), no_wrap=True, style="dim")
+    table.add_column(_("Line"), justify="right", no_wrap=True)
+    table.add_column(_("Text"), overflow="fold")
     rows = [(name, w) for name, w in c.evidence.items() if isinstance(w, dict)]
     rows.sort(key=lambda row: (row[1].get("line") or 0, row[0]))
     for name, where in rows:
@@ -245,28 +270,28 @@ def evidence_table(c: ConventionView) -> Group:
     return Group(heading, table)
 
 
-class StartupScreen(DataScreen):
+class StartupScreen(Translated, DataScreen):
     """A startup as of ``app.as_of``."""
 
     AUTO_FOCUS = "#tabs Tabs"
     COMPONENT_CLASSES: ClassVar[set[str]] = set(BADGE_CLASSES)
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "back", "Retour"),
-        Binding("1", "tab('overview')", "Aperçu", show=False),
-        Binding("2", "tab('conventions')", "Conventions", show=False),
-        Binding("3", "tab('budget')", "Budget", show=False),
-        Binding("4", "tab('deadlines')", "Échéances", show=False),
-        Binding("5", "tab('consumption')", "Consommation", show=False),
-        Binding("c", "new_convention", "Convention"),
-        Binding("v", "new_avenant", "Avenant"),
-        Binding("e", "edit", "Modifier"),
-        Binding("l", "new_line", "Dépense"),
-        Binding("n", "new_deadline", "Échéance"),
-        Binding("k", "new_kpi", "KPI", show=False),
-        Binding("x", "toggle_done", "Fait", show=False),
-        Binding("m", "new_measurement", "Mesure KPI", show=False),
-        Binding("i", "app.import_convention", "Importer", show=False),
+        Binding("escape", "back", N_("Back")),
+        Binding("1", "tab('overview')", N_("Overview"), show=False),
+        Binding("2", "tab('conventions')", N_("Conventions"), show=False),
+        Binding("3", "tab('budget')", N_("Budget"), show=False),
+        Binding("4", "tab('deadlines')", N_("Deadlines"), show=False),
+        Binding("5", "tab('consumption')", N_("Consumption"), show=False),
+        Binding("c", "new_convention", N_("Convention")),
+        Binding("v", "new_avenant", N_("Avenant")),
+        Binding("e", "edit", N_("Edit")),
+        Binding("l", "new_line", N_("Expense")),
+        Binding("n", "new_deadline", N_("Deadline")),
+        Binding("k", "new_kpi", N_("KPI")),
+        Binding("x", "toggle_done", N_("Done"), show=False),
+        Binding("m", "new_measurement", N_("KPI measure"), show=False),
+        Binding("i", "app.import_convention", N_("Import"), show=False),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -280,44 +305,44 @@ class StartupScreen(DataScreen):
         yield Header(show_clock=False, icon="◆")
         yield Static(plain(self.slug), id="card")
         with TabbedContent(id="tabs"):
-            with TabPane("Aperçu", id="overview"), VerticalScroll():
+            with TabPane(_("Overview"), id="overview"), VerticalScroll():
                 yield Static(id="links")
-                yield Static("Phases", classes="section-title")
+                yield Static(_("Phases"), classes="section-title")
                 yield Static(id="timeline")
-                yield Static("Budget", classes="section-title")
+                yield Static(_("Budget"), classes="section-title")
                 yield Static(id="summary")
-                yield Static("KPI : cible et dernière mesure", classes="section-title")
+                yield Static(_("KPI: target and latest measure"), classes="section-title")
                 yield DataTable(id="kpis", cursor_type="row", zebra_stripes=True)
-                yield Static("aucun KPI", id="no-kpi", classes="empty")
+                yield Static(_("no KPI: k adds one"), id="no-kpi", classes="empty")
                 yield Static("FAST", classes="section-title")
                 yield Static(id="fast")
-            with TabPane("Conventions", id="conventions"), Horizontal(id="conventions-split"):
-                yield Tree("Conventions", id="convention-tree")
+            with TabPane(_("Conventions"), id="conventions"), Horizontal(id="conventions-split"):
+                yield Tree(_("Conventions"), id="convention-tree")
                 with VerticalScroll(id="convention-detail"):
                     yield Static(id="convention-info")
-            with TabPane("Budget", id="budget"), Vertical(id="budget-pane"):
+            with TabPane(_("Budget"), id="budget"), Vertical(id="budget-pane"):
                 yield Static(id="budget-summary")
                 yield Vertical(id="chart-holder")
                 yield DataTable(id="burn-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("Échéances", id="deadlines"):
+            with TabPane(_("Deadlines"), id="deadlines"):
                 yield DataTable(id="deadline-table", cursor_type="row", zebra_stripes=True)
-            with TabPane("Consommation", id="consumption"):
+            with TabPane(_("Consumption"), id="consumption"):
                 yield DataTable(id="line-table", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#kpis", DataTable).add_columns(
-            "KPI", "Cible", "Pour le", "Dernière mesure", "Le"
+            _("KPI"), _("Target"), _("By"), _("Latest measure"), _("On")
         )
         self.query_one("#burn-table", DataTable).add_columns(
-            "Mois", "Enveloppe", "Consommé (cumul)", "Reste", "Projection"
+            _("Month"), _("Envelope"), _("Consumed (total)"), _("Left"), _("Projection")
         )
         self.query_one("#deadline-table", DataTable).add_columns(
-            "Date", "Nature", "État", "Échéance"
+            _("Date"), _("Kind"), _("State"), _("Deadline")
         )
         self.query_one("#line-table", DataTable).add_columns(
-            "Date", "Libellé", "Nature", "Montant", "Imputée sur"
+            _("Date"), _("Label"), _("Kind"), _("Amount"), _("Charged to")
         )
         self.query_one("#convention-tree", Tree).show_root = False
         if getattr(self, "_initial_tab", None):
@@ -356,7 +381,14 @@ class StartupScreen(DataScreen):
     def _show_overview(self, card: StartupCard) -> None:
         self.query_one("#timeline", Static).update(phase_timeline(card))
         links = self.query_one("#links", Static)
-        links.update(plain("  ".join(f"{name} : {url}" for name, url in card.links), "dim"))
+        links.update(
+            plain(
+                "  ".join(
+                    _("{name}: {url}").format(name=name, url=url) for name, url in card.links
+                ),
+                "dim",
+            )
+        )
         links.display = bool(card.links)
         self.query_one("#summary", Static).update(budget_summary(card))
         kpis = self.query_one("#kpis", DataTable)
@@ -385,7 +417,7 @@ class StartupScreen(DataScreen):
             fast.append(visible(award.promotion or "FAST"), style="bold")
             fast.append(f" · {_money(award.amount_cents)}\n")
         if not card.fast:
-            fast.append("aucun financement FAST", style="dim italic")
+            fast.append(_("no FAST funding"), style="dim italic")
         self.query_one("#fast", Static).update(fast)
 
     def _show_conventions(self, card: StartupCard) -> None:
@@ -427,7 +459,7 @@ class StartupScreen(DataScreen):
     def _show_convention(self, c: ConventionView | None) -> None:
         info = self.query_one("#convention-info", Static)
         if c is None or self.card is None:
-            info.update(Text("Aucune convention : « c » en ajoute une.", style="dim italic"))
+            info.update(Text(_("No convention: c adds one."), style="dim italic"))
         else:
             info.update(convention_detail(c, self.card, self.get_component_rich_style))
 
@@ -438,15 +470,18 @@ class StartupScreen(DataScreen):
     def _show_budget(self, card: StartupCard) -> None:
         a = card.assessment
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(f"Enveloppe {_money(a.envelope_cents)} · consommé {_money(a.consumed_cents)}")
-        line.append(f" · reste {_money(a.remaining_cents)}")
+        line.append(money_line(a, capital=True))
         runway = a.runway_months
         if runway is not None:
-            line.append(f" · autonomie {months(runway)}")
+            line.append(_(" · runway {months}").format(months=months(runway)))
         for projection in a.projections:
             outlook = staffing_outlook(projection)
             if outlook is not None:
-                line.append(f"\nConvention #{projection.convention_id}, {outlook}")
+                line.append(
+                    _("\nConvention #{id}, {outlook}").format(
+                        id=projection.convention_id, outlook=outlook
+                    )
+                )
         self.query_one("#budget-summary", Static).update(line)
         table = self.query_one("#burn-table", DataTable)
         table.clear()
@@ -454,14 +489,14 @@ class StartupScreen(DataScreen):
         for point in card.burn:
             style = "bold" if point.month == current else ""
             table.add_row(
-                Text(point.month.strftime("%Y-%m"), style=style),
+                Text(point.month.strftime("%m/%Y"), style=style),
                 _money(point.envelope_cents),
                 "—" if point.consumed_cents is None else _money(point.consumed_cents),
                 "—" if point.remaining_cents is None else _money(point.remaining_cents),
                 "—" if point.projected_cents is None else _money(point.projected_cents),
             )
         if not card.burn:
-            table.add_row("—", Text("aucune période de financement", style="dim"), "", "", "")
+            table.add_row("—", Text(_("no funding period"), style="dim"), "", "", "")
         if self._chart is not None:
             self._draw_chart()
 
@@ -476,16 +511,16 @@ class StartupScreen(DataScreen):
             self.query_one("#chart-holder").mount(self._chart)
         points = card.burn
         if not points:
-            title = "Aucune période de financement au " + card.as_of.isoformat()
+            title = _("No funding period on {day}").format(day=shown_day(card.as_of))
         else:
-            title = f"Burn-down au {card.as_of.isoformat()} (€)"
+            title = _("Burn-down on {day} (€)").format(day=shown_day(card.as_of))
         self._chart.show(
             [p.month for p in points],
             [
-                Series("enveloppe", [p.envelope_cents for p in points]),
-                Series("consommé (cumul)", [p.consumed_cents for p in points]),
-                Series("reste", [p.remaining_cents for p in points]),
-                Series("projection", [p.projected_cents for p in points], marker="dot"),
+                Series(_("envelope"), [p.envelope_cents for p in points]),
+                Series(_("consumed (total)"), [p.consumed_cents for p in points]),
+                Series(_("left"), [p.remaining_cents for p in points]),
+                Series(_("projection"), [p.projected_cents for p in points], marker="dot"),
             ],
             title,
             key=card,
@@ -517,24 +552,24 @@ class StartupScreen(DataScreen):
         for d in card.deadlines:
             if d.done:
                 state = Text(
-                    f"fait{' le ' + d.done_on.isoformat() if d.done_on else ''}",
+                    _("done on {day}").format(day=shown_day(d.done_on)) if d.done_on else _("done"),
                     style=self.get_component_rich_style("kpi--met", partial=True),
                 )
             elif d.overdue:
-                state = flag("en retard", "critical", self.get_component_rich_style)
+                state = flag(_("overdue"), "critical", self.get_component_rich_style)
             elif d.kind == "committee":
-                state = Text("comité beta.gouv.fr", style="dim")
+                state = Text(_("beta.gouv.fr committee"), style="dim")
             elif d.derived:
-                state = Text("déduite de la convention", style="dim")
+                state = Text(_("derived from the convention"), style="dim")
             else:
-                state = Text(f"dans {(d.date - card.as_of).days} j")
+                state = Text(_("in {days} d").format(days=number((d.date - card.as_of).days)))
             style = (
                 self.get_component_rich_style("text--critical", partial=True)
                 if d.overdue
                 else ("dim" if d.done else "")
             )
             table.add_row(
-                Text(d.date.isoformat(), style=style),
+                Text(shown_day(d.date), style=style),
                 DEADLINE_KIND_LABELS.get(d.kind, d.kind),
                 state,
                 plain(d.title, style),
@@ -549,10 +584,10 @@ class StartupScreen(DataScreen):
             counted = (
                 plain(line.counted, style)
                 if line.counted
-                else flag("hors convention", "critical", self.get_component_rich_style)
+                else flag(_("outside a convention"), "critical", self.get_component_rich_style)
             )
             table.add_row(
-                Text(line.date.isoformat(), style=style),
+                Text(shown_day(line.date), style=style),
                 plain(line.label, style),
                 LINE_KIND_LABELS.get(line.kind, line.kind),
                 Text(_money(line.amount_cents), style=style, justify="right"),
@@ -636,7 +671,7 @@ class StartupScreen(DataScreen):
         if tab == "overview":
             kpi = self.selected_kpi()
             if kpi is None:
-                self.notify("Aucun KPI à modifier : « k » en crée un.")
+                self.notify(_("No KPI to edit: k creates one."))
             else:
                 self._form(KpiForm(self.card, kpi=kpi))
         elif tab == "conventions":
@@ -646,7 +681,9 @@ class StartupScreen(DataScreen):
         elif tab == "deadlines":
             deadline = self.selected_deadline()
             if deadline is None:
-                self.notify("Une échéance déduite d'une convention se modifie avec la convention.")
+                self.notify(
+                    _("A deadline derived from a convention is edited with the convention.")
+                )
             else:
                 self._form(DeadlineForm(self.card, deadline=deadline))
         elif tab == "consumption":
@@ -655,7 +692,7 @@ class StartupScreen(DataScreen):
                 self._form(LineForm(self.card, line=line))
         else:
             self.notify(
-                "Choisissez un KPI, une convention, une échéance ou une dépense (onglets 1, 2, 4, 5)."
+                _("Choose a KPI, a convention, a deadline or an expense (tabs 1, 2, 4, 5).")
             )
 
     def action_new_line(self) -> None:
@@ -690,7 +727,7 @@ class StartupScreen(DataScreen):
         if self.card is None or self.app.refuse_write():
             return
         if not self.card.kpis:
-            note = "Cette startup n'a pas encore de KPI : créez-le ici, puis « m » le mesure."
+            note = _("This startup has no KPI yet: create it here, then m measures it.")
             self.app.push_screen(KpiForm(self.card, note=note))
             return
         kpi = self.selected_kpi() if self.active_tab == "overview" else None
@@ -702,7 +739,7 @@ class StartupScreen(DataScreen):
             return
         deadline = self.selected_deadline() if self.active_tab == "deadlines" else None
         if deadline is None:
-            self.notify("Choisissez une échéance saisie (onglet 4).")
+            self.notify(_("Choose a deadline that was entered (tab 4)."))
             return
         # Done today, whatever date the screen shows (the as-of date is a view, not a clock).
         self._set_done(deadline.id, not deadline.done, dt.date.today())

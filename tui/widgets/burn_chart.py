@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
+from store.fmt import number
+
 LABEL = 7  # "2018-04"
 GAP = 2 * LABEL  # columns between two tick labels, so that no label ever has to move
 Y_LABELS = 10  # room the y axis labels and the frame take on the left and right
@@ -35,6 +37,23 @@ def tick_step(points: int, width: int) -> int:
     canvas = max(width - Y_LABELS, 1)
     spacing = (canvas - 1) / (points - 1)
     return max(1, math.ceil(GAP / spacing)) if spacing > 0 else points
+
+
+def euro_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round values for the euro axis, between ``low`` (or 0) and ``high`` (plotext's own
+    are written without thousands separators: ``269700.0``)."""
+    low, high = min(low, 0.0), max(high, 0.0)
+    span = high - low or abs(high) or 1.0
+    raw = span / (count - 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    first = math.floor(low / step) * step
+    ticks = []
+    value = first
+    while value <= high:
+        ticks.append(value)
+        value += step
+    return ticks
 
 
 class BurnChart(PlotextPlot):
@@ -69,7 +88,11 @@ class BurnChart(PlotextPlot):
                     [p[0] for p in pairs], [p[1] for p in pairs], label=s.name, marker=s.marker
                 )
         step = tick_step(len(xs), width)
-        plt.xticks(xs[::step], [m.strftime("%Y-%m") for m in self.months[::step]])
+        plt.xticks(xs[::step], [m.strftime("%m/%Y") for m in self.months[::step]])
+        values = [v / 100 for s in self.series for v in s.values if v is not None]
+        if values:
+            ticks = euro_ticks(min(values), max(values))
+            plt.yticks(ticks, [number(t) for t in ticks])
 
     def render(self) -> Text:
         self._replot(self.size.width)

@@ -35,6 +35,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from tui.language import N_, _
+
 Row = TypeVar("Row")
 
 
@@ -55,6 +57,11 @@ class Column(Generic[Row]):
     priority: int = 0
     # Flexible columns share the width left over by the fixed ones.
     flex: bool = False
+    # The width a row's cell needs: the column is as wide as its widest row's (at least
+    # ``width``, at most ``max_width``), so that a title or an alert is not cut while
+    # there is room; other columns give way first.
+    measure: Callable[[Row], int] | None = None
+    max_width: int | None = None
 
 
 class VirtualTable(ScrollView, Generic[Row], can_focus=True):
@@ -67,7 +74,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "edge(-1)", "First", show=False),
         Binding("end", "edge(1)", "Last", show=False),
-        Binding("enter", "select", "Ouvrir", show=True),
+        Binding("enter", "select", N_("Open"), show=True),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -126,6 +133,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         self.sort_column: str | None = None
         self.sort_reverse = False
         self._layout: list[tuple[Column[Row], int]] = []
+        self._wanted: dict[str, int] = {}  # the measured columns' widths, for these rows
         self._layout_width = -1
         # The lines drawn, by position on screen; and each row's cells (unstyled: the
         # stripes and the cursor go on top) by row, so re-filtering or scrolling back
@@ -160,6 +168,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         current = self.cursor_row
         key = keep(current) if keep is not None and current is not None else None
         self._rows = rows if isinstance(rows, list) else list(rows)
+        self._measure()
         self._orders.clear()
         self._indexes = None
         self._cells.clear()
@@ -251,17 +260,35 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
             self._cells.clear()
         return self._layout
 
+    def _measure(self) -> None:
+        wanted = {}
+        for c in self.columns:
+            if c.measure is not None:
+                widest = max(map(c.measure, self._rows), default=0)
+                wanted[c.key] = min(max(widest, c.width), c.max_width or widest)
+        if wanted != self._wanted:
+            self._wanted = wanted
+            self._layout_width = -1
+
     def _fit(self, width: int) -> list[tuple[Column[Row], int]]:
         columns = list(self.columns)
+        base = {c.key: self._wanted.get(c.key, c.width) for c in columns}
 
         def needed(cols: list[Column[Row]]) -> int:
-            return sum(c.width for c in cols) + max(len(cols) - 1, 0)
+            return sum(base[c.key] for c in cols) + max(len(cols) - 1, 0)
 
         while len(columns) > 1 and needed(columns) > width:
             columns.remove(max(columns, key=lambda c: (c.priority, self.columns.index(c))))
+        # Still too wide: the measured columns shrink back towards their own width, the
+        # first (the title) first; the last (the alerts) keeps its room longest.
+        for c in columns:
+            over = needed(columns) - width
+            if over <= 0:
+                break
+            base[c.key] = max(c.width, base[c.key] - over)
         spare = max(width - needed(columns), 0)
         flexible = [c for c in columns if c.flex] or columns[:1]
-        widths = {c.key: c.width for c in columns}
+        widths = {c.key: base[c.key] for c in columns}
         for i, c in enumerate(flexible):
             share = spare // len(flexible) + (1 if i < spare % len(flexible) else 0)
             widths[c.key] += share
@@ -311,7 +338,7 @@ class VirtualTable(ScrollView, Generic[Row], can_focus=True):
         sorted_style = self.get_component_rich_style("virtual-table--sorted")
         segments: list[Segment] = []
         for i, (column, w) in enumerate(layout):
-            label = column.label
+            label = _(column.label)
             style = header
             if column.key == self.sort_column:
                 label = f"{label} {'▼' if self.sort_reverse else '▲'}"
