@@ -51,6 +51,7 @@ COMMANDS: dict[str, str] = {
 # The root's options that take a value (``startups --db PATH report``).
 ROOT_VALUE_OPTIONS = ("--db", "--as", "--as-of")
 _ = i18n.Domain("cli").gettext
+ngettext = i18n.Domain("cli").ngettext
 
 
 def _root(
@@ -61,13 +62,13 @@ def _root(
         typer.Option(
             "--as",
             metavar="NAME",
-            help="Who makes the changes, for the audit log (default: the OS user).",
+            help=_("Who makes the changes, for the audit log (default: the OS user)."),
             show_default=False,
         ),
     ] = None,
     read_only: Annotated[
         bool,
-        typer.Option("--read-only", help="Open the app with every form and write disabled."),
+        typer.Option("--read-only", help=_("Open the app with every form and write disabled.")),
     ] = False,
     as_of: AsOfOption = None,
     lang: Annotated[
@@ -75,8 +76,10 @@ def _root(
         typer.Option(
             "--lang",
             metavar="fr|en",
-            help="Language of what is shown: fr (the default) or en; also STARTUPS_LANG, "
-            "or an English LANG.  Accepted anywhere on the line.",
+            help=_(
+                "Language of what is shown: fr (the default) or en; also STARTUPS_LANG, "
+                "or an English LANG.  Accepted anywhere on the line."
+            ),
             show_default=False,
         ),
     ] = None,
@@ -88,7 +91,10 @@ def _root(
 
         if not actor.strip() or clean_text(actor) != actor.strip():
             raise typer.BadParameter(
-                f"{visible(actor)!r} is not a name (no control character)", param_hint="'--as'"
+                _("{value} is not a name (no control character)").format(
+                    value=repr(visible(actor))
+                ),
+                param_hint="'--as'",
             )
         from store.audit import set_actor
 
@@ -121,13 +127,20 @@ def build(argv: tuple[str, ...] = ()) -> typer.Typer:
     """
     app = typer.Typer(
         name="startups",
-        help="Portfolio manager for a startups d'État incubator: conventions, deadlines, budget.",
+        help=_(
+            "Portfolio manager for a startups d'État incubator: conventions, deadlines, budget."
+        ),
         no_args_is_help=False,
         pretty_exceptions_enable=False,
         add_completion=False,
         rich_markup_mode=None,
     )
-    app.callback(invoke_without_command=True)(_root)
+    app.callback(
+        invoke_without_command=True,
+        help=_("Portfolio manager for a startups d'État incubator: conventions, deadlines, budget.")
+        + "\n\n"
+        + _("Without a command, open the portfolio on the configured store."),
+    )(_root)
     word = command_of(argv)
     modules = [COMMANDS[word]] if word is not None else list(dict.fromkeys(COMMANDS.values()))
     for name in modules:
@@ -136,7 +149,8 @@ def build(argv: tuple[str, ...] = ()) -> typer.Typer:
 
 
 def _fail(message: str, code: int, argv: tuple[str, ...]) -> int:
-    sys.stderr.write(f"startups: error: {_scrub(message, argv)}\n")
+    prefix = _("startups: error: {message}").format(message=_scrub(message, argv))
+    sys.stderr.write(prefix + "\n")
     return code
 
 
@@ -197,9 +211,9 @@ def main(argv: list[str] | None = None) -> int:
         message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
         return _fail(" ".join(message.split()), getattr(exc, "exit_code", 2), args)
     except typer.Abort:
-        return _fail("aborted", 1, args)
+        return _fail(_("aborted"), 1, args)
     except KeyboardInterrupt:
-        return _fail("interrupted", 130, args)
+        return _fail(_("interrupted"), 130, args)
     except BrokenPipeError:
         return 0
     except OSError as exc:  # a full disk, a file that cannot be written: said, exit 1
@@ -213,7 +227,9 @@ def main(argv: list[str] | None = None) -> int:
         # The first line only, cut: a driver's message can carry a statement and its data.
         first = (str(exc).strip().splitlines() or [""])[0][:200]
         return _fail(
-            f"unexpected {type(exc).__name__}: {first} (STARTUPS_DEBUG=1 shows the traceback)",
+            _("unexpected {kind}: {message} (STARTUPS_DEBUG=1 shows the traceback)").format(
+                kind=type(exc).__name__, message=first
+            ),
             1,
             args,
         )

@@ -8,40 +8,43 @@ from typing import Annotated
 
 import typer
 
+import i18n
 from commands.context import stdin_is_tty, writing
 from commands.options import DbOption, JsonFormat
 from store.errors import BadInput
+
+_ = i18n.Domain("cli").gettext
+ngettext = i18n.Domain("cli").ngettext
 
 
 def backup(
     dest: Annotated[
         Path,
         typer.Argument(
-            help="The backup file: a SQLite copy, or a JSON export when it ends in .json.",
+            help=_("The backup file: a SQLite copy, or a JSON export when it ends in .json."),
             show_default=False,
         ),
     ],
     db: DbOption = None,
 ) -> None:
-    """Back the store up: SQLite's online backup of a file, or a full JSON export (*.json)."""
     from store.backup import backup as do_backup
 
     with writing(db) as store:
         written = do_backup(store, dest)
         where = store.location.display()
-    typer.echo(f"backup of {where} written to {written}")
+    typer.echo(_("backup of {store} written to {file}").format(store=where, file=written))
 
 
 def restore(
     src: Annotated[
-        Path, typer.Argument(help="A backup file or a JSON export.", show_default=False)
+        Path, typer.Argument(help=_("A backup file or a JSON export."), show_default=False)
     ],
     db: DbOption = None,
     yes: Annotated[
-        bool, typer.Option("--yes", "-y", help="Replace a store that is not empty, without asking.")
+        bool,
+        typer.Option("--yes", "-y", help=_("Replace a store that is not empty, without asking.")),
     ] = False,
 ) -> None:
-    """Restore a backup or a JSON export, replacing the store's whole content (one transaction)."""
     from store.backup import count_rows, load_file
     from store.backup import restore as do_restore
 
@@ -53,30 +56,43 @@ def restore(
         if existing and not yes:
             if not stdin_is_tty():
                 raise BadInput(
-                    f"{where}: holds {existing} rows; restoring replaces them all "
-                    "(confirm with --yes)"
+                    ngettext(
+                        "{store}: holds {count} row; restoring replaces it (confirm with --yes)",
+                        "{store}: holds {count} rows; restoring replaces them all "
+                        "(confirm with --yes)",
+                        existing,
+                    ).format(store=where, count=existing)
                 )
-            replace = typer.confirm(f"{where} holds {existing} rows: replace them all with {src}?")
+            replace = typer.confirm(
+                ngettext(
+                    "{store} holds {count} row: replace it with {file}?",
+                    "{store} holds {count} rows: replace them all with {file}?",
+                    existing,
+                ).format(store=where, count=existing, file=src)
+            )
             if not replace:
                 raise typer.Abort()
         result = do_restore(store, data, replace=replace, where=str(src))
-    typer.echo(
-        f"restored {result.rows} rows from {src} into {where}"
-        + (f" (replacing {result.replaced})" if result.replaced else "")
-    )
+    message = ngettext(
+        "restored {count} row from {file} into {store}",
+        "restored {count} rows from {file} into {store}",
+        result.rows,
+    ).format(count=result.rows, file=src, store=where)
+    if result.replaced:
+        message += " " + _("(replacing {count})").format(count=result.replaced)
+    typer.echo(message)
 
 
 def export(
     db: DbOption = None,
     fmt: Annotated[
-        JsonFormat, typer.Option("--format", "-f", help="Output format.")
+        JsonFormat, typer.Option("--format", "-f", help=_("Output format."))
     ] = JsonFormat.json,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write to this new file instead of stdout."),
+        typer.Option("--output", "-o", help=_("Write to this new file instead of stdout.")),
     ] = None,
 ) -> None:
-    """Dump every table of the store (schema-versioned JSON; dates ISO, amounts in cents)."""
     from store.export import dumps, export_data, write_export
 
     with writing(db, read_only=True) as store:
@@ -87,6 +103,19 @@ def export(
 
 
 def register(app: typer.Typer) -> None:
-    app.command()(backup)
-    app.command()(restore)
-    app.command()(export)
+    app.command(
+        help=_(
+            "Back the store up: SQLite's online backup of a file, or a full JSON export (*.json)."
+        )
+    )(backup)
+    app.command(
+        help=_(
+            "Restore a backup or a JSON export, replacing the store's whole content "
+            "(one transaction)."
+        )
+    )(restore)
+    app.command(
+        help=_(
+            "Dump every table of the store (schema-versioned JSON; dates ISO, amounts in cents)."
+        )
+    )(export)

@@ -98,4 +98,10 @@ def import_chorus(
 
 
 def register_import(group: typer.Typer) -> None:
-    group.command("chorus")(import_chorus)
+    group.command(
+        "chorus",
+        help=_(
+            "Import a Chorus INF-BUD-53 export: each EJ as a purchase order, with what was "
+            "delivered and paid of it. Twice adds nothing; a newer export updates the amounts."
+        ),
+    )(import_chorus)

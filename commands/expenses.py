@@ -9,16 +9,20 @@ from typing import Annotated
 
 import typer
 
+import i18n
 from commands.context import writing
 from commands.options import DbOption, date_option
 from commands.render.text import visible
 from store.errors import BadInput
-from store.fmt import eur
+from store.fmt import day, eur
 from store.importers.expenses.csv import BadRows, ExpenseFile, store_expenses
 from store.ops.ledger import add_expense
 from store.rules.amounts import parse_amount_cents
 from store.rules.text import clean_text
 from store.rules.vocab import parse_line_kind
+
+_ = i18n.Domain("cli").gettext
+ngettext = i18n.Domain("cli").ngettext
 
 
 def _typed(option: str, value: str, parse):
@@ -30,36 +34,37 @@ def _typed(option: str, value: str, parse):
 
 
 def add(
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help="The startup (its slug).")],
-    date: Annotated[dt.date, date_option("--date", "YYYY-MM-DD or dd/mm/yyyy.")],
+    slug: Annotated[str, typer.Argument(metavar="SLUG", help=_("The startup (its slug)."))],
+    date: Annotated[dt.date, date_option("--date", _("dd/mm/yyyy or YYYY-MM-DD."))],
     amount: Annotated[
         str,
         typer.Option(
-            "--amount", metavar="EUR", help="Euros, up to 2 decimals: 1234.56 or 1 234,56."
+            "--amount",
+            metavar="EUR",
+            help=_("Euros, up to 2 decimals: 1234.56 or 1 234,56."),
         ),
     ],
-    label: Annotated[str, typer.Option("--label", metavar="TEXT", help="What it pays for.")],
+    label: Annotated[str, typer.Option("--label", metavar="TEXT", help=_("What it pays for."))],
     kind: Annotated[
         str,
-        typer.Option("--kind", metavar="engagement|payment", help="engagement or payment."),
+        typer.Option("--kind", metavar="engagement|payment", help=_("engagement or payment.")),
     ] = "payment",
     convention: Annotated[
         int | None,
         typer.Option(
             "--convention",
             metavar="ID",
-            help="The convention it counts against (default: the one in force on its date).",
+            help=_("The convention it counts against (default: the one in force on its date)."),
             min=1,
             max=2**63 - 1,
         ),
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Record one consumption line for a startup."""
     cents = _typed("--amount", amount, parse_amount_cents)
     cleaned = clean_text(label)
     if cleaned != label.strip():
-        sys.stderr.write("startups: warning: --label: control characters removed\n")
+        sys.stderr.write(_("startups: warning: --label: control characters removed") + "\n")
     kind_value = _typed("--kind", kind, parse_line_kind)
     with writing(db) as store, store.session() as session:
         line = add_expense(
@@ -72,21 +77,34 @@ def add(
             convention_id=convention,
         )
         counted = line.counted_convention_id
-    where = f"counts against convention {counted}" if counted else "UNATTRIBUTED: no convention"
+    where = (
+        _("counts against convention {id}").format(id=counted)
+        if counted
+        else _("outside any convention: no convention in force on that day")
+    )
+    message = (
+        _("{slug}: payment of {amount} on {date} recorded as line {id} ({where})")
+        if kind_value == "payment"
+        else _("{slug}: engagement of {amount} on {date} recorded as line {id} ({where})")
+    )
     typer.echo(
-        f"{visible(slug)}: {kind_value} of {eur(cents, decimals=True)} on {date.isoformat()} "
-        f"recorded as line {line.id} ({where})"
+        message.format(
+            slug=visible(slug),
+            amount=eur(cents, decimals=True),
+            date=day(date),
+            id=line.id,
+            where=where,
+        )
     )
 
 
 def import_expenses(
-    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help="The CSV export.")],
+    file: Annotated[Path, typer.Argument(metavar="FILE.csv", help=_("The CSV export."))],
     startup: Annotated[
-        str, typer.Option("--startup", metavar="SLUG", help="The startup the lines belong to.")
+        str, typer.Option("--startup", metavar="SLUG", help=_("The startup the lines belong to."))
     ],
     db: DbOption = None,
 ) -> None:
-    """Import consumption lines from a CSV export (French `;` or plain `,`); twice adds nothing."""
     export = ExpenseFile(file)  # not a file, too big, no header: one line, before the store
     cleaned = 0
 
@@ -97,8 +115,10 @@ def import_expenses(
                 cleaned += 1
                 if cleaned <= 20:
                     sys.stderr.write(
-                        f"startups: warning: {visible(file)}:{row.line}: {row.cleaned}: "
-                        "control characters removed\n"
+                        _(
+                            "startups: warning: {file}:{line}: {field}: control characters removed"
+                        ).format(file=visible(file), line=row.line, field=row.cleaned)
+                        + "\n"
                     )
             yield row
 
@@ -110,23 +130,43 @@ def import_expenses(
     except BadRows as exc:
         # The one place where several lines on stderr are right: one per bad row.
         for problem in exc.lines():
-            sys.stderr.write(f"startups: error: {visible(problem)}\n")
+            sys.stderr.write(
+                _("startups: error: {message}").format(message=visible(problem)) + "\n"
+            )
         raise typer.Exit(2) from None
     if cleaned > 20:
-        sys.stderr.write(f"startups: warning: … and {cleaned - 20} more lines cleaned\n")
+        more = cleaned - 20
+        sys.stderr.write(
+            ngettext(
+                "startups: warning: … and {count} more line cleaned",
+                "startups: warning: … and {count} more lines cleaned",
+                more,
+            ).format(count=more)
+            + "\n"
+        )
     typer.echo(
-        f"{visible(result.slug)}: {visible(file.name)}: added {result.added}, "
-        f"already there {result.already}"
+        _("{slug}: {file}: added {added}, already there {already}").format(
+            slug=visible(result.slug),
+            file=visible(file.name),
+            added=result.added,
+            already=result.already,
+        )
     )
 
 
 def register(app: typer.Typer) -> None:
     group = typer.Typer(
-        help="Record consumption lines (payments, engagements).", no_args_is_help=True
+        help=_("Record consumption lines (payments, engagements)."), no_args_is_help=True
     )
-    group.command("add")(add)
+    group.command("add", help=_("Record one consumption line for a startup."))(add)
     app.add_typer(group, name="expense")
 
 
 def register_import(group: typer.Typer) -> None:
-    group.command("expenses")(import_expenses)
+    group.command(
+        "expenses",
+        help=_(
+            "Import consumption lines from a CSV export (French `;` or plain `,`); "
+            "twice adds nothing."
+        ),
+    )(import_expenses)

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+import i18n
 from commands import chorus, expenses
 from commands.context import stdin_is_tty, writing, writing_if_there
 from commands.options import DbOption
@@ -19,30 +20,25 @@ from store.errors import BadInput
 from store.location import resolve
 from store.schema import SchemaState, sqlite_state
 
+_ = i18n.Domain("cli").gettext
+ngettext = i18n.Domain("cli").ngettext
+
 
 def betagouv(
     directory: Annotated[
         str,
         typer.Argument(
             metavar="DIR",
-            help="A beta.gouv.fr checkout, or its content/ folder.",
+            help=_("A beta.gouv.fr checkout, or its content/ folder."),
             show_default=False,
         ),
     ],
     db: DbOption = None,
     strict: Annotated[
         bool,
-        typer.Option("--strict", help="Any unreadable file: import nothing (exit status 2)."),
+        typer.Option("--strict", help=_("Any unreadable file: import nothing (exit status 2).")),
     ] = False,
 ) -> None:
-    """Import beta.gouv.fr's startups, phases, sponsors, incubators and FAST promotions.
-
-    Importing again updates in place: local data (conventions, spending, deadlines,
-    notes) is never touched, and a startup gone upstream is marked, not deleted.
-    Unreadable files are named on stderr and skipped (exit status 1); a defective field
-    (a broken event, a bad date, control characters) is named and left out, and the rest
-    of its file is imported (exit status 0). --strict refuses either.
-    """
     from store.importers.betagouv.read import content_dir, load_snapshot, snapshot_files
     from store.importers.betagouv.write import write_snapshot
 
@@ -61,13 +57,15 @@ def betagouv(
     else:
         snap = load_snapshot(content)
     for bad in snap.bad:
-        sys.stderr.write(f"startups: {visible(bad)}\n")
+        sys.stderr.write(_("startups: {message}").format(message=visible(bad)) + "\n")
     for warning in snap.warnings:
-        sys.stderr.write(f"startups: warning: {visible(warning)}\n")
+        sys.stderr.write(_("startups: warning: {message}").format(message=visible(warning)) + "\n")
     if strict and (snap.bad or snap.warnings):
         raise BadInput(
-            f"{len(snap.bad)} unreadable file(s) and {len(snap.warnings)} defective field(s) "
-            f"in {content}; nothing imported (--strict)"
+            _(
+                "{files} unreadable file(s) and {fields} defective field(s) in {folder}; "
+                "nothing imported (--strict)"
+            ).format(files=len(snap.bad), fields=len(snap.warnings), folder=content)
         )
     with writing(db, create=True) as store:
         result = write_snapshot(store, snap)
@@ -77,10 +75,12 @@ def betagouv(
         unmatched.setdefault(number, []).append(name)
     for number, names in sorted(unmatched.items()):
         typer.echo(
-            f"FAST {number}: kept by name, no startup matches: {visible('; '.join(names))}",
+            _("FAST {number}: kept by name, no startup matches: {names}").format(
+                number=number, names=visible("; ".join(names))
+            ),
             err=True,
         )
-    typer.echo(f"{result.summary()} in {where}")
+    typer.echo(_("{summary} in {store}").format(summary=result.summary(), store=where))
     if result.skipped:
         raise typer.Exit(code=1)
 
@@ -102,15 +102,18 @@ def _dry_plan(db: str | None, extraction: dict, startup: str | None):
 
 
 def _choose_parent(plan) -> None:
-    typer.echo("Which convention does this avenant amend?", err=True)
+    typer.echo(_("Which convention does this avenant amend?"), err=True)
     for i, candidate in enumerate(plan.parent_candidates, start=1):
         typer.echo(f"  {i}. {visible(candidate.label())}", err=True)
     count = len(plan.parent_candidates)
     while True:
-        choice = typer.prompt(f"Number (1-{count})", type=int, err=True)
+        choice = typer.prompt(_("Number (1-{count})").format(count=count), type=int, err=True)
         if 1 <= choice <= count:
             break
-        typer.echo(f"  {choice} is not between 1 and {count}", err=True)
+        typer.echo(
+            "  " + _("{choice} is not between 1 and {count}").format(choice=choice, count=count),
+            err=True,
+        )
     plan.choose_parent(plan.parent_candidates[choice - 1].id)
 
 
@@ -119,7 +122,7 @@ def convention(
         list[Path],
         typer.Argument(
             metavar="DIR_OR_FILES...",
-            help="The convention or avenant (.txt or .pdf, scans OCR'd), several, or a folder.",
+            help=_("The convention or avenant (.txt or .pdf, scans OCR'd), several, or a folder."),
             show_default=False,
         ),
     ],
@@ -128,24 +131,19 @@ def convention(
         typer.Option(
             "--startup",
             metavar="SLUG",
-            help="The startup it belongs to (default: the one matching the service it names).",
+            help=_("The startup it belongs to (default: the one matching the service it names)."),
         ),
     ] = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would be stored; store nothing.")
+        bool, typer.Option("--dry-run", help=_("Show what would be stored; store nothing."))
     ] = False,
     json_out: Annotated[
-        bool, typer.Option("--json", help="Print the extraction as JSON (startups.convention/1).")
+        bool,
+        typer.Option("--json", help=_("Print the extraction as JSON (startups.convention/1).")),
     ] = False,
-    yes: Annotated[bool, typer.Option("--yes", "-y", help="Store without asking.")] = False,
+    yes: Annotated[bool, typer.Option("--yes", "-y", help=_("Store without asking."))] = False,
     db: DbOption = None,
 ) -> None:
-    """Read a convention or avenant (text or PDF), show each fact with its evidence, store it.
-
-    Several files or a folder: every file is read and planned first, one table shows what
-    each would create or complete and what could not be read, then each file the coach
-    confirms is stored in its own transaction.
-    """
     if len(files) != 1 or files[0].is_dir():
         _batch(files, startup, dry_run, json_out, yes, db)
         return
@@ -161,7 +159,7 @@ def convention(
             preview(extraction, console())
         for line in plan.summary() if plan else []:
             typer.echo(visible(line), err=json_out)
-        typer.echo("dry run: nothing stored", err=True)
+        typer.echo(_("dry run: nothing stored"), err=True)
         return
 
     # A new store is created only for an explicit --startup: a bare import that can only
@@ -182,18 +180,22 @@ def convention(
             return
         if not yes and not stdin_is_tty():
             raise BadInput(
-                f"{file}: no terminal to confirm on; re-run with --yes to store it "
-                "(or --dry-run to only look)"
+                _(
+                    "{file}: no terminal to confirm on; re-run with --yes to store it "
+                    "(or --dry-run to only look)"
+                ).format(file=file)
             )
         if plan.needs_parent_choice:
             if yes:
                 raise BadInput(
-                    f"{file}: ambiguous parent, nothing stored: {plan.parent_question}; "
-                    "re-run without --yes to choose"
+                    _(
+                        "{file}: ambiguous parent, nothing stored: {question}; "
+                        "re-run without --yes to choose"
+                    ).format(file=file, question=plan.parent_question)
                 )
             _choose_parent(plan)
-        if not yes and not typer.confirm("Store it?", default=False, err=True):
-            typer.echo("nothing stored", err=True)
+        if not yes and not typer.confirm(_("Store it?"), default=False, err=True):
+            typer.echo(_("nothing stored"), err=True)
             raise typer.Exit(1)
         with store.session() as session:
             result = apply_import(session, plan)
@@ -208,13 +210,15 @@ def _read_batch(paths: list[Path]):
 
     files = files_of(paths)
     if not files:
-        raise BadInput(f"{', '.join(str(p) for p in paths)}: no file to import")
+        raise BadInput(
+            _("{paths}: no file to import").format(paths=", ".join(str(p) for p in paths))
+        )
     if not sys.stderr.isatty():
         return read_all(files)
     from rich.progress import Progress
 
     with Progress(console=console(stderr=True), transient=True) as bar:
-        task = bar.add_task("lecture (OCR des scans)", total=len(files))
+        task = bar.add_task(_("reading (OCR of the scans)"), total=len(files))
         return read_all(files, progress=lambda done, _total: bar.update(task, completed=done))
 
 
@@ -224,14 +228,14 @@ def _batch_table(items) -> None:
 
     columns = [
         Column(header, no_wrap=False, overflow="fold")
-        for header in ("Fichier", "Acte", "Startup", "Modifie", "Effet")
+        for header in (_("File"), _("Act"), _("Startup"), _("Amends"), _("Effect"))
     ]
     rows = []
     for item in items:
         row = item.row()
         effect = text(row.effect, "bold red" if row.refused else None)
         rows.append([row.file, row.kind, row.startup, row.parent, effect])
-    console().print(table(columns, rows, title="Plan de l'import"))
+    console().print(table(columns, rows, title=_("Import plan")))
 
 
 def _batch_status(items) -> int:
@@ -243,15 +247,21 @@ def _batch_status(items) -> int:
 
 
 def _choose_batch_parent(item) -> None:
-    typer.echo(f"{visible(item.name)}: which convention does this avenant amend?", err=True)
+    typer.echo(
+        _("{file}: which convention does this avenant amend?").format(file=visible(item.name)),
+        err=True,
+    )
     for i, candidate in enumerate(item.plan.parent_candidates, start=1):
         typer.echo(f"  {i}. {visible(candidate.label())}", err=True)
     count = len(item.plan.parent_candidates)
     while True:
-        choice = typer.prompt(f"Number (1-{count})", type=int, err=True)
+        choice = typer.prompt(_("Number (1-{count})").format(count=count), type=int, err=True)
         if 1 <= choice <= count:
             break
-        typer.echo(f"  {choice} is not between 1 and {count}", err=True)
+        typer.echo(
+            "  " + _("{choice} is not between 1 and {count}").format(choice=choice, count=count),
+            err=True,
+        )
     item.parent_choice = item.plan.parent_candidates[choice - 1].id
 
 
@@ -283,10 +293,15 @@ def _batch(
         for item in items:
             reason = item.reason if planned or item.error else None
             if reason:
-                typer.echo(f"startups: {visible(reason)}", err=True)
+                typer.echo(_("startups: {message}").format(message=visible(reason)), err=True)
             for warning in item.plan.warnings if item.plan else []:
-                typer.echo(f"{visible(item.name)}: warning: {visible(warning)}", err=True)
-        typer.echo("dry run: nothing stored", err=True)
+                typer.echo(
+                    _("{file}: warning: {message}").format(
+                        file=visible(item.name), message=visible(warning)
+                    ),
+                    err=True,
+                )
+        typer.echo(_("dry run: nothing stored"), err=True)
         code = _batch_status(items)
         if code:
             raise typer.Exit(code)
@@ -299,13 +314,23 @@ def _batch(
             _batch_table(items)
         for item in items:
             for warning in item.plan.warnings if item.plan else []:
-                typer.echo(f"{visible(item.name)}: warning: {visible(warning)}", err=True)
+                typer.echo(
+                    _("{file}: warning: {message}").format(
+                        file=visible(item.name), message=visible(warning)
+                    ),
+                    err=True,
+                )
         asking = [i for i in items if i.plan and not i.plan.problems and i.plan.needs_parent_choice]
         todo = [i for i in items if i.importable or i in asking]
         if todo and not yes and not stdin_is_tty():
             raise BadInput(
-                f"{len(todo)} file(s) to store and no terminal to confirm on; re-run with --yes "
-                "(or --dry-run to only look)"
+                ngettext(
+                    "{count} file to store and no terminal to confirm on; re-run with --yes "
+                    "(or --dry-run to only look)",
+                    "{count} files to store and no terminal to confirm on; re-run with --yes "
+                    "(or --dry-run to only look)",
+                    len(todo),
+                ).format(count=len(todo))
             )
         if not yes:
             for item in asking:
@@ -313,18 +338,26 @@ def _batch(
         todo = [i for i in todo if i.importable]
         for item in items:
             if item.reason is not None:
-                typer.echo(f"startups: {visible(item.reason)}", err=True)
+                typer.echo(_("startups: {message}").format(message=visible(item.reason)), err=True)
         if not todo:
-            typer.echo("nothing to store", err=True)
-        elif yes or typer.confirm(f"Store {len(todo)} file(s)?", default=False, err=True):
+            typer.echo(_("nothing to store"), err=True)
+        elif yes or typer.confirm(
+            ngettext("Store {count} file?", "Store {count} files?", len(todo)).format(
+                count=len(todo)
+            ),
+            default=False,
+            err=True,
+        ):
             for item in todo:
                 result = apply_item(store, item, startup)
                 if result is not None:
                     typer.echo(f"{visible(item.name)}: {visible(result.summary())}", err=True)
                 else:
-                    typer.echo(f"startups: {visible(item.failure)}", err=True)
+                    typer.echo(
+                        _("startups: {message}").format(message=visible(item.failure)), err=True
+                    )
         else:
-            typer.echo("nothing stored", err=True)
+            typer.echo(_("nothing stored"), err=True)
             raise typer.Exit(1)
     code = _batch_status(items)
     if code:
@@ -344,11 +377,34 @@ def _quiet_libraries() -> None:
 def register(app: typer.Typer) -> None:
     _quiet_libraries()
     group = typer.Typer(
-        help="Import data from real sources (beta.gouv.fr, conventions, expense exports).",
+        help=_("Import data from real sources (beta.gouv.fr, conventions, expense exports)."),
         no_args_is_help=True,
     )
-    group.command("betagouv")(betagouv)
-    group.command("convention")(convention)
+    group.command(
+        "betagouv",
+        help=_("Import beta.gouv.fr's startups, phases, sponsors, incubators and FAST promotions.")
+        + "\n\n"
+        + _(
+            "Importing again updates in place: local data (conventions, spending, deadlines, "
+            "notes) is never touched, and a startup gone upstream is marked, not deleted. "
+            "Unreadable files are named on stderr and skipped (exit status 1); a defective "
+            "field (a broken event, a bad date, control characters) is named and left out, "
+            "and the rest of its file is imported (exit status 0). --strict refuses either."
+        ),
+    )(betagouv)
+    group.command(
+        "convention",
+        help=_(
+            "Read a convention or avenant (text or PDF), show each fact with its evidence, "
+            "store it."
+        )
+        + "\n\n"
+        + _(
+            "Several files or a folder: every file is read and planned first, one table shows "
+            "what each would create or complete and what could not be read, then each file "
+            "the coach confirms is stored in its own transaction."
+        ),
+    )(convention)
     expenses.register_import(group)
     chorus.register_import(group)
     app.add_typer(group, name="import")

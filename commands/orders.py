@@ -150,7 +150,7 @@ def add(
     ] = None,
     db: DbOption = None,
 ) -> None:
-    """Record a purchase order (bon de commande): it engages AE on its date."""
+    """Record a purchase order: it engages AE on its date."""
     from store.ops.orders import add_order
 
     items = [_item(value) for value in line or ()]
@@ -236,12 +236,22 @@ def pay(
 
 
 def register(app: typer.Typer) -> None:
-    app.command("orders")(orders)
+    app.command(
+        "orders",
+        help=_(
+            "List a startup's purchase orders: engaged, delivered (service fait), paid, to pay."
+        ),
+    )(orders)
     group = typer.Typer(
         help=_("Record purchase orders, their services faits and payments."),
         no_args_is_help=True,
     )
-    group.command("add")(add)
-    group.command("done")(done)
-    group.command("pay")(pay)
+    group.command("add", help=_("Record a purchase order: it engages AE on its date."))(add)
+    group.command(
+        "done", help=_("Record a service fait: what the supplier delivered of an order.")
+    )(done)
+    group.command(
+        "pay",
+        help=_("Record a payment of an order: it pays (CP) what the order engaged, never twice."),
+    )(pay)
     app.add_typer(group, name="order")

@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("output", nargs="?", type=Path, default=ROOT / "tests/fixtures/report")
     args = parser.parse_args(argv)
     args.output.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "COLUMNS": "400"}
+    env = {**os.environ, "COLUMNS": "400", "STARTUPS_LANG": "fr"}
     with tempfile.TemporaryDirectory() as scratch:
         for kind in STORES:
             path = Path(scratch) / f"{kind}.db"

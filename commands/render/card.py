@@ -10,12 +10,22 @@ from rich.table import Table
 from rich.text import Text
 from rich.tree import Tree
 
+import i18n
 from commands.render.money import money_rows
 from commands.render.table import Column, table
 from commands.render.text import text, visible
 from store.fmt import day, eur, months, number, staffing_outlook
 from store.queries.card import Card, ConventionCard
-from store.rules.vocab import DEADLINE_KIND_LABELS, STATUS_LABELS
+from store.rules.vocab import (
+    DEADLINE_KIND_LABELS,
+    IMPUTATION_LABELS,
+    PHASE_LABELS,
+    STATUS_LABELS,
+    alert_label,
+)
+
+_ = i18n.Domain("cli").gettext
+ngettext = i18n.Domain("cli").ngettext
 
 STATUS_STYLES = {"in_force": "green", "pending": "yellow", "upcoming": "cyan", "ended": "dim"}
 
@@ -24,9 +34,15 @@ def kind_label(kind: str) -> str:
     return DEADLINE_KIND_LABELS.get(kind, kind)
 
 
+def imputation_label(key: str) -> str:
+    """An imputation field by its label (« domaine fonctionnel »), not its code key."""
+    label = IMPUTATION_LABELS.get(key)
+    return label.lower() if label is not None else key
+
+
 def convention_label(c: ConventionCard) -> Text:
     """A convention or an avenant: its name and status, period, money, signatures."""
-    name = c.title or ("Avenant" if c.kind == "avenant" else "Convention")
+    name = c.title or (_("Avenant") if c.kind == "avenant" else _("Convention"))
     head = Text(end="")
     head.append(f"#{c.id} ", style="bold")
     head.append(visible(name), style="bold")
@@ -34,48 +50,60 @@ def convention_label(c: ConventionCard) -> Text:
     head.append(" — ")
     head.append(status, style=STATUS_STYLES.get(c.status, ""))
     if c.placeholder:
-        head.append(" (connue par un autre texte)", style="dim")
+        head.append(" " + _("(known from another text)"), style="dim")
     lines = [head]
     if c.object:
         lines.append(text(c.object, "italic"))
-    end = day(c.ends_on)
+    unknown = _("unknown")
+    end = day(c.ends_on) if c.ends_on is not None else _("end unknown")
     if c.ends_on is not None and c.ends_on_precision == "month":
-        end += " (au mois près)"
+        end += " " + _("(to the month)")
     facts = []
     if c.kind != "avenant" or c.ends_on:
-        facts.append(f"période {day(c.starts_on)} → {end}")
+        facts.append(_("period {start} → {end}").format(start=day(c.starts_on), end=end))
     if c.kind != "avenant" or c.ceiling_cents is not None:
-        facts.append(f"plafond {eur(c.ceiling_cents)}")
+        facts.append(_("ceiling {amount}").format(amount=eur(c.ceiling_cents, unknown=unknown)))
     if c.kind != "avenant":
         if c.ceiling_on_cents != c.ceiling_cents or c.ends_on_effective != c.ends_on:
             facts.append(
-                f"avec avenants : {eur(c.ceiling_on_cents)} jusqu'au {day(c.ends_on_effective)}"
+                _("with avenants: {amount} until {date}").format(
+                    amount=eur(c.ceiling_on_cents, unknown=unknown), date=day(c.ends_on_effective)
+                )
             )
-        facts.append(f"consommé {eur(c.consumed_cents)}")
+        facts.append(_("consumed {amount}").format(amount=eur(c.consumed_cents)))
     if facts:
         lines.append(Text(" · ".join(facts), end=""))
+    undated = _("not dated")
     signatures = [
         visible(p.short_name or p.name)
         + (f" ({visible(p.role)})" if p.role else "")
-        + f" : {day(p.signed_on) if p.signed_on else 'non datée'}"
+        + " : "
+        + (day(p.signed_on) if p.signed_on else undated)
         for p in c.parties
     ]
     if c.signed_on is not None:
-        signatures.append(f"signée le {day(c.signed_on)}")
+        signatures.append(_("signed on {date}").format(date=day(c.signed_on)))
+    concluded = (
+        " → " + _("concluded on {date}").format(date=day(c.concluded_on)) if c.concluded_on else ""
+    )
     lines.append(
         Text(
-            "signatures : "
-            + ("; ".join(signatures) if signatures else "aucune connue")
-            + (f" → conclue le {day(c.concluded_on)}" if c.concluded_on else ""),
+            _("signatures: {list}").format(
+                list="; ".join(signatures) if signatures else _("none known")
+            )
+            + concluded,
             end="",
         )
     )
     if c.schedule:
         lines.append(
             Text(
-                "échéancier : "
-                + "; ".join(
-                    f"{y.year} AE {eur(y.ae_cents)}, CP {eur(y.cp_cents)}" for y in c.schedule
+                _("schedule: {list}").format(
+                    list="; ".join(
+                        f"{y.year} AE {eur(y.ae_cents, unknown=unknown)}, "
+                        f"CP {eur(y.cp_cents, unknown=unknown)}"
+                        for y in c.schedule
+                    )
                 ),
                 end="",
             )
@@ -83,7 +111,9 @@ def convention_label(c: ConventionCard) -> Text:
     if c.imputation:
         lines.append(
             text(
-                "imputation : " + ", ".join(f"{k} {v}" for k, v in c.imputation.items()),
+                _("imputation: {list}").format(
+                    list=", ".join(f"{imputation_label(k)} {v}" for k, v in c.imputation.items())
+                ),
                 "dim",
             )
         )
@@ -96,25 +126,26 @@ def _head(card: Card) -> Panel:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
     if card.mission:
-        grid.add_row("Mission", text(card.mission, multiline=True))
-    phase = Text(visible(a.phase or "—"), end="")
+        grid.add_row(_("Mission"), text(card.mission, multiline=True))
+    phase = Text(visible(PHASE_LABELS.get(a.phase, a.phase) if a.phase else "—"), end="")
     if card.phases:
         phase.append("   ")
         for i, p in enumerate(card.phases):
             if i:
                 phase.append(" → ", style="dim")
             phase.append(
-                f"{visible(p.name)} ({day(p.start)})", style="bold dim" if p.current else "dim"
+                f"{visible(PHASE_LABELS.get(p.name, p.name))} ({day(p.start)})",
+                style="bold dim" if p.current else "dim",
             )
-    grid.add_row("Phase", phase)
+    grid.add_row(_("Phase"), phase)
     if card.incubator:
-        grid.add_row("Incubateur", text(f"{card.incubator_title or ''} ({card.incubator})"))
+        grid.add_row(_("Incubator"), text(f"{card.incubator_title or ''} ({card.incubator})"))
     if card.co_incubators:
         co = ", ".join(f"{title} ({slug})" for slug, title in card.co_incubators)
-        grid.add_row("Co-incubé par", text(co))
+        grid.add_row(_("Co-incubated by"), text(co))
     if card.sponsors:
         grid.add_row(
-            "Sponsors",
+            _("Sponsors"),
             text(", ".join(f"{s['acronym'] or s['name']} ({s['slug']})" for s in card.sponsors)),
         )
     for name, url in card.links.items():
@@ -122,17 +153,18 @@ def _head(card: Card) -> Panel:
     title = Text(end="")
     title.append(visible(card.title), style="bold")
     title.append(f" ({visible(card.slug)})")
-    return Panel(grid, title=title, subtitle=f"au {card.as_of.isoformat()}", box=box.ROUNDED)
+    subtitle = _("as of {date}").format(date=day(card.as_of))
+    return Panel(grid, title=title, subtitle=subtitle, box=box.ROUNDED)
 
 
 def _conventions(card: Card) -> Tree:
-    tree = Tree(Text("Conventions", style="bold"), guide_style="dim")
+    tree = Tree(Text(_("Conventions"), style="bold"), guide_style="dim")
     for c in card.conventions:
         branch = tree.add(convention_label(c))
         for avenant in c.avenants:
             branch.add(convention_label(avenant))
     if not card.conventions:
-        tree.add(Text("aucune convention", style="yellow"))
+        tree.add(Text(_("no convention"), style="yellow"))
     return tree
 
 
@@ -142,18 +174,29 @@ def _money(card: Card) -> Panel:
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column(justify="right", no_wrap=True)
     deadline = a.next_deadline
+    unknown = _("unknown")
+    if not a.conventions_in_force and not a.envelope_cents and not a.pending_cents:
+        # None in force on the date (as the report says it): not 0 €.
+        envelope = _("no convention")
+        remaining = "—"
+    else:
+        envelope = eur(a.envelope_cents, unknown=unknown)
+        remaining = eur(a.remaining_cents, unknown=unknown)
     rows = [
-        ("Enveloppe", eur(a.envelope_cents)),
-        ("En attente de signature", eur(a.pending_cents)),
-        ("Consommé", eur(a.consumed_cents)),
-        ("Reste", eur(a.remaining_cents)),
-        ("Hors convention", eur(a.unattributed_cents)),
-        ("Rythme (90 j)", eur(a.burn_rate_cents_per_month) + "/mois"),
-        ("Autonomie", months(a.runway_months)),
-        ("Conventions en vigueur", str(a.conventions_in_force)),
-        ("Lignes de consommation", str(card.lines)),
+        (_("Envelope"), envelope),
+        (_("Awaiting signature"), eur(a.pending_cents)),
+        (_("Consumed"), eur(a.consumed_cents)),
+        (_("Remaining"), remaining),
+        (_("Outside any convention"), eur(a.unattributed_cents)),
         (
-            "Prochaine échéance",
+            _("Burn rate (90 days)"),
+            _("{amount}/month").format(amount=eur(a.burn_rate_cents_per_month)),
+        ),
+        (_("Runway"), months(a.runway_months)),
+        (_("Conventions in force"), str(a.conventions_in_force)),
+        (_("Consumption lines"), str(card.lines)),
+        (
+            _("Next deadline"),
             text(f"{day(deadline.date)} {deadline.title}") if deadline else "—",
         ),
     ]
@@ -163,23 +206,24 @@ def _money(card: Card) -> Panel:
     for projection in a.projections:
         outlook = staffing_outlook(projection)
         if outlook is not None:
-            grid.add_row(f"Équipe (#{projection.convention_id})", outlook)
-    alerts = " ".join(a.alerts)
-    grid.add_row("Alertes", Text(alerts, style="bold red") if alerts else "aucune")
-    return Panel(grid, title="Budget", box=box.ROUNDED, expand=False)
+            grid.add_row(_("Team (#{id})").format(id=projection.convention_id), outlook)
+    alerts = " · ".join(alert_label(code) for code in a.alerts)
+    grid.add_row(_("Alerts"), Text(alerts, style="bold red") if alerts else _("none"))
+    return Panel(grid, title=_("Budget"), box=box.ROUNDED, expand=False)
 
 
 def _deadlines(card: Card) -> Table:
     rows = []
     for d in card.deadlines:
         if d.overdue:
-            state = Text("EN RETARD", style="bold red")
+            state = Text(alert_label("OVERDUE").upper(), style="bold red")
         elif d.done:
-            state = f"faite {day(d.done_on)}"
+            state = _("done {date}").format(date=day(d.done_on))
         elif d.date < card.as_of:
-            state = Text("passée", style="dim")
+            state = Text(_("past"), style="dim")
         else:
-            state = f"dans {(d.date - card.as_of).days} j"
+            days = (d.date - card.as_of).days
+            state = ngettext("in {count} day", "in {count} days", days).format(count=days)
         rows.append(
             [
                 day(d.date),
@@ -190,13 +234,13 @@ def _deadlines(card: Card) -> Table:
             ]
         )
     columns = [
-        Column("Date"),
-        Column("Échéance", no_wrap=False),
-        Column("Nature"),
-        Column("État"),
-        Column("Id"),
+        Column(_("Date")),
+        Column(_("Deadline"), no_wrap=False),
+        Column(_("Kind")),
+        Column(_("State")),
+        Column(_("Id")),
     ]
-    return table(columns, rows, title="Échéances", title_justify="left")
+    return table(columns, rows, title=_("Deadlines"), title_justify="left")
 
 
 def _kpis(card: Card) -> Table:
@@ -206,24 +250,25 @@ def _kpis(card: Card) -> Table:
         sign = "≤ " if k.direction == "at_most" else "≥ "
         target = (
             f"{sign}{number(k.target)}{unit}"
-            + (f" au {day(k.target_date)}" if k.target_date else "")
+            + (" " + _("by {date}").format(date=day(k.target_date)) if k.target_date else "")
             if k.target is not None
             else "—"
         )
         latest = (
             f"{number(k.latest_value)}{unit} ({day(k.latest_date)})"
             if k.latest_value is not None
-            else "aucune"
+            else _("none")
         )
         met = {
-            True: Text("atteint", style="green"),
-            False: Text("pas encore", style="yellow"),
+            True: Text(_("met"), style="green"),
+            False: Text(_("not yet"), style="yellow"),
         }.get(k.met, "")
         rows.append([k.metric, target, latest, met])
     columns = [
-        Column(name, no_wrap=False) for name in ("Indicateur", "Cible", "Dernière mesure", "")
+        Column(name, no_wrap=False)
+        for name in (_("Indicator"), _("Target"), _("Latest measurement"), "")
     ]
-    return table(columns, rows, title="Indicateurs", title_justify="left")
+    return table(columns, rows, title=_("KPIs"), title_justify="left")
 
 
 def _staffing(card: Card) -> Table:
@@ -238,9 +283,10 @@ def _staffing(card: Card) -> Table:
         for st in card.staffing
     ]
     columns = [
-        Column(name, no_wrap=False) for name in ("Rôle", "Effectif", "Période", "TJM", "Convention")
+        Column(name, no_wrap=False)
+        for name in (_("Role"), _("Headcount"), _("Period"), _("Daily rate"), _("Convention"))
     ]
-    return table(columns, rows, title="Équipe", title_justify="left")
+    return table(columns, rows, title=_("Team"), title_justify="left")
 
 
 def render(card: Card, console: Console) -> None:

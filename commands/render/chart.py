@@ -8,9 +8,13 @@ import shutil
 import sys
 from collections.abc import Sequence
 
+import i18n
 from commands.render.money import paid_label
 from commands.render.text import visible
+from store.fmt import day
 from store.rules.burn import Point
+
+_ = i18n.Domain("cli").gettext
 
 
 def _size() -> tuple[int, int]:
@@ -31,15 +35,19 @@ def burn(slug: str, on: dt.date, points: Sequence[Point], *, whole_history: bool
             plt.plot([i for i, _ in pts], [v for _, v in pts], label=label, color=color)
 
     plt.clear_figure()
-    line([p.envelope_cents for p in points], "enveloppe", "blue")
-    line([p.consumed_cents for p in points], "consommé", "red")
+    line([p.envelope_cents for p in points], _("envelope"), "blue")
+    line([p.consumed_cents for p in points], _("consumed"), "red")
     line([p.paid_cents for p in points], paid_label(), "magenta")
-    line([p.remaining_cents for p in points], "reste", "green")
-    line([p.projected_cents for p in points], "projection", "orange")
+    line([p.remaining_cents for p in points], _("remaining"), "green")
+    line([p.projected_cents for p in points], _("projection"), "orange")
     step = max(1, len(points) // 8)
     plt.xticks(x[::step], months[::step])
-    scope = "tout l'historique" if whole_history else "période de financement en cours"
-    plt.title(f"{visible(slug)} au {on.isoformat()} ({scope}), en euros")
+    scope = _("whole history") if whole_history else _("current funding period")
+    plt.title(
+        _("{slug} as of {date} ({scope}), in euros").format(
+            slug=visible(slug), date=day(on), scope=scope
+        )
+    )
     width, height = _size()
     plt.plotsize(width, height)
     chart = plt.build()

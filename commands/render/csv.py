@@ -12,6 +12,7 @@ import io
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from store.rules.text import visible
@@ -34,17 +35,35 @@ def write(columns: Sequence[str], rows: Iterable[Mapping[str, Any]]) -> None:
     write_lists(columns, ([row.get(k) for k in columns] for row in rows))
 
 
+def _decimal_comma(value: Any) -> Any:
+    """A number as French spreadsheets read it (``1234,5``); anything else as it is."""
+    if isinstance(value, float | Decimal):
+        return str(value).replace(".", ",")
+    return value
+
+
 def write_lists(
-    columns: Sequence[str], rows: Iterable[list[Any]], *, text: Sequence[int] | None = None
+    columns: Sequence[str],
+    rows: Iterable[list[Any]],
+    *,
+    text: Sequence[int] | None = None,
+    french: bool = False,
 ) -> None:
     """Rows given as lists of values in the columns' order, as CSV on stdout, a thousand
     rows a write (one write per row costs a system call each on an unbuffered stdout).
     ``text``: the columns that may hold text (by index; the others hold numbers or
-    nothing, written as they are), when the caller knows them."""
+    nothing, written as they are), when the caller knows them.  ``french``: the dialect
+    French Excel opens as it is: ``;`` between cells, decimal commas, and UTF-8 with a
+    byte order mark (without it, Excel reads the accents as Windows-1252)."""
     buffer = io.StringIO()
-    writer = _csv.writer(buffer, lineterminator="\n")
+    writer = _csv.writer(buffer, delimiter=";" if french else ",", lineterminator="\n")
+    if french:
+        buffer.write("\ufeff")
     writer.writerow(columns)
     needs_care = _NEEDS_CARE.search
+    numbers = None
+    if french:
+        numbers = [i for i in range(len(columns)) if text is None or i not in set(text)]
     for n, row in enumerate(rows, 1):
         if text is None:
             row = [cell(v) for v in row]
@@ -53,6 +72,9 @@ def write_lists(
                 value = row[i]
                 if value is not None and needs_care(value):
                     row[i] = cell(value)
+        if numbers is not None:
+            for i in numbers:
+                row[i] = _decimal_comma(row[i])
         writer.writerow(row)  # None is written as an empty cell
         if n % 1000 == 0:
             sys.stdout.write(buffer.getvalue())

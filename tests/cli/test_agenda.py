@@ -108,13 +108,13 @@ def test_derived_deadlines_are_never_overdue(run, demo_db):
 def test_done_then_not_overdue(run, demo_db):
     result = run("deadline", "done", "1", "--on", "2018-09-10", "--db", demo_db)
     assert result.code == 0, result.err
-    assert "done on 2018-09-10" in result.out
+    assert "faite le 10/09/2018" in result.out
     assert deadlines(run, demo_db, "--as-of", "2018-09-15", "--overdue") == []
     report = run("report", "--db", demo_db, "--as-of", "2018-09-15", "-f", "json").json()
     assert "OVERDUE" not in report["startups"][0]["alerts"]
     # Done again: nothing changes, the first date stays.
     again = run("deadline", "done", "deadline-1", "--db", demo_db)
-    assert again.code == 0 and "already done on 2018-09-10" in again.out
+    assert again.code == 0 and "déjà faite le 10/09/2018" in again.out
 
 
 def test_done_defaults_to_today(run, demo_db, monkeypatch):
@@ -148,7 +148,7 @@ def test_done_errors(run, demo_db, ref, fragment):
 
 def test_deadlines_errors(run, demo_db, tmp_path):
     assert_one_line_error(
-        run("deadlines", "--db", demo_db, "--startup", "nope"), "no startup 'nope'"
+        run("deadlines", "--db", demo_db, "--startup", "nope"), "aucune startup 'nope'"
     )
     assert_one_line_error(run("deadlines", "--db", demo_db, "--within", "-1"), "--within")
     assert_one_line_error(run("deadlines", "--db", demo_db, "--format", "xml"), "--format")

@@ -46,7 +46,7 @@ def assert_refused(result, before, db: Path, *fragments: str) -> None:
     assert result.code == 2, (result.code, result.out, result.err)
     lines = result.err.strip().splitlines()
     assert len(lines) == 1, result.err
-    assert "Traceback" not in result.err and lines[0].startswith("startups: error: ")
+    assert "Traceback" not in result.err and lines[0].startswith("startups : erreur : ")
     for fragment in fragments:
         assert fragment in lines[0], (fragment, lines[0])
     assert fingerprint(db) == before

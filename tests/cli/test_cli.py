@@ -38,9 +38,9 @@ def test_markdown(run, demo_db):
     result = run("report", "--db", demo_db, "--as-of", "2018-06-01", "--format", "markdown")
     assert result.code == 0
     lines = plain(result.out).splitlines()
-    assert lines[0] == "# Portefeuille au 2018-06-01"
+    assert lines[0] == "# Portefeuille au 01/06/2018"
     assert lines[2].startswith("| Startup | Phase | Enveloppe")
-    assert any(line.startswith("| Classe à 12 | acceleration | 269 700 €") for line in lines)
+    assert any(line.startswith("| Classe à 12 | accélération | 269 700 €") for line in lines)
     assert "inconnu" in result.out  # DossierSco's envelope, never 0
 
 
@@ -62,7 +62,19 @@ def test_limit_and_filters(run, demo_url):
     assert slugs("--sponsor", "menjs") == ["dossiersco"]
     assert slugs("--phase", "acceleration") == ["classe-a-12"]
     assert slugs("--incubator", "dinum") == ["classe-a-12", "dossiersco"]
-    assert slugs("--incubator", "nowhere") == []
+    assert slugs("--phase", "accélération") == ["classe-a-12"]  # a phase by its label
+
+
+def test_an_unknown_filter_lists_the_valid_ones(run, demo_db):
+    for option, value, valid in (
+        ("--phase", "accel", "acceleration"),
+        ("--incubator", "nowhere", "dinum"),
+        ("--sponsor", "nobody", "dgesco, menjs"),
+    ):
+        result = run("report", "--db", demo_db, option, value)
+        assert result.code == 2 and result.out == "", result.err
+        (line,) = result.err.splitlines()
+        assert line.startswith(f"startups : erreur : {option} : ") and valid in line, line
 
 
 def test_no_command_prints_the_portfolio(run, demo_db):

@@ -103,7 +103,7 @@ def test_an_unexpected_error_says_its_first_line_only(run, demo_db, monkeypatch)
     monkeypatch.setattr("commands.report.iter_rows", boom)
     result = run("report", "--db", demo_db, "-f", "markdown")
     assert result.code == 1
-    one_line(result, "unexpected RuntimeError: first line")
+    one_line(result, "erreur inattendue (RuntimeError) : first line")
     assert "coach@example.fr" not in result.err
 
 

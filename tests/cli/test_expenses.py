@@ -261,10 +261,10 @@ def test_random_files_through_the_command_exit_cleanly(run, tmp_path, _fuzz_db, 
     assert result.code in (0, 2), result.err
     assert "Traceback" not in result.err
     if result.code == 0:
-        assert result.err == "" and "added" in result.out
+        assert result.err == "" and "ajoutées" in result.out
     else:
         assert result.err and all(
-            line.startswith("startups: error: ") for line in result.err.splitlines()
+            line.startswith("startups : erreur : ") for line in result.err.splitlines()
         )
 
 
@@ -277,14 +277,20 @@ def test_import_then_reimport_adds_nothing(run, demo_db):
     path = FIXTURES / "francais_bom_crlf.csv"
     result = run("import", "expenses", path, "--startup", "classe-a-12", "--db", demo_db)
     assert result.code == 0, result.err
-    assert result.out.strip() == "classe-a-12: francais_bom_crlf.csv: added 4, already there 0"
+    assert (
+        result.out.strip()
+        == "classe-a-12 : francais_bom_crlf.csv : ajoutées : 4, déjà présentes : 0"
+    )
     # 12 345,67 + 1 000 + 1 000 + 250,50 (the engagement counts as consumption too)
     assert consumed(run, demo_db, "classe-a-12", "2018-06-30") == 38000.0 + 14596.17
     count = len(lines_of(demo_db, "classe-a-12"))
 
     again = run("import", "expenses", path, "--startup", "classe-a-12", "--db", demo_db)
     assert again.code == 0, again.err
-    assert again.out.strip() == "classe-a-12: francais_bom_crlf.csv: added 0, already there 4"
+    assert (
+        again.out.strip()
+        == "classe-a-12 : francais_bom_crlf.csv : ajoutées : 0, déjà présentes : 4"
+    )
     assert len(lines_of(demo_db, "classe-a-12")) == count
     assert consumed(run, demo_db, "classe-a-12", "2018-06-30") == 38000.0 + 14596.17
 
@@ -299,7 +305,7 @@ def test_a_later_export_in_the_other_dialect_adds_only_what_is_new(run, demo_db)
     first = run(
         "import", "expenses", FIXTURES / "plain.csv", "--startup", "dossiersco", "--db", demo_db
     )
-    assert "added 2" in first.out
+    assert "ajoutées : 2" in first.out
     second = run(
         "import",
         "expenses",
@@ -310,12 +316,12 @@ def test_a_later_export_in_the_other_dialect_adds_only_what_is_new(run, demo_db)
         demo_db,
     )
     assert second.code == 0
-    assert "added 0, already there 2" in second.out
+    assert "ajoutées : 0, déjà présentes : 2" in second.out
     # …but the same file for another startup is that startup's own lines.
     third = run(
         "import", "expenses", FIXTURES / "plain.csv", "--startup", "classe-a-12", "--db", demo_db
     )
-    assert "added 2, already there 0" in third.out
+    assert "ajoutées : 2, déjà présentes : 0" in third.out
 
 
 def test_latin1_import(run, demo_db):
@@ -348,8 +354,8 @@ def test_bad_rows_write_nothing_and_are_each_named(run, demo_db):
         "7",
         "8",
     ]
-    assert all(line.startswith(f"startups: error: {path}:") for line in lines)
-    assert lines[2] == f'startups: error: {path}:5: montant "12,3,4" is not an amount'
+    assert all(line.startswith(f"startups : erreur : {path}:") for line in lines)
+    assert lines[2] == f'startups : erreur : {path}:5: montant "12,3,4" is not an amount'
     assert lines_of(demo_db, "classe-a-12") == before
 
 
@@ -425,8 +431,8 @@ def test_expense_add_changes_the_report(run, demo_db):
         demo_db,
     )
     assert result.code == 0, result.err
-    assert "payment of 1\u202f234,56\u00a0€" in result.out or "payment of 1 234,56" in result.out
-    assert "counts against convention 1" in result.out
+    assert "paiement de 1\u202f234,56\u00a0€" in result.out
+    assert "comptée sur la convention 1" in result.out
     assert consumed(run, demo_db, "classe-a-12", "2018-06-30") == 39234.56
     assert lines_of(demo_db, "classe-a-12")[0] == (
         "2018-06-15",
@@ -476,7 +482,7 @@ def test_expense_outside_any_convention_is_unattributed(run, demo_db):
         "--db",
         demo_db,
     )
-    assert result.code == 0 and "UNATTRIBUTED" in result.out
+    assert result.code == 0 and "hors convention" in result.out
     report = run("report", "--db", demo_db, "--as-of", "2019-06-02", "-f", "json").json()
     assert report["startups"][0]["unattributed_eur"] == 10.0
 
@@ -567,9 +573,9 @@ def test_a_long_export_streams_to_what_a_list_gives(run, demo_db, tmp_path):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     first = run("import", "expenses", path, "--startup", "dossiersco", "--db", demo_db)
     assert first.code == 0, first.err
-    assert "added 12000, already there 0" in first.out
+    assert "ajoutées : 12000, déjà présentes : 0" in first.out
     again = run("import", "expenses", path, "--startup", "dossiersco", "--db", demo_db)
-    assert "added 0, already there 12000" in again.out
+    assert "ajoutées : 0, déjà présentes : 12000" in again.out
     keys = {expenses_key for expenses_key in _keys(demo_db)}
     rows = read_expenses(path.read_bytes(), "long.csv")
     assert {dedup_key("dossiersco", row) for row in rows} <= keys

@@ -96,7 +96,7 @@ def test_show_prints_the_card(run, demo_db, monkeypatch):
     for fragment in (
         "Classe à 12 (classe-a-12)",
         "Faciliter le passage en classe à 12",  # mission
-        "acceleration",
+        "accélération",  # the phase's label, not its code
         "DGESCO (dgesco)",
         "https://github.com/betagouv/ClasseA12",
         "#1 Convention de service — en vigueur",
@@ -105,7 +105,7 @@ def test_show_prints_the_card(run, demo_db, monkeypatch):
         "Avenant n° 1 à la convention de service — non signée",
         "échéancier : 2020 AE 50 000 €, CP 50 000 €",
         "Enveloppe",
-        "EXPIRING",
+        "expire",  # alerts in words, not codes
         "EN RETARD",  # the deliverable due 2018-09-01
         "FAST 2",
     ):
@@ -120,7 +120,7 @@ def test_show_dossiersco_unknown_ceiling_kpis_and_staffing(run, demo_db, monkeyp
     out = plain(result.out)
     for fragment in (
         "plafond inconnu",
-        "AMOUNT_UNKNOWN",
+        "montant ?",
         "≥ 100 collèges au 02/09/2019",
         "Développeur full-stack",
     ):
@@ -159,7 +159,7 @@ def test_show_json(run, demo_db):
 
 def test_show_errors(run, demo_db, tmp_path):
     for args, fragment in (
-        (("show", "nope", "--db", demo_db), "no startup 'nope'"),
+        (("show", "nope", "--db", demo_db), "aucune startup 'nope'"),
         (("show", "--db", demo_db), "SLUG"),
         (("show", "dossiersco", "--db", tmp_path / "none.db"), "no store here"),
         (("show", "dossiersco", "--db", demo_db, "--as-of", "2018-02-30"), "--as-of"),

@@ -90,7 +90,7 @@ def test_as_names_the_actor_and_log_lists(run, tmp_path):
     text = run("log", "--db", db, "--limit", "2")
     assert text.code == 0
     lines = text.out.splitlines()
-    assert len(lines) == 2 and all("Dominique  insert " in line for line in lines)
+    assert len(lines) == 2 and all("Dominique  création " in line for line in lines)
     unknown = run("log", "nope", "--db", db)
     assert unknown.code == 2 and "nope" in unknown.err
 

@@ -493,8 +493,8 @@ def test_bad_files_are_named_and_the_rest_is_imported(run, tmp_path, db_path):
     assert result.code == 1
     assert "Traceback" not in result.err
     lines = [line for line in result.err.splitlines() if not line.startswith("FAST ")]
-    bad = [line for line in lines if "warning:" not in line]
-    warnings = [line for line in lines if "warning:" in line]
+    bad = [line for line in lines if "avertissement :" not in line]
+    warnings = [line for line in lines if "avertissement :" in line]
     assert len(bad) == len(BAD) and len(warnings) == len(DEFECTIVE)
     for line, (name, reason) in zip(bad, sorted(BAD.items()), strict=True):
         assert name in line and reason in line, line
@@ -520,7 +520,7 @@ def test_strict_writes_nothing(run, tmp_path, demo_db):
     assert (
         result.err.strip()
         .splitlines()[-1]
-        .startswith("startups: error: 3 unreadable file(s) and 1 defective field(s)")
+        .startswith("startups : erreur : 3 fichier(s) illisible(s) et 1 champ(s) défectueux")
     )
     assert not fresh.exists()
     before = dump(demo_db)

@@ -52,7 +52,7 @@ def test_a_defective_field_costs_the_field_not_the_startup(run, tmp_path, db_pat
     root = checkout(tmp_path / "b")
     result = run("import", "betagouv", root, "--db", db_path)
     assert result.code == 0, result.err  # every startup is in: warnings only
-    warnings = [line for line in result.err.splitlines() if "warning:" in line]
+    warnings = [line for line in result.err.splitlines() if "avertissement :" in line]
     assert all("messy.md" in line for line in warnings)
     said = " ".join(warnings)
     for fragment in (
@@ -94,7 +94,7 @@ def test_strict_refuses_a_defective_field(run, tmp_path, db_path):
     root = checkout(tmp_path / "b")
     result = run("import", "betagouv", root, "--db", db_path, "--strict")
     assert result.code == 2
-    assert "defective field(s)" in result.err.splitlines()[-1]
+    assert "champ(s) défectueux" in result.err.splitlines()[-1]
     assert not db_path.exists()
 
 

@@ -66,7 +66,7 @@ def test_a_folder_of_the_seeds_imports_in_one_go(run, db_path, tmp_path):
         make_scan_pdf(DOSSIERSCO.read_text(encoding="utf-8"), folder / "avenant-scan.pdf")
     result = run("import", "convention", folder, "--db", db_path, "--yes")
     assert result.code == 0, result.err
-    assert "Plan de l'import" in result.out
+    assert "Plan de l’import" in result.out
     assert counts(db_path) == {
         "startup": 2,
         "convention": 4,  # two Classe à 12 conventions, the avenant and its placeholder parent
@@ -98,7 +98,7 @@ def test_a_folder_of_the_seeds_imports_in_one_go(run, db_path, tmp_path):
     # Again: everything is already there.
     before = counts(db_path)
     again = run("import", "convention", folder, "--db", db_path, "--yes")
-    assert again.code == 0 and "nothing to store" in again.err
+    assert again.code == 0 and "rien à enregistrer" in again.err
     assert counts(db_path) == before
 
 
@@ -133,7 +133,7 @@ def test_what_is_not_a_convention_is_refused_and_the_rest_stored(run, db_path, t
         os.mkfifo(folder / "pipe.txt")
     result = run("import", "convention", folder, "--db", db_path, "--yes")
     assert result.code == 2, result.err
-    refused = [line for line in result.err.splitlines() if line.startswith("startups: ")]
+    refused = [line for line in result.err.splitlines() if line.startswith("startups : ")]
     reasons = {pathlib.Path(line.split(": ")[1]).name: line for line in refused}
     assert "not a convention" in reasons["README.md"]
     assert "not a convention" in reasons["notes.txt"]
@@ -166,7 +166,7 @@ def test_a_dry_run_stores_nothing_and_shows_the_plan(run, db_path, tmp_path):
     assert result.code == 0, result.err
     assert "creates a convention" in result.out and "creates an avenant" in result.out
     assert "placeholder of 2018-04-12" in result.out
-    assert "dry run: nothing stored" in result.err
+    assert "essai : rien n’est enregistré" in result.err
     assert counts(db_path) == before
 
 
@@ -194,7 +194,7 @@ def test_no_terminal_and_no_yes_stores_nothing(run, db_path, tmp_path):
     before = counts(db_path)
     result = run("import", "convention", folder, "--db", db_path)
     assert result.code == 2
-    assert "no terminal to confirm on" in result.err.splitlines()[-1]
+    assert "aucun terminal pour confirmer" in result.err.splitlines()[-1]
     assert counts(db_path) == before
 
 
@@ -205,7 +205,7 @@ def test_declining_stores_nothing(run, db_path, tmp_path, monkeypatch):
     monkeypatch.setattr(commands.imports, "stdin_is_tty", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     result = run("import", "convention", folder, "--db", db_path)
-    assert result.code == 1 and "Store 3 file(s)?" in result.err
+    assert result.code == 1 and "Enregistrer 3 fichiers ?" in result.err
     assert counts(db_path) == before
 
 
@@ -232,7 +232,7 @@ def test_an_empty_folder_is_refused(run, db_path, tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     result = run("import", "convention", empty, "--db", db_path, "--yes")
-    assert result.code == 2 and "no file to import" in result.err
+    assert result.code == 2 and "aucun fichier à importer" in result.err
 
 
 @pytest.mark.skipif(ocr_missing() is not None, reason=ocr_missing() or "")
@@ -245,7 +245,7 @@ def test_missing_ocr_tools_refuse_the_scan_only(run, db_path, tmp_path, monkeypa
     monkeypatch.setenv("PATH", str(tmp_path / "no-bin"))
     result = run("import", "convention", folder, "--db", db_path, "--yes")
     assert result.code == 2
-    (line,) = [x for x in result.err.splitlines() if x.startswith("startups: ")]
+    (line,) = [x for x in result.err.splitlines() if x.startswith("startups : ")]
     assert "scan.pdf" in line and "apt-get install ocrmypdf tesseract-ocr tesseract-ocr-fra" in line
     assert counts(db_path)["convention"] == 1
 

@@ -270,8 +270,8 @@ def test_an_ambiguous_parent_is_refused_with_yes(run, demo_db):
     result = imp(run, demo_db, DOSSIERSCO, "--yes")
     assert result.code == 2
     (line,) = result.err.splitlines()
-    assert "ambiguous parent" in line and "2 conventions of 2018-04-12" in line
-    assert "Autre convention" in line and "re-run without --yes" in line
+    assert "convention modifiée ambiguë" in line and "2 conventions of 2018-04-12" in line
+    assert "Autre convention" in line and "relancer sans --yes" in line
     assert counts(demo_db) == before
 
 
@@ -283,7 +283,7 @@ def test_an_ambiguous_parent_is_asked(run, demo_db, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("2\ny\n"))
     result = imp(run, demo_db, DOSSIERSCO)
     assert result.code == 0, result.err
-    assert "Which convention does this avenant amend?" in result.err
+    assert "Quelle convention cet avenant modifie-t-il ?" in result.err
     assert "Autre convention" in result.err
     avenant = query(demo_db, "SELECT * FROM convention WHERE source_sha256 IS NOT NULL")[0]
     assert avenant["parent_id"] == other["id"]
@@ -295,7 +295,7 @@ def test_declining_stores_nothing(run, demo_db, monkeypatch):
     monkeypatch.setattr(commands.imports, "stdin_is_tty", lambda: True)
     monkeypatch.setattr("sys.stdin", io.StringIO("n\n"))
     result = imp(run, demo_db, DOSSIERSCO)
-    assert result.code == 1 and "nothing stored" in result.err
+    assert result.code == 1 and "rien n’est enregistré" in result.err
     assert counts(demo_db) == before
 
 
@@ -305,7 +305,7 @@ def test_no_terminal_and_no_yes_is_refused(run, demo_db):
     result = imp(run, demo_db, DOSSIERSCO)
     assert result.code == 2
     (line,) = result.err.splitlines()
-    assert "no terminal to confirm on" in line and "--yes" in line
+    assert "aucun terminal pour confirmer" in line and "--yes" in line
     assert "DossierSco" in result.out  # the preview was shown
     assert counts(demo_db) == before
 
@@ -438,7 +438,7 @@ def test_json_dry_run_needs_no_store_and_writes_nothing(run, tmp_path):
     assert data["schema"] == "startups.convention/1" and data["kind"] == "avenant"
     assert data["parent"] == {"kind": "convention", "date": "2018-04-12"}
     assert data == json.loads(json.dumps(extract_file(DOSSIERSCO)))
-    assert "nothing stored" in result.err
+    assert "rien n’est enregistré" in result.err
     assert not db.exists() and not db.parent.exists()
     # Without --db either: the default store in the user data directory is not created.
     result = run("import", "convention", CLASSE_2018, "--json", "--dry-run")

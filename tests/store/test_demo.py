@@ -197,7 +197,7 @@ def test_loading_twice_changes_nothing(demo_url, run):
     before = _counts(demo_url)
     result = run("demo", "--db", demo_url, "--no-tui")
     assert result.code == 0, result.err
-    assert "nothing added" in result.err
+    assert "rien d’ajouté" in result.err
     assert _counts(demo_url) == before
 
 

@@ -75,7 +75,7 @@ async def test_portfolio_opens_with_rows_and_totals(app):
         assert slugs(app) == ["classe-a-12", "dossiersco"]
         totals = text_of(app.screen.query_one("#totals", Static))
         assert "2 startups" in totals and "269" in totals and "+1 inconnue" in totals
-        assert app.sub_title.startswith("au 2018-09-15")
+        assert app.sub_title.startswith("au 15/09/2018")
         assert app.focused is table(app)
         assert not table(app).loading
 
@@ -137,12 +137,12 @@ async def test_facets(app):
         await wait_until(pilot, lambda: slugs(app) == ["classe-a-12"], "rows")
         app.screen.query_one("#sponsor", Select).value = Select.NULL
         await pilot.pause()
-    async with StartupsApp(app.store_location, dt.date(2019, 2, 15)).run_test(size=SIZE) as pilot:
+    async with StartupsApp(app.store_location, dt.date(2018, 6, 1)).run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("a")  # alerts only: on 2019-02-15 DossierSco has none
-        await wait_until(pilot, lambda: "dossiersco" not in slugs(pilot.app), "alerts only")
+        await pilot.press("a")  # alerts only: on 2018-06-01 Classe à 12 has none
+        await wait_until(pilot, lambda: "classe-a-12" not in slugs(pilot.app), "alerts only")
         await pilot.press("a")
-        await wait_until(pilot, lambda: "dossiersco" in slugs(pilot.app), "all again")
+        await wait_until(pilot, lambda: "classe-a-12" in slugs(pilot.app), "all again")
 
 
 async def test_sort_by_keys_and_by_clicking_a_header(app):
@@ -239,9 +239,9 @@ async def test_deadlines_and_consumption_tabs_highlight_overdue(app):
         deadlines = screen.query_one("#deadline-table", DataTable)
         rows = [[str(c) for c in deadlines.get_row_at(i)] for i in range(deadlines.row_count)]
         overdue = [r for r in rows if "en retard" in r[2]]
-        assert [r[0] for r in overdue] == ["2018-09-01"]
+        assert [r[0] for r in overdue] == ["01/09/2018"]
         # The same deadlines as `startups deadlines`/`show` (store.agenda): derived ones too.
-        assert ["2018-10-01", "Fin de la convention de service"] in [[r[0], r[3]] for r in rows]
+        assert ["01/10/2018", "Fin de la convention de service"] in [[r[0], r[3]] for r in rows]
         assert any(r[1] == "renouvellement" for r in rows)
         lines = screen.query_one("#line-table", DataTable)
         assert lines.row_count == 5
