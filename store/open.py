@@ -127,6 +127,10 @@ def open_store(db: str | None = None, *, create: bool = True, read_only: bool = 
             # Derived columns added by a migration are filled in by the rules themselves.
             with store.session() as session:
                 reattribute_all(session)
+            # The query planner's statistics, for the tables and indexes the migrations
+            # rebuilt: without them an upgraded store reads its report about a third slower.
+            with store.engine.begin() as connection:
+                connection.exec_driver_sql("ANALYZE")
     return store
 
 
