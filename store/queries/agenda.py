@@ -264,34 +264,3 @@ def select_items(reader: Rows, on: dt.date, selection: Selection | None = None) 
 
 def to_json(items: list[AgendaItem]) -> dict[str, Any]:
     return {"deadlines": [item.to_dict() for item in items]}
-
-
-def to_ics(items: list[AgendaItem], *, now: dt.datetime | None = None) -> bytes:
-    """An iCalendar feed (RFC 5545): one all-day event per deadline, with a stable UID."""
-    from icalendar import Calendar, Event  # only for --format ics
-
-    stamp = now or dt.datetime.now(dt.UTC)
-    calendar = Calendar()
-    calendar.add("prodid", "-//beta.gouv.fr//startups deadlines//FR")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("x-wr-calname", "Échéances des startups d'État")
-    for item in items:
-        event = Event()
-        event.add("uid", item.uid)
-        event.add("dtstamp", stamp)
-        event.add("dtstart", item.date)  # a date: DTSTART;VALUE=DATE, an all-day event
-        event.add("dtend", item.date + dt.timedelta(days=1))
-        event.add("summary", f"{item.startup_title} : {item.title}")
-        lines = [f"Startup : {item.slug}", f"Nature : {item.kind}"]
-        if item.id is not None:
-            lines.append(f"Marquer faite : startups deadline done {item.id}")
-        else:
-            lines.append(f"Déduite de la convention {item.convention_id}")
-        if item.overdue:
-            lines.append("EN RETARD")
-        event.add("description", "\n".join(lines))
-        event.add("categories", [item.kind])
-        event.add("transp", "TRANSPARENT")
-        calendar.add_component(event)
-    return calendar.to_ical()
