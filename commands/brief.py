@@ -15,7 +15,7 @@ import typer
 
 import i18n
 from commands.context import reading, today
-from commands.options import AsOfOption, DbOption, date_option
+from commands.options import AsOfOption, DbOption, OutputOption, date_option
 from commands.render import brief as render
 from store.errors import BadInput
 from store.queries.brief import build_brief
@@ -65,12 +65,7 @@ def brief(
     fmt: Annotated[
         BriefFormat, typer.Option("--format", "-f", help=_("Output format."))
     ] = BriefFormat.markdown,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help=_("Write it to FILE (default: stdout).")
-        ),
-    ] = None,
+    output: OutputOption = None,
     db: DbOption = None,
     as_of: AsOfOption = None,
 ) -> None:

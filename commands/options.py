@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -62,6 +63,13 @@ AsOfOption = Annotated[
         show_default=False,
         callback=_inherit_as_of,
     ),
+]
+
+
+# Where a page is written (``brief``, ``publish``): a file, whole, or stdout.
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help=_("Write it to FILE (default: stdout).")),
 ]
 
 

@@ -7,7 +7,6 @@ import csv
 import io
 from decimal import Decimal
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -15,7 +14,7 @@ import typer
 import i18n
 from commands.brief import write_output
 from commands.context import reading, today
-from commands.options import AsOfOption, DbOption
+from commands.options import AsOfOption, DbOption, OutputOption
 from commands.render.brief import md
 from store.fmt import eur
 from store.queries.publish import published
@@ -98,12 +97,7 @@ def publish(
     fmt: Annotated[
         PublishFormat, typer.Option("--format", "-f", help=_("Output format."))
     ] = PublishFormat.csv,
-    output: Annotated[
-        Path | None,
-        typer.Option(
-            "--output", "-o", metavar="FILE", help=_("Write it to FILE (default: stdout).")
-        ),
-    ] = None,
+    output: OutputOption = None,
     db: DbOption = None,
     as_of: AsOfOption = None,
 ) -> None:
