@@ -36,7 +36,10 @@ ALERT_WORDS = {
     "OVERDUE": N_("A deadline has passed without being done."),
     "AMOUNT_UNKNOWN": N_("A ceiling is unknown: the envelope cannot be totalled."),
     "END_UNKNOWN": N_("A convention in force has no known end date."),
-    "UNDERSPEND": N_("Much of the money would be left unspent at the end (or this year's CP)."),
+    "UNDERSPEND": N_(
+        "At the current rate, more than a fifth of a ceiling would be left unengaged at its "
+        "convention's end, or this year's CP would not all be paid."
+    ),
     "CP_UNPAID": N_("CP scheduled for this year will not all be paid by the payment cut-off."),
     "ORDER_LATE": N_("An order has no service fait past its expected delivery date."),
     "PAID_BEYOND_SF": N_("More is paid on an order than its services faits say was delivered."),
@@ -44,7 +47,8 @@ ALERT_WORDS = {
         "The money runs out within 45 days and no committee is scheduled before that day."
     ),
     "ENDS_BEFORE_COMMITTEE": N_(
-        "A convention ends before the next committee and no successor is signed."
+        "A convention in force ends within six months, no committee reviewing the startup "
+        "is scheduled before its end and no successor is signed."
     ),
     "FUNDING_UNSIGNED": N_(
         "A committee decided to fund more than 30 days ago and no convention or avenant "
@@ -165,7 +169,11 @@ def _money_rows(b: Brief) -> list[list[str]]:
 
 def _money_facts(b: Brief) -> list[str]:
     a = b.card.assessment
-    envelope = eur(a.envelope_cents) if a.conventions_in_force else _("no convention in force")
+    envelope = (
+        eur(a.envelope_cents, unknown=pgettext("an envelope", "unknown"))
+        if a.conventions_in_force
+        else _("no convention in force")
+    )
     runway = (
         pgettext("an end, a runway", "unknown")
         if a.runway_months is None and a.remaining_cents is None
@@ -296,6 +304,17 @@ def _decision_lines(b: Brief) -> list[str]:
 def _sections(b: Brief) -> list[tuple[str, str, object, str]]:
     """(kind, heading, content, what an empty one says): ``table`` (header, rows),
     ``list`` (items), ``chart`` (the burn-down's points)."""
+    if b.committee is not None and b.committee >= b.card.as_of:
+        deadlines_heading = _("Deadlines before the committee")
+        no_deadline = _("No deadline before the committee.")
+    else:  # no committee ahead: the days after D up to ``deadlines_until``
+        until = day(b.deadlines_until)
+        deadlines_heading = _("Deadlines up to {day}").format(day=until)
+        no_deadline = _("No deadline up to {day}.").format(day=until)
+    if b.committee is None:
+        no_decision = _("No committee reviewing this startup is recorded.")
+    else:
+        no_decision = _("No decision recorded.")
     return [
         (
             "table",
@@ -367,11 +386,11 @@ def _sections(b: Brief) -> list[tuple[str, str, object, str]]:
         ("list", _("Alerts"), _alerts(b) or [_("No alert.")], ""),
         (
             "list",
-            _("Deadlines before the committee"),
-            _deadlines(b) or [_("No deadline before the committee.")],
+            deadlines_heading,
+            _deadlines(b) or [no_deadline],
             "",
         ),
-        ("list", _("The committee"), _decision_lines(b) or [_("No decision recorded.")], ""),
+        ("list", _("The committee"), _decision_lines(b) or [no_decision], ""),
     ]
 
 

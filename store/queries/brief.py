@@ -140,6 +140,8 @@ class Brief:
     deadlines: list[AgendaItem]
     # The orders in flight: open and not fully paid on the day, oldest first.
     orders: list[OrderRow] = field(default_factory=list)
+    # The last day ``deadlines`` looks at: the committee's, else 90 days after D.
+    deadlines_until: dt.date | None = None
 
 
 def build_brief(source: Rows, slug: str, on: dt.date, committee: dt.date | None = None) -> Brief:
@@ -208,6 +210,7 @@ def build_brief(source: Rows, slug: str, on: dt.date, committee: dt.date | None 
         request=request,
         deadlines=deadlines,
         orders=in_flight(orders_of(source, slug, on)),
+        deadlines_until=until,
     )
 
 

@@ -62,7 +62,7 @@ def _check(run, db, slug: str, on: str) -> str:
     assert len(rows) == len(in_force)
 
     # The startup's totals, as show says them (in its JSON and in its text).
-    envelope = eur(a["envelope_cents"]) if a["conventions_in_force"] else None
+    envelope = eur(a["envelope_cents"], unknown="inconnue") if a["conventions_in_force"] else None
     if envelope is not None:
         assert f"- Enveloppe en vigueur : {envelope}" in money
     else:
