@@ -428,7 +428,7 @@ def text_chart(points: Sequence[Point], width: int = 30) -> list[str]:
     lines = []
     for p, actual, value in rows:
         if value is None:
-            bar, label = "", "—"
+            bar, label = "", eur(None)
         else:
             bar = ("█" if actual else "░") * round(width * max(value, 0) / top)
             label = eur(value)
@@ -450,7 +450,7 @@ def chart_legend(points: Sequence[Point]) -> str:
     ):
         return _(
             "█ left to engage (actual), ░ projected at the current rate; "
-            "engaged (AE) and paid (CP) to date at each month's end"
+            "engaged (AE) and paid (CP) to date, month by month"
         )
     return _("The ceiling is unknown, so nothing is left to draw: █ engaged (AE) to date.")
 
@@ -527,8 +527,9 @@ def svg_chart(points: Sequence[Point], width: int = 640, height: int = 240) -> s
     ]
     for i, d in enumerate(data):
         if i == 0 or i == len(data) - 1 or len(data) <= 12:
+            anchor = "end" if i == len(data) - 1 and i else "middle"
             out.append(
-                f'<text x="{x(i):.1f}" y="{height - 4}" text-anchor="middle" font-size="9">'
+                f'<text x="{x(i):.1f}" y="{height - 4}" text-anchor="{anchor}" font-size="9">'
                 f"{h(month_words(d['month']))}</text>"
             )
     for key in SERIES:
