@@ -71,6 +71,14 @@ def _money(cents: int | float | None) -> str:
     return eur(cents, unknown=_("unknown"))
 
 
+SUPPLIER_WIDTH = 16  # cells of a supplier's name in the Orders table (whole under it)
+
+
+def _cut(text: Text, width: int) -> Text:
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
 def _exact(cents: int) -> str:
     """An order's amount to the cent when it has cents (as Chorus gives it)."""
     return eur(cents, decimals=bool(cents % 100))
@@ -603,7 +611,7 @@ class StartupScreen(Translated, DataScreen):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "budget" and self._chart is None and self.card is not None:
             self._draw_chart()
-        self.refresh_bindings()  # f and p are shown on the Orders tab only
+        self.refresh_bindings()  # the footer names the keys of the tab shown (SHOWN_ON)
 
     def _show_deadlines(self, card: StartupCard) -> None:
         table = self.query_one("#deadline-table", DataTable)
@@ -648,7 +656,7 @@ class StartupScreen(Translated, DataScreen):
             table.add_row(
                 plain(order.ej or f"#{order.id}", dim),
                 Text(shown_day(order.date), style=dim),
-                plain(_cut(order.supplier or "—", 16), dim),
+                _cut(plain(order.supplier or "—", dim), SUPPLIER_WIDTH),
                 *(
                     Text(_exact(cents), style=dim, justify="right")
                     for cents in (
@@ -955,11 +963,6 @@ class StartupScreen(Translated, DataScreen):
 
         set_deadline_done(self.app.store(), deadline_id, done, on)
         self.app.call_from_thread(self.app.saved)
-
-
-def _cut(text: str, width: int) -> str:
-    """A supplier's name in the table (whole in the line under it)."""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _walk(node):
