@@ -227,3 +227,26 @@ async def test_the_burn_down_draws_engaged_and_paid(demo_db):
         assert september.consumed_cents - september.paid_cents == 500_000  # ordered, not paid
         assert any("engagé (AE)" in row for row in lines(app))
         assert any("payé (CP)" in row for row in lines(app))
+
+
+async def test_an_order_s_words_are_shown_as_text(demo_db):
+    """A supplier or label holding markup or control characters is text on the tab."""
+    store = open_store(str(demo_db), create=False)
+    with store.session() as session:
+        add_order(
+            session,
+            "classe-a-12",
+            date=dt.date(2018, 9, 1),
+            amount_cents=100_000,
+            ej="99",
+            supplier="[b]Acme[/b] [@click=app.quit]",
+            label="Lot\x1b[2J 1",
+        )
+    store.dispose()
+    app = StartupsApp(str(demo_db), AS_OF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot, "classe-a-12", tab="6")
+        shown = "\n".join(lines(app))
+        assert "[b]Acme[/b] [@click=app.quit]" in shown
+        assert "\x1b" not in shown and "Lot" in shown
+        assert app.is_running
