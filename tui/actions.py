@@ -27,6 +27,9 @@ WRITE_ACTIONS = frozenset(
         "new_measurement",
         "new_kpi",
         "import_convention",
+        "new_order",
+        "new_service_fait",
+        "new_payment",
     }
 )
 

@@ -25,9 +25,13 @@ class PortfolioLoaded(Message):
 
 @dataclass
 class StartupLoaded(Message):
-    """One startup's card (store.queries.browse.StartupCard)."""
+    """One startup's card (store.queries.browse.StartupCard), its purchase orders
+    (store.queries.orders.OrderRow list) and its burn-down (tui.screens.money.MonthPoint
+    list: engaged and paid, as ``startups burn`` gives them)."""
 
     card: Any
+    orders: Any = None
+    burn: Any = None
 
 
 @dataclass

@@ -114,7 +114,7 @@ async def _visit(pilot, shown: list[tuple[str, str]]) -> None:
     await look("portfolio after agenda", "escape")
     pilot.app.action_open_startup("classe-a-12")
     await settle(pilot)
-    for tab in "12345":
+    for tab in "123456":
         await look(f"startup tab {tab}", tab)
     await look("startup again", "1")
     for key, form in (("c", "convention"), ("v", "avenant"), ("l", "line"), ("n", "deadline")):
@@ -131,13 +131,25 @@ async def _visit(pilot, shown: list[tuple[str, str]]) -> None:
     await look("edit without a kpi", "e")
     pilot.app.action_open_startup("dossiersco")
     await settle(pilot)
-    for tab in "12345":
+    for tab in "123456":
         await look(f"dossiersco tab {tab}", tab)
     await look("measure form", "1", "m")
     await look("measure form error", "tab", "ctrl+a", "backspace", "ctrl+s")
     await look("dossiersco after measure form", "escape")
     await look("kpi edit form", "e")
     await look("dossiersco after kpi edit", "escape")
+    await look("order form", "o")
+    await look("order form error", "ctrl+s")
+    await look("order form saved", *"1000", "ctrl+s")  # the error gave the amount the focus
+    await look("orders tab with an order", "6")
+    await look("service fait form", "f")
+    await look("service fait form error", *"x", "ctrl+s")  # the date, now "15/09/2018x"
+    await look("orders after service fait form", "escape")
+    await look("payment form", "p")
+    await look("orders after payment", "ctrl+s")
+    texts = dict(shown)
+    assert "Service fait —" in texts["service fait form"]  # the order was saved, then chosen
+    assert "█" in texts["payment form"]  # a form, not a notice that no order is chosen
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

@@ -106,3 +106,10 @@ def test_kpi_form(snap_compare, app):
 def test_measurement_form(snap_compare, app):
     steps = ("m", "tab", "tab", "=cent vingt", "tab", "=rentrée 2018", "ctrl+s")
     assert snap_compare(app, terminal_size=(80, 24), run_before=typed("dossiersco", *steps))
+
+
+def test_order_form(snap_compare, app):
+    """``o``: EJ, supplier, the date kept, an amount that is not one; the convention in
+    force chosen by default."""
+    steps = ("o", "=1300012345", "tab", "=Octo Technology", "tab", "tab", "=abc", "ctrl+s")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=typed("classe-a-12", *steps))

@@ -14,7 +14,9 @@ from textual.widgets import Button, DataTable, Input, Select
 from tui_support import settle, wait_until
 
 from store.errors import InvalidField, NotFound
+from store.open import open_store
 from store.ops.edit import ObjectiveInput, save_objective
+from store.ops.orders import add_order
 from tui.app import StartupsApp
 from tui.screens.forms import (
     ConventionForm,
@@ -24,6 +26,7 @@ from tui.screens.forms import (
     LineForm,
     MeasurementForm,
 )
+from tui.screens.order_forms import OrderForm, PaymentForm, ServiceFaitForm
 from tui.screens.startup import StartupScreen
 
 AS_OF = dt.date(2018, 9, 15)
@@ -404,6 +407,10 @@ async def test_k_adds_a_kpi_and_e_edits_the_one_chosen(app, demo_db):
 async def test_every_form_fits_and_scrolls_to_the_focused_field(demo_db, size):
     """Tab through the whole form: the field that has the focus is always in view and
     the buttons never leave the screen."""
+    store = open_store(str(demo_db), create=False)
+    with store.session() as session:  # an order, for the service fait and payment forms
+        add_order(session, "dossiersco", date=AS_OF, amount_cents=100_000, ej="1300000001")
+    store.dispose()
     app = StartupsApp(str(demo_db), AS_OF)
     async with app.run_test(size=size) as pilot:
         screen = await start(pilot, "dossiersco")
@@ -414,7 +421,15 @@ async def test_every_form_fits_and_scrolls_to_the_focused_field(demo_db, size):
             ("n", DeadlineForm),
             ("k", KpiForm),
             ("m", MeasurementForm),
+            ("o", OrderForm),
+            ("6", None),  # the Orders tab, where f and p act on the order chosen
+            ("f", ServiceFaitForm),
+            ("p", PaymentForm),
         ):
+            if kind is None:
+                await pilot.press(key)
+                await settle(pilot)
+                continue
             await pilot.press(key)
             await settle(pilot)
             form = app.screen

@@ -107,3 +107,52 @@ def test_startup_conventions_with_evidence(snap_compare, demo_db):
 
     app = StartupsApp(str(demo_db), AS_OF, theme="textual-dark")
     assert snap_compare(app, terminal_size=(120, 40), run_before=run_before)
+
+
+def seed_orders(db) -> None:
+    """Two orders of Classe à 12: one late (no service fait past its expected delivery),
+    one paid beyond its service fait; the first chosen shows its alert in words."""
+    from store.open import open_store
+    from store.ops.orders import add_order, add_payment, add_service_fait
+
+    store = open_store(str(db), create=False)
+    try:
+        with store.session() as session:
+            add_order(
+                session,
+                "classe-a-12",
+                date=dt.date(2018, 7, 2),
+                amount_cents=1_800_000,
+                ej="1300012345",
+                supplier="Octo Technology",
+                expected_on=dt.date(2018, 9, 1),
+                label="Développement, 30 jours",
+            )
+            add_order(
+                session,
+                "classe-a-12",
+                date=dt.date(2018, 8, 1),
+                amount_cents=960_050,
+                ej="1300012399",
+                supplier="Atelier des Designers Associés",
+            )
+            add_service_fait(session, "1300012399", date=dt.date(2018, 8, 31), amount_cents=400_000)
+            add_payment(
+                session,
+                None,
+                order="1300012399",
+                date=dt.date(2018, 9, 10),
+                amount_cents=500_000,
+                label="",
+            )
+    finally:
+        store.dispose()
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_startup_orders(snap_compare, demo_db, size):
+    """The Orders tab (6): each order's engagé, service fait, payé and reste à payer, its
+    status and alerts in words, the chosen one whole under the table."""
+    seed_orders(demo_db)
+    app = StartupsApp(str(demo_db), AS_OF, theme="textual-dark")
+    assert snap_compare(app, terminal_size=size, run_before=steady("6", startup="classe-a-12"))

@@ -85,6 +85,11 @@ def _money_cell(row: StartupRow, cents: int | float | None) -> str:
     return "—" if _without_convention(row) else _money(cents)
 
 
+def _moved_cell(row: StartupRow, cents: int) -> str:
+    """Money that moved: shown even outside a convention; "—" when none moved there."""
+    return "—" if _without_convention(row) and not cents else _money(cents)
+
+
 def _consumed_cell(row: StartupRow, table: VirtualTable) -> Text:
     share = SORT_VALUES["consumed_share"](row)
     if share is None:
@@ -167,6 +172,28 @@ COLUMNS: list[Column[StartupRow]] = [
         priority=1,
     ),
     _column("consumed", N_("Consumed"), 10, _consumed_cell, sort="consumed_share", priority=3),
+    # AE and CP apart: engaged (what counts against the ceiling) and paid; they give way
+    # before the envelope, what is left and the alerts (their priority).
+    Column(
+        "engaged",
+        N_("Engaged"),
+        11,
+        lambda r, t: _moved_cell(r, r.assessment.engaged_cents),
+        lambda r: r.assessment.engaged_cents,
+        descending=True,
+        justify="right",
+        priority=6,
+    ),
+    Column(
+        "paid",
+        N_("Paid"),
+        11,
+        lambda r, t: _moved_cell(r, r.assessment.paid_cents),
+        lambda r: r.assessment.paid_cents,
+        descending=True,
+        justify="right",
+        priority=5,
+    ),
     _column(
         "remaining",
         N_("Left"),

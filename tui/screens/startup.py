@@ -1,7 +1,9 @@
-"""One startup: a header card and tabs (overview, conventions, budget, deadlines, consumption)."""
+"""One startup: a header card and tabs (overview, conventions, budget, deadlines, consumption,
+orders)."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from typing import TYPE_CHECKING, ClassVar
 
@@ -10,7 +12,7 @@ from rich.table import Table
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     DataTable,
@@ -31,22 +33,55 @@ from store.rules.vocab import (
     PARTY_ROLE_LABELS,
     PHASE_LABELS,
 )
-from tui.language import N_, Translated, _, pgettext
+from tui.language import N_, Translated, _, ngettext, pgettext
 from tui.messages import StartupLoaded
 from tui.screens.base import DataScreen
-from tui.screens.money import money_rows
+from tui.screens.money import money_rows, month_points, order_totals
 from tui.widgets.badges import BADGE_CLASSES, StyleOf, badges, flag, status_badge
 from tui.widgets.footer import Footer
 from tui.widgets.text import plain
 
 if TYPE_CHECKING:
     from store.queries.browse import ConventionView, StartupCard
+    from store.queries.orders import OrderRow
 
-TABS = ("overview", "conventions", "budget", "deadlines", "consumption")
+TABS = ("overview", "conventions", "budget", "deadlines", "consumption", "orders")
+
+# The tabs on which the footer names an action's key (every key works on every tab; f and
+# p need the order chosen on the Orders tab).  At 80 columns the footer holds six or so
+# keys: the overview names every key that creates something, each other tab its own.
+# An action not listed is shown as its binding says.
+SHOWN_ON = {
+    "back": {"conventions", "budget", "deadlines", "consumption", "orders"},
+    "new_convention": {"overview", "conventions", "budget"},
+    "new_avenant": {"overview", "conventions"},
+    "edit": {"conventions", "deadlines", "consumption"},
+    "new_line": {"overview", "budget", "consumption"},
+    "new_deadline": {"overview", "deadlines"},
+    "new_kpi": {"overview"},
+    "new_order": {"overview", "budget", "consumption", "orders"},
+    "new_service_fait": {"orders"},
+    "new_payment": {"orders"},
+    "toggle_done": {"deadlines"},
+    "app.import_convention": {"conventions"},
+}
 
 
 def _money(cents: int | float | None) -> str:
     return eur(cents, unknown=_("unknown"))
+
+
+SUPPLIER_WIDTH = 16  # cells of a supplier's name in the Orders table (whole under it)
+
+
+def _cut(text: Text, width: int) -> Text:
+    text.truncate(width, overflow="ellipsis")
+    return text
+
+
+def _exact(cents: int) -> str:
+    """An order's amount to the cent when it has cents (as Chorus gives it)."""
+    return eur(cents, decimals=bool(cents % 100))
 
 
 def _day(value: dt.date | None, unknown: str = "—") -> str:
@@ -283,12 +318,16 @@ class StartupScreen(Translated, DataScreen):
         Binding("3", "tab('budget')", N_("Budget"), show=False),
         Binding("4", "tab('deadlines')", N_("Deadlines"), show=False),
         Binding("5", "tab('consumption')", N_("Consumption"), show=False),
+        Binding("6", "tab('orders')", N_("Orders"), show=False),
         Binding("c", "new_convention", N_("Convention")),
         Binding("v", "new_avenant", N_("Avenant")),
         Binding("e", "edit", N_("Edit")),
         Binding("l", "new_line", N_("Expense")),
         Binding("n", "new_deadline", N_("Deadline")),
         Binding("k", "new_kpi", N_("KPI")),
+        Binding("o", "new_order", N_("Order")),
+        Binding("f", "new_service_fait", N_("Service fait")),
+        Binding("p", "new_payment", N_("Payment")),
         Binding("x", "toggle_done", N_("Done"), show=False),
         Binding("m", "new_measurement", N_("KPI measure"), show=False),
         Binding("i", "app.import_convention", N_("Import"), show=False),
@@ -300,6 +339,8 @@ class StartupScreen(Translated, DataScreen):
         self.card: StartupCard | None = None
         self._chart = None
         self._select_convention: int | None = None  # to select once the card is shown
+        self.orders: list[OrderRow] = []
+        self.burn: list = []  # tui.screens.money.MonthPoint
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
@@ -328,6 +369,11 @@ class StartupScreen(Translated, DataScreen):
                 yield DataTable(id="deadline-table", cursor_type="row", zebra_stripes=True)
             with TabPane(_("Consumption"), id="consumption"):
                 yield DataTable(id="line-table", cursor_type="row", zebra_stripes=True)
+            with TabPane(_("Orders"), id="orders"), Vertical(id="orders-pane"):
+                yield Static(id="orders-summary")
+                yield DataTable(id="order-table", cursor_type="row", zebra_stripes=True)
+                yield Static(_("no purchase order: o adds one"), id="no-order", classes="empty")
+                yield Static(id="order-detail")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -336,7 +382,18 @@ class StartupScreen(Translated, DataScreen):
             _("KPI"), _("Target"), _("By"), _("Latest measure"), _("On")
         )
         self.query_one("#burn-table", DataTable).add_columns(
-            _("Month"), _("Envelope"), _("Consumed (total)"), _("Left"), _("Projection")
+            _("Month"), _("Envelope"), _("Engaged"), _("Paid"), _("Left"), _("Projection")
+        )
+        self.query_one("#order-table", DataTable).add_columns(
+            _("EJ"),
+            _("Date"),
+            _("Supplier"),
+            _("Engaged"),
+            _("Serv. fait"),
+            _("Paid"),
+            _("To pay"),
+            _("Alerts"),
+            _("Status"),
         )
         self.query_one("#deadline-table", DataTable).add_columns(
             _("Date"), _("Kind"), _("State"), _("Deadline")
@@ -359,16 +416,22 @@ class StartupScreen(Translated, DataScreen):
     @work(thread=True, exclusive=True, exit_on_error=False, group="load", description="startup")
     def _load(self, slug: str, as_of: dt.date) -> None:
         from store.queries.browse import startup_card
+        from store.queries.burn import load as burn_series
+        from store.queries.orders import orders_of
 
         with self.app.reader() as reader:
             card = startup_card(reader, slug, as_of)
-        self.post_message(StartupLoaded(card))
+            orders = orders_of(reader, slug, as_of)
+            burn = month_points(burn_series(reader, slug, as_of))
+        self.post_message(StartupLoaded(card, orders, burn))
 
     def on_startup_loaded(self, message: StartupLoaded) -> None:
         card = message.card
         if card.as_of != self.app.as_of:
             return
         self.card = card
+        self.orders = message.orders or []
+        self.burn = message.burn or []
         self.sub_title = visible(card.title)
         self.query_one("#card", Static).update(card_text(card, self.get_component_rich_style))
         self._show_overview(card)
@@ -376,6 +439,7 @@ class StartupScreen(Translated, DataScreen):
         self._show_budget(card)
         self._show_deadlines(card)
         self._show_lines(card)
+        self._show_orders(card)
         self.applied()
 
     def _show_overview(self, card: StartupCard) -> None:
@@ -486,17 +550,18 @@ class StartupScreen(Translated, DataScreen):
         table = self.query_one("#burn-table", DataTable)
         table.clear()
         current = card.as_of.replace(day=1)
-        for point in card.burn:
+        for point in self.burn:
             style = "bold" if point.month == current else ""
             table.add_row(
                 Text(point.month.strftime("%m/%Y"), style=style),
                 _money(point.envelope_cents),
-                "—" if point.consumed_cents is None else _money(point.consumed_cents),
+                "—" if point.engaged_cents is None else _money(point.engaged_cents),
+                "—" if point.paid_cents is None else _money(point.paid_cents),
                 "—" if point.remaining_cents is None else _money(point.remaining_cents),
                 "—" if point.projected_cents is None else _money(point.projected_cents),
             )
-        if not card.burn:
-            table.add_row("—", Text(_("no funding period"), style="dim"), "", "", "")
+        if not self.burn:
+            table.add_row("—", Text(_("no funding period"), style="dim"), "", "", "", "")
         if self._chart is not None:
             self._draw_chart()
 
@@ -509,7 +574,7 @@ class StartupScreen(Translated, DataScreen):
         if self._chart is None:
             self._chart = BurnChart(id="burn-chart")
             self.query_one("#chart-holder").mount(self._chart)
-        points = card.burn
+        points = self.burn
         if not points:
             title = _("No funding period on {day}").format(day=shown_day(card.as_of))
         else:
@@ -518,7 +583,8 @@ class StartupScreen(Translated, DataScreen):
             [p.month for p in points],
             [
                 Series(_("envelope"), [p.envelope_cents for p in points]),
-                Series(_("consumed (total)"), [p.consumed_cents for p in points]),
+                Series(_("engaged (AE)"), [p.engaged_cents for p in points]),
+                Series(_("paid (CP)"), [p.paid_cents for p in points]),
                 Series(_("left"), [p.remaining_cents for p in points]),
                 Series(_("projection"), [p.projected_cents for p in points], marker="dot"),
             ],
@@ -545,6 +611,7 @@ class StartupScreen(Translated, DataScreen):
     def _tab_activated(self, event: TabbedContent.TabActivated) -> None:
         if event.pane.id == "budget" and self._chart is None and self.card is not None:
             self._draw_chart()
+        self.refresh_bindings()  # the footer names the keys of the tab shown (SHOWN_ON)
 
     def _show_deadlines(self, card: StartupCard) -> None:
         table = self.query_one("#deadline-table", DataTable)
@@ -575,6 +642,107 @@ class StartupScreen(Translated, DataScreen):
                 plain(d.title, style),
                 key=d.ref,
             )
+
+    def _show_orders(self, card: StartupCard) -> None:
+        from store.queries.orders import status_label
+
+        table = self.query_one("#order-table", DataTable)
+        selected = self._selected_key("#order-table")
+        table.clear()
+        style_of = self.get_component_rich_style
+        for order in self.orders:
+            dim = "dim" if order.status in ("closed", "cancelled") else ""
+            alerts = order.alerts(card.as_of)
+            table.add_row(
+                plain(order.ej or f"#{order.id}", dim),
+                Text(shown_day(order.date), style=dim),
+                _cut(plain(order.supplier or "—", dim), SUPPLIER_WIDTH),
+                *(
+                    Text(_exact(cents), style=dim, justify="right")
+                    for cents in (
+                        order.engaged_cents,
+                        order.service_fait_cents,
+                        order.paid_cents,
+                        order.to_pay_cents,
+                    )
+                ),
+                badges(alerts, style_of) if alerts else Text("—", style="dim"),
+                Text(status_label(order.status), style=dim),
+                key=str(order.id),
+            )
+        if selected is not None and any(str(o.id) == selected for o in self.orders):
+            table.move_cursor(row=table.get_row_index(selected), animate=False)
+        table.display = bool(self.orders)
+        self.query_one("#no-order").display = not self.orders
+        totals = order_totals(self.orders)
+        lines: list[Text] = []
+        if self.orders:
+            lines.append(
+                Text(
+                    ngettext(
+                        "{n} purchase order on {day}", "{n} purchase orders on {day}", totals.count
+                    ).format(n=number(totals.count), day=shown_day(card.as_of)),
+                    style="bold",
+                )
+            )
+            lines.append(
+                Text(
+                    _(
+                        "engaged {engaged} · service fait {done} · paid {paid} · to pay {to_pay}"
+                    ).format(
+                        engaged=_exact(totals.engaged_cents),
+                        done=_exact(totals.service_fait_cents),
+                        paid=_exact(totals.paid_cents),
+                        to_pay=_exact(totals.to_pay_cents),
+                    ),
+                    no_wrap=True,
+                    overflow="ellipsis",
+                )
+            )
+        summary = Group(*lines)
+        self.query_one("#orders-summary", Static).update(summary)
+        self._show_order(self.selected_order())
+
+    def _show_order(self, order: OrderRow | None) -> None:
+        """The order chosen, whole: what the table cuts at 80 columns (its alerts first)."""
+        from store.queries.orders import status_label
+        from tui.screens.order_forms import order_name
+
+        detail = self.query_one("#order-detail", Static)
+        card = self.card
+        if order is None or card is None:
+            detail.update("")
+            return
+        text = Text()
+        alerts = order.alerts(card.as_of)
+        if alerts:
+            text.append_text(badges(alerts, self.get_component_rich_style))
+            text.append("  ")
+        text.append(visible(order_name(order)), style="bold")
+        text.append(f" · {visible(order.supplier or '—')}")
+        text.append(f" · {status_label(order.status)}", style="italic")
+        if order.expected_on is not None:
+            text.append(
+                _(" · delivery expected {day}").format(day=shown_day(order.expected_on)),
+                style="dim",
+            )
+        text.append("\n")
+        if order.convention_id is None:
+            text.append_text(
+                flag(_("outside a convention"), "critical", self.get_component_rich_style)
+            )
+        else:
+            label = next((c.label for c in card.conventions if c.id == order.convention_id), "")
+            text.append(visible(label or f"#{order.convention_id}"), style="dim")
+        if order.label:
+            text.append(f" · {visible(order.label)}", style="dim")
+        text.append("\n")
+        text.append(_("f records a service fait, p a payment of this order"), style="dim italic")
+        detail.update(text)
+
+    @on(DataTable.RowHighlighted, "#order-table")
+    def _order_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_order(self.selected_order())
 
     def _show_lines(self, card: StartupCard) -> None:
         table = self.query_one("#line-table", DataTable)
@@ -619,6 +787,20 @@ class StartupScreen(Translated, DataScreen):
     def active_tab(self) -> str:
         return self.query_one(TabbedContent).active
 
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys the footer names: those of the tab shown (``SHOWN_ON``)."""
+        shown = super().active_bindings
+        if not self.is_mounted:
+            return shown
+        tab = self.active_tab
+        for key, active in shown.items():
+            tabs = SHOWN_ON.get(active.binding.action) if active.node is self else None
+            if tabs is not None and active.binding.show != (tab in tabs):
+                binding = dataclasses.replace(active.binding, show=tab in tabs)
+                shown[key] = active._replace(binding=binding)
+        return shown
+
     def selected_convention(self) -> ConventionView | None:
         node = self.query_one("#convention-tree", Tree).cursor_node
         return node.data if node is not None else None
@@ -634,6 +816,12 @@ class StartupScreen(Translated, DataScreen):
         if self.card is None or key is None:
             return None
         return next((d for d in self.card.deadlines if d.ref == key and d.id is not None), None)
+
+    def selected_order(self) -> OrderRow | None:
+        key = self._selected_key("#order-table")
+        if key is None:
+            return None
+        return next((o for o in self.orders if str(o.id) == key), None)
 
     def selected_line(self):
         key = self._selected_key("#line-table")
@@ -706,6 +894,31 @@ class StartupScreen(Translated, DataScreen):
 
         if self.card is not None:
             self._form(DeadlineForm(self.card))
+
+    def action_new_order(self) -> None:
+        from tui.screens.order_forms import OrderForm
+
+        if self.card is not None:
+            self._form(OrderForm(self.card))
+
+    def _order_form(self, form_class) -> None:
+        if self.card is None:
+            return
+        order = self.selected_order() if self.active_tab == "orders" else None
+        if order is None:
+            self.notify(_("Choose an order on the Orders tab (6), or o adds one."))
+            return
+        self._form(form_class(self.card, order))
+
+    def action_new_service_fait(self) -> None:
+        from tui.screens.order_forms import ServiceFaitForm
+
+        self._order_form(ServiceFaitForm)
+
+    def action_new_payment(self) -> None:
+        from tui.screens.order_forms import PaymentForm
+
+        self._order_form(PaymentForm)
 
     def selected_kpi(self):
         key = self._selected_key("#kpis")
