@@ -27,6 +27,8 @@ WRITE_ACTIONS = frozenset(
         "new_measurement",
         "new_kpi",
         "import_convention",
+        "new_committee",
+        "decide",
     }
 )
 
