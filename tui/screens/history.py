@@ -80,7 +80,8 @@ def _short(value: object) -> str:
 
 
 def entry_text(e: Any, *, with_startup: bool) -> Text:
-    """One change: its moment and author, then what was done, then the fields changed."""
+    """One change: its moment, its author and what was done; under it, indented, the
+    row's label and each field changed."""
     moment = local_time(e.at)
     when = (
         f"{day(moment.date())} {moment:%H:%M:%S}"
@@ -96,10 +97,10 @@ def entry_text(e: Any, *, with_startup: bool) -> Text:
     text.append(f" {table}")
     if e.row_id:
         text.append(f" {visible(e.row_id)}", style="dim")
-    if e.label:
-        text.append(f" « {_short(e.label)} »")
     if with_startup and e.startup and e.table != "startup":
         text.append(f" ({visible(e.startup)})", style="dim")
+    if e.label:  # on a line of its own, indented: never cut at its closing »
+        text.append("\n    " + _("“{label}”").format(label=_short(e.label)))
     if e.action == "update":
         detail = [
             _("{field}: {before} → {after}").format(
