@@ -161,6 +161,52 @@ async def test_the_app_started_without_the_renderer_has_no_brief(demo_db):
         assert not isinstance(pilot.app.screen, BriefScreen)
 
 
+async def test_hostile_data_stays_words_in_the_brief(tmp_path):
+    from hostile import LITERAL, SLUG, hostile_store
+
+    db = hostile_store(tmp_path / "hostile.db")
+    app = StartupsApp(str(db), dt.date(2018, 6, 15), brief_renderer=render_briefs)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        app.action_brief(SLUG)
+        await settle(pilot)
+        assert isinstance(app.screen, BriefScreen)
+        shown = await scroll_through(pilot)
+        for active in ("\x1b", "\x9b", "\u202e", "\x07"):
+            assert active not in shown
+        assert "␛" in shown
+        flat = " ".join(shown.split())
+        assert LITERAL[0] in flat and "@click=app.screenshot(" in flat
+        assert not live_spans(app)
+
+
+def live_spans(app) -> list:
+    """What in the brief shown could act on a click (a link, an action)."""
+    return [
+        span
+        for block in app.screen.query("MarkdownBlock")
+        for span in getattr(block._content, "spans", ())
+        if "@click" in repr(span.style) or "link" in repr(span.style)
+    ]
+
+
+async def test_a_url_in_data_is_no_link(demo_db):
+    import sqlite3
+
+    con = sqlite3.connect(demo_db)
+    with con:
+        con.execute(
+            "UPDATE startup SET mission = ? WHERE slug = 'classe-a-12'",
+            ("Voir https://exemple.org/page et www.exemple.org",),
+        )
+    con.close()
+    app = StartupsApp(str(demo_db), AS_OF, brief_renderer=render_briefs)
+    async with app.run_test(size=SMALL) as pilot:
+        await open_brief(pilot)
+        assert "https://exemple.org/page" in read_all(app)
+        assert not live_spans(app)
+
+
 def test_brief_snapshot(snap_compare, demo_db):
     """The brief of Classe à 12 on 15/09/2018 at 80×24, scrolled to its money."""
     app = StartupsApp(str(demo_db), AS_OF, theme="textual-dark", brief_renderer=render_briefs)

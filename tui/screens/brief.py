@@ -5,7 +5,8 @@ committee reviewing the startup: the app is handed the command's renderer when t
 command line starts it (``StartupsApp(brief_renderer=…)``; the app imports nothing of the
 command line), so that what is shown here and what is exported are the command's own,
 byte for byte.  It is shown with Textual's ``Markdown`` widget: the renderer escapes
-every value from data (never markup, control characters made visible).
+every value from data (never markup, control characters made visible), and the widget
+makes no link of a URL and opens none.
 """
 
 from __future__ import annotations
@@ -58,6 +59,12 @@ def write_text(text: str, path: Path) -> None:
         raise
 
 
+def _parser():
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("gfm-like", {"linkify": False})
+
+
 @dataclass
 class BriefLoaded(Message):
     """The brief (store.queries.brief.Brief) and its Markdown text."""
@@ -90,7 +97,9 @@ class BriefScreen(Translated, DataScreen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False, icon="◆")
         with VerticalScroll(id="brief-page"):
-            yield Markdown(id="brief")
+            # No link from data: a URL in a mission stays words (no autolink), and no
+            # click opens anything.
+            yield Markdown(id="brief", parser_factory=_parser, open_links=False)
         yield Footer()
 
     def set_loading(self, loading: bool) -> None:
