@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -313,6 +314,19 @@ class StartupsApp(App[None]):
         yield SystemCommand(
             _("Portfolio"), _("Back to the list of startups"), self.action_portfolio
         )
+        slug = getattr(screen, "slug", None)  # a startup's screen, its brief, its history
+        if isinstance(slug, str):
+            if self.brief_renderer is not None:
+                yield SystemCommand(
+                    _("Brief of this startup"),
+                    _("One page for the investment committee, as of the date viewed"),
+                    partial(self.action_brief, slug),
+                )
+            yield SystemCommand(
+                _("History of this startup"),
+                _("What changed in it, newest first"),
+                partial(self.action_history, slug),
+            )
         yield SystemCommand(
             _("History of the store"),
             _("What changed, newest first, in every startup"),

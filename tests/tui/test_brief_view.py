@@ -87,6 +87,8 @@ async def test_b_on_the_portfolio_opens_the_brief_of_the_row(app, demo_db, run):
         screen = pilot.app.screen
         assert isinstance(screen, BriefScreen) and screen.slug == "dossiersco"
         assert screen.text == command.out
+        commands = [c.title for c in pilot.app.get_system_commands(screen)]
+        assert "Note de cette startup" in commands and "Historique de cette startup" in commands
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(pilot.app.screen, BriefScreen)

@@ -83,6 +83,8 @@ async def test_the_history_of_a_startup_newest_first(demo_db, run, paris):
         assert "decision : undecided → six_months" in text
         assert "création dépense" in text and "« Solde des prestations 2018 »" in text
         assert "(classe-a-12)" not in text  # the startup is the screen's
+        commands = [c.title for c in app.get_system_commands(screen)]
+        assert "Historique de cette startup" in commands  # the palette's way here
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, HistoryScreen)
