@@ -16,6 +16,7 @@ from tui_support import settle, wait_until
 from store.errors import InvalidField, NotFound
 from store.ops.edit import ObjectiveInput, save_objective
 from tui.app import StartupsApp
+from tui.screens.committee_form import CommitteeForm, DecisionForm
 from tui.screens.forms import (
     ConventionForm,
     DeadlineForm,
@@ -414,6 +415,8 @@ async def test_every_form_fits_and_scrolls_to_the_focused_field(demo_db, size):
             ("n", DeadlineForm),
             ("k", KpiForm),
             ("m", MeasurementForm),
+            ("C", CommitteeForm),
+            ("D", DecisionForm),
         ):
             await pilot.press(key)
             await settle(pilot)
