@@ -13,10 +13,13 @@ from collections.abc import Sequence
 import i18n
 from store.fmt import day, eur, months, number
 from store.queries.brief import Brief
+from store.queries.orders import OrderRow, status_label
 from store.rules.burn import Point
 from store.rules.text import visible
+from store.rules.vocab import alert_label, phase_label
 
 _ = i18n.Domain("cli").gettext
+pgettext = i18n.Domain("cli").pgettext
 N_ = i18n.N_
 
 # Every alert, in words (budget rules, then the committee's lead times).
@@ -32,12 +35,20 @@ ALERT_WORDS = {
     "ENGAGED_AFTER_END": N_("An engagement is dated after its convention's end."),
     "OVERDUE": N_("A deadline has passed without being done."),
     "AMOUNT_UNKNOWN": N_("A ceiling is unknown: the envelope cannot be totalled."),
-    "UNDERSPEND": N_("Much of the money would be left unspent at the end (or this year's CP)."),
+    "END_UNKNOWN": N_("A convention in force has no known end date."),
+    "UNDERSPEND": N_(
+        "At the current rate, more than a fifth of a ceiling would be left unengaged at its "
+        "convention's end, or this year's CP would not all be paid."
+    ),
+    "CP_UNPAID": N_("CP scheduled for this year will not all be paid by the payment cut-off."),
+    "ORDER_LATE": N_("An order has no service fait past its expected delivery date."),
+    "PAID_BEYOND_SF": N_("More is paid on an order than its services faits say was delivered."),
     "NO_COMMITTEE_BEFORE_EXHAUSTION": N_(
         "The money runs out within 45 days and no committee is scheduled before that day."
     ),
     "ENDS_BEFORE_COMMITTEE": N_(
-        "A convention ends before the next committee and no successor is signed."
+        "A convention in force ends within six months, no committee reviewing the startup "
+        "is scheduled before its end and no successor is signed."
     ),
     "FUNDING_UNSIGNED": N_(
         "A committee decided to fund more than 30 days ago and no convention or avenant "
@@ -50,23 +61,35 @@ DECISIONS = {
     "stop": N_("stop"),
     "undecided": N_("not decided"),
 }
-SERIES = ("envelope_eur", "consumed_eur", "remaining_eur", "projected_eur")
+# The series of ``startups burn --format json`` the HTML chart draws (engaged_eur is
+# consumed_eur under its AE name: drawn once, as consumed).
+SERIES = ("envelope_eur", "consumed_eur", "paid_eur", "remaining_eur", "projected_eur")
 SERIES_WORDS = {
     "envelope_eur": N_("envelope"),
-    "consumed_eur": N_("consumed"),
-    "remaining_eur": N_("remaining"),
+    "consumed_eur": N_("engaged (AE)"),
+    "paid_eur": N_("paid (CP)"),
+    "remaining_eur": N_("left to engage"),
     "projected_eur": N_("projected"),
 }
 COLOURS = {
     "envelope_eur": "#000091",
     "consumed_eur": "#e1000f",
+    "paid_eur": "#6a6af4",
     "remaining_eur": "#18753c",
     "projected_eur": "#b34000",
 }
 
 
 def alert_words(code: str) -> str:
-    return _(ALERT_WORDS[code]) if code in ALERT_WORDS else code
+    """An alert in a sentence; a code with no sentence yet in the portfolio's words."""
+    return _(ALERT_WORDS[code]) if code in ALERT_WORDS else alert_label(code)
+
+
+def month_words(month: str) -> str:
+    """``2018-09`` → ``09/2018`` (English: as it is)."""
+    if i18n.current() != "fr" or len(month) != 7:
+        return month
+    return f"{month[5:]}/{month[:4]}"
 
 
 def _decision(decision: str, months_: int | None) -> str:
@@ -101,7 +124,10 @@ def _subtitle(b: Brief) -> str:
 
 
 def _phase_rows(b: Brief) -> list[list[str]]:
-    return [[p.name + (" ←" if p.current else ""), day(p.start), day(p.end)] for p in b.card.phases]
+    return [
+        [phase_label(p.name) + (" ←" if p.current else ""), day(p.start), day(p.end)]
+        for p in b.card.phases
+    ]
 
 
 def _kpi_rows(b: Brief) -> list[list[str]]:
@@ -134,7 +160,8 @@ def _money_rows(b: Brief) -> list[list[str]]:
             eur(m.engaged_cents),
             eur(m.paid_cents, unknown=_("not tracked")),
             eur(m.left_cents),
-            day(m.ends_on),
+            eur(m.to_pay_cents),
+            day(m.ends_on, unknown=pgettext("an end, a runway", "unknown")),
         ]
         for m in b.money
     ]
@@ -142,17 +169,36 @@ def _money_rows(b: Brief) -> list[list[str]]:
 
 def _money_facts(b: Brief) -> list[str]:
     a = b.card.assessment
+    envelope = (
+        eur(a.envelope_cents, unknown=pgettext("an envelope", "unknown"))
+        if a.conventions_in_force
+        else _("no convention in force")
+    )
+    runway = (
+        pgettext("an end, a runway", "unknown")
+        if a.runway_months is None and a.remaining_cents is None
+        else months(a.runway_months, unknown=_("no end in sight at this rate"))
+    )
     facts = [
-        _("Envelope in force: {amount}").format(
-            amount=eur(a.envelope_cents) if a.conventions_in_force else _("no convention")
+        _("Envelope in force: {amount}").format(amount=envelope),
+        _("Engaged (AE): {engaged}; left to engage: {left}").format(
+            engaged=eur(a.engaged_cents), left=eur(a.remaining_cents)
         ),
-        _("Engaged: {amount}; left: {left}").format(
-            amount=eur(a.consumed_cents), left=eur(a.remaining_cents)
+        _("Paid (CP): {paid}; left to pay: {to_pay}").format(
+            paid=eur(a.paid_cents), to_pay=eur(a.to_pay_cents)
         ),
-        _("Current rate (90 days): {amount} a month; runway: {runway}").format(
-            amount=eur(a.burn_rate_cents_per_month), runway=months(a.runway_months)
+    ]
+    if a.cp_left_this_year_cents is not None:
+        facts.append(
+            _("CP scheduled for {year} and not paid yet: {amount}").format(
+                year=b.card.as_of.year, amount=eur(a.cp_left_this_year_cents)
+            )
+        )
+    facts += [
+        _("Current rate of engagement (90 days): {amount} a month; runway: {runway}").format(
+            amount=eur(a.burn_rate_cents_per_month), runway=runway
         ),
-        _("Spending over the last 12 months: {amount}").format(amount=eur(b.annual_spending_cents)),
+        _("Engaged over the last 12 months: {amount}").format(amount=eur(b.annual_spending_cents)),
     ]
     if b.lead.exhausts_on is not None:
         facts.append(
@@ -201,8 +247,34 @@ def _team_rows(b: Brief) -> list[list[str]]:
     ]
 
 
+def _order_rows(b: Brief) -> list[list[str]]:
+    return [
+        [
+            o.ej or _("no EJ number"),
+            o.supplier or _("unknown"),
+            day(o.date),
+            eur(o.engaged_cents),
+            eur(o.service_fait_cents),
+            eur(o.paid_cents),
+            eur(o.to_pay_cents),
+            status_label(o.status),
+            "; ".join(_order_alert(o, code) for code in o.alerts(b.card.as_of)) or "—",
+        ]
+        for o in b.orders
+    ]
+
+
+def _order_alert(o: OrderRow, code: str) -> str:
+    """An order's alert in the portfolio's words (with its expected delivery, when late)."""
+    words = alert_label(code)
+    if code == "ORDER_LATE" and o.expected_on is not None:
+        words += " " + _("(expected on {day})").format(day=day(o.expected_on))
+    return words
+
+
 def _alerts(b: Brief) -> list[str]:
-    return [alert_words(code) for code in (*b.card.assessment.alerts, *b.lead.alerts)]
+    codes = dict.fromkeys((*b.card.assessment.alerts, *b.lead.alerts))  # once each, in order
+    return [alert_words(code) for code in codes]
 
 
 def _deadlines(b: Brief) -> list[str]:
@@ -229,10 +301,27 @@ def _decision_lines(b: Brief) -> list[str]:
     return lines
 
 
-def _sections(b: Brief) -> list[tuple[str, str, object]]:
-    """(kind, heading, content): ``table`` (header, rows), ``list`` (items), ``chart``."""
+def _sections(b: Brief) -> list[tuple[str, str, object, str]]:
+    """(kind, heading, content, what an empty one says): ``table`` (header, rows),
+    ``list`` (items), ``chart`` (the burn-down's points)."""
+    if b.committee is not None and b.committee >= b.card.as_of:
+        deadlines_heading = _("Deadlines before the committee")
+        no_deadline = _("No deadline before the committee.")
+    else:  # no committee ahead: the days after D up to ``deadlines_until``
+        until = day(b.deadlines_until)
+        deadlines_heading = _("Deadlines up to {day}").format(day=until)
+        no_deadline = _("No deadline up to {day}.").format(day=until)
+    if b.committee is None:
+        no_decision = _("No committee reviewing this startup is recorded.")
+    else:
+        no_decision = _("No decision recorded.")
     return [
-        ("table", _("Phase and its history"), ([_("Phase"), _("Start"), _("End")], _phase_rows(b))),
+        (
+            "table",
+            _("Phase and its history"),
+            ([_("Phase"), _("Start"), _("End")], _phase_rows(b)),
+            _("No phase recorded."),
+        ),
         (
             "table",
             _("Impact"),
@@ -240,36 +329,68 @@ def _sections(b: Brief) -> list[tuple[str, str, object]]:
                 [_("Indicator"), _("Target"), _("Latest measure"), _("Cost per use")],
                 _kpi_rows(b),
             ),
+            _("No impact indicator recorded."),
         ),
         (
             "table",
             _("Money per convention in force"),
             (
-                [_("Convention"), _("Ceiling"), _("Engaged"), _("Paid"), _("Left"), _("End")],
+                [
+                    _("Convention"),
+                    _("Ceiling"),
+                    _("Engaged (AE)"),
+                    _("Paid (CP)"),
+                    _("Left to engage"),
+                    _("Left to pay"),
+                    _("End"),
+                ],
                 _money_rows(b),
             ),
+            _("No convention in force."),
         ),
-        ("list", "", _money_facts(b)),
-        ("chart", _("Burn-down"), b.series),
+        ("list", "", _money_facts(b), ""),
+        ("chart", _("Burn-down"), b.series, _("No convention to draw.")),
+        (
+            "table",
+            _("Orders in flight"),
+            (
+                [
+                    _("EJ"),
+                    _("Supplier"),
+                    _("Date"),
+                    _("Engaged (AE)"),
+                    _("Service fait"),
+                    _("Paid (CP)"),
+                    _("Left to pay"),
+                    _("Status"),
+                    _("Alerts"),
+                ],
+                _order_rows(b),
+            ),
+            _("No order in flight (open and not fully paid) on that day."),
+        ),
         (
             "table",
             _("Request for the next six months ({first} → {last})").format(
                 first=day(b.request.first), last=day(b.request.last)
             ),
             ([_("Basis"), _("Amount")], _request_rows(b)),
+            "",
         ),
         (
             "table",
             _("Team (staffing plan)"),
             ([_("Role"), _("Headcount"), _("Period"), _("Daily rate")], _team_rows(b)),
+            _("No staffing plan recorded."),
         ),
-        ("list", _("Alerts"), _alerts(b) or [_("No alert.")]),
+        ("list", _("Alerts"), _alerts(b) or [_("No alert.")], ""),
         (
             "list",
-            _("Deadlines before the committee"),
-            _deadlines(b) or [_("No deadline before the committee.")],
+            deadlines_heading,
+            _deadlines(b) or [no_deadline],
+            "",
         ),
-        ("list", _("The committee"), _decision_lines(b) or [_("No decision recorded.")]),
+        ("list", _("The committee"), _decision_lines(b) or [no_decision], ""),
     ]
 
 
@@ -286,24 +407,52 @@ def md(value: object, *, block: bool = False) -> str:
     return "\\" + text if block and text and text[0] in "#>-+=" else text
 
 
-def text_chart(points: Sequence[Point], width: int = 40) -> list[str]:
-    """The burn-down as text: per month, the remaining (or projected) money as a bar."""
-    values = [
-        (p.month, p.remaining_cents if p.consumed_cents is not None else p.projected_cents, p)
+def text_chart(points: Sequence[Point], width: int = 30) -> list[str]:
+    """The burn-down as text, one line a month: the money left to engage (actual ``█``,
+    projected at the current rate ``░``) as a bar, then what was engaged (AE) and paid
+    (CP) by then.  Where no month has a known remainder (a ceiling unknown), the bar is
+    what was engaged."""
+    by_left = any(
+        (p.remaining_cents if p.consumed_cents is not None else p.projected_cents) is not None
         for p in points
-    ]
-    top = max((abs(v) for _m, v, _p in values if v is not None), default=0) or 1
-    lines = []
-    for month, value, p in values:
-        if value is None:
-            bar, label = "", "—"
+    )
+    rows = []
+    for p in points:
+        actual = p.consumed_cents is not None
+        if by_left:
+            value = p.remaining_cents if actual else p.projected_cents
         else:
-            bar = ("█" if p.consumed_cents is not None else "░") * round(
-                width * max(value, 0) / top
-            )
+            value = p.consumed_cents
+        rows.append((p, actual, value))
+    top = max((abs(v) for _p, _a, v in rows if v is not None), default=0) or 1
+    lines = []
+    for p, actual, value in rows:
+        if value is None:
+            bar, label = "", eur(None)
+        else:
+            bar = ("█" if actual else "░") * round(width * max(value, 0) / top)
             label = eur(value)
-        lines.append(f"{month} {bar:<{width}} {label}")
+        line = f"{month_words(p.month)} {bar:<{width}} {label:>11}"
+        if actual and by_left:
+            line += "  " + _("engaged {engaged} · paid {paid}").format(
+                engaged=eur(p.consumed_cents), paid=eur(p.paid_cents)
+            )
+        elif actual:
+            line += "  " + _("paid {paid}").format(paid=eur(p.paid_cents))
+        lines.append(line.rstrip())
     return lines
+
+
+def chart_legend(points: Sequence[Point]) -> str:
+    if any(
+        (p.remaining_cents if p.consumed_cents is not None else p.projected_cents) is not None
+        for p in points
+    ):
+        return _(
+            "█ left to engage (actual), ░ projected at the current rate; "
+            "engaged (AE) and paid (CP) to date, month by month"
+        )
+    return _("The ceiling is unknown, so nothing is left to draw: █ engaged (AE) to date.")
 
 
 def markdown(briefs: Sequence[Brief]) -> str:
@@ -312,13 +461,13 @@ def markdown(briefs: Sequence[Brief]) -> str:
         out = [f"# {md(_title(b))}", "", f"*{md(_subtitle(b))}*", ""]
         if b.card.mission:
             out += [md(b.card.mission, block=True), ""]
-        for kind, heading, content in _sections(b):
+        for kind, heading, content, empty in _sections(b):
             if heading:
                 out += [f"## {md(heading)}", ""]
             if kind == "table":
                 header, rows = content  # type: ignore[misc]
                 if not rows:
-                    out += [_("None."), ""]
+                    out += [md(empty, block=True), ""]
                     continue
                 out.append("| " + " | ".join(md(h) for h in header) + " |")
                 out.append("|" + "|".join("---" for _h in header) + "|")
@@ -329,13 +478,14 @@ def markdown(briefs: Sequence[Brief]) -> str:
             else:
                 points = content
                 if not points:
-                    out += [_("No convention to draw."), ""]
+                    out += [md(empty, block=True), ""]
                     continue
                 out += [
                     "```text",
                     *text_chart(points),  # type: ignore[arg-type]
                     "```",
-                    _("█ remaining money (actual), ░ projected at the current rate"),
+                    "",
+                    md(chart_legend(points), block=True),  # type: ignore[arg-type]
                     "",
                 ]
         pages.append("\n".join(out).rstrip() + "\n")
@@ -377,9 +527,10 @@ def svg_chart(points: Sequence[Point], width: int = 640, height: int = 240) -> s
     ]
     for i, d in enumerate(data):
         if i == 0 or i == len(data) - 1 or len(data) <= 12:
+            anchor = "end" if i == len(data) - 1 and i else "middle"
             out.append(
-                f'<text x="{x(i):.1f}" y="{height - 4}" text-anchor="middle" font-size="9">'
-                f"{h(d['month'])}</text>"
+                f'<text x="{x(i):.1f}" y="{height - 4}" text-anchor="{anchor}" font-size="9">'
+                f"{h(month_words(d['month']))}</text>"
             )
     for key in SERIES:
         raw = [d[key] for d in data]
@@ -422,13 +573,13 @@ def html_page(briefs: Sequence[Brief]) -> str:
         ]
         if b.card.mission:
             out.append(f"<p>{h(b.card.mission)}</p>")
-        for kind, heading, content in _sections(b):
+        for kind, heading, content, empty in _sections(b):
             if heading:
                 out.append(f"<h2>{h(heading)}</h2>")
             if kind == "table":
                 header, rows = content  # type: ignore[misc]
                 if not rows:
-                    out.append(f"<p>{h(_('None.'))}</p>")
+                    out.append(f"<p>{h(empty)}</p>")
                     continue
                 out.append("<table><tr>" + "".join(f"<th>{h(c)}</th>" for c in header) + "</tr>")
                 out += ["<tr>" + "".join(f"<td>{h(c)}</td>" for c in row) + "</tr>" for row in rows]
@@ -438,7 +589,7 @@ def html_page(briefs: Sequence[Brief]) -> str:
             elif content:
                 out.append(svg_chart(content))  # type: ignore[arg-type]
             else:
-                out.append(f"<p>{h(_('No convention to draw.'))}</p>")
+                out.append(f"<p>{h(empty)}</p>")
         out.append("</section>")
     out.append("</body></html>")
     return "\n".join(out) + "\n"

@@ -2,28 +2,39 @@
 
 Every figure comes from the card (``store.queries.card.build_card``, what ``startups
 show`` prints for the same day), the burn-down series (``store.queries.burn.load``,
-what ``startups burn --format json`` prints) and the committee rules
-(``store.queries.committee.lead_time``); rendering is the caller's job.
+what ``startups burn --format json`` prints), the purchase orders
+(``store.queries.orders.orders_of``, what ``startups orders`` prints) and the committee
+rules (``store.queries.committee.lead_time``); rendering is the caller's job.
+
+AE and CP apart, as everywhere: *engagé* (AE) is orders plus direct payments and
+engagement lines, *payé* (CP) every payment (an order's payment is CP only).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from store.facts import Rows
 from store.queries import burn as burn_query
 from store.queries.agenda import AgendaItem
 from store.queries.card import IN_FORCE, Card, Kpi, build_card
 from store.queries.committee import LeadTime, Review, lead_time
+from store.queries.orders import OrderRow, orders_of
 from store.rules.budget import StaffingFacts, staffing_cost_cents, working_days
 from store.rules.burn import Point
 from store.rules.committee import LEAD_DAYS, PERIOD_MONTHS
 from store.rules.text import fold_words
+from store.rules.vocab import OrderStatus
 
+# What was engaged (AE) in (since, on]: the lines that name no order (engagement lines and
+# direct payments) and the orders not cancelled; an order's payments are CP only.
 SQL_YEAR = """
-SELECT SUM(amount_cents) FROM consumption_line
-WHERE startup_id = (SELECT id FROM startup WHERE slug = :slug) AND date > :since AND date <= :on
+SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM consumption_line
+        WHERE startup_id = s.id AND order_id IS NULL AND date > :since AND date <= :on)
+     + (SELECT COALESCE(SUM(amount_cents), 0) FROM purchase_order
+        WHERE startup_id = s.id AND status <> :cancelled AND date > :since AND date <= :on)
+FROM startup s WHERE s.slug = :slug
 """
 # A KPI counts monthly users when its metric or unit says users (or uses) per month.
 _USERS = ("utilisateur", "usager", "user", "usage", "visiteur", "visitor")
@@ -32,10 +43,12 @@ _MONTHLY = ("mensuel", "par mois", "mois", "monthly", "per month", "month")
 
 @dataclass(frozen=True)
 class MoneyRow:
-    """One convention's money on the brief's day.
+    """One convention's money on the brief's day, as the card has it.
 
-    ``engaged_cents`` is what counts against the ceiling (the card's consumption);
-    ``paid_cents`` stays ``None`` (unknown) until the store tells payments apart.
+    ``engaged_cents`` (AE) is what counts against the ceiling (the card's consumption),
+    ``paid_cents`` (CP) what is paid of it; ``left_cents`` is the reste à engager
+    (ceiling − engagé, ``None`` when the ceiling is unknown), ``to_pay_cents`` the reste
+    à payer (engagé − payé).
     """
 
     id: int
@@ -46,6 +59,8 @@ class MoneyRow:
     paid_cents: int | None
     left_cents: int | None
     ends_on: dt.date | None
+    to_pay_cents: int = 0
+    service_fait_cents: int = 0
 
 
 def money_rows(card: Card) -> list[MoneyRow]:
@@ -64,8 +79,10 @@ def money_rows(card: Card) -> list[MoneyRow]:
                 ceiling_cents=ceiling,
                 engaged_cents=c.consumed_cents,
                 paid_cents=c.paid_cents,
-                left_cents=None if ceiling is None else ceiling - c.consumed_cents,
+                left_cents=c.to_engage_cents,
                 ends_on=c.ends_on_effective,
+                to_pay_cents=c.to_pay_cents,
+                service_fait_cents=c.service_fait_cents,
             )
         )
     return rows
@@ -121,6 +138,10 @@ class Brief:
     series: list[Point]
     request: Request
     deadlines: list[AgendaItem]
+    # The orders in flight: open and not fully paid on the day, oldest first.
+    orders: list[OrderRow] = field(default_factory=list)
+    # The last day ``deadlines`` looks at: the committee's, else 90 days after D.
+    deadlines_until: dt.date | None = None
 
 
 def build_brief(source: Rows, slug: str, on: dt.date, committee: dt.date | None = None) -> Brief:
@@ -129,7 +150,12 @@ def build_brief(source: Rows, slug: str, on: dt.date, committee: dt.date | None 
     day = committee or lead.next_committee
     review = next((r for r in lead.reviews if r.date == day), None) if day else None
     since = on - dt.timedelta(days=365)
-    annual = int(source.rows(SQL_YEAR, slug=slug, since=since, on=on)[0][0] or 0)
+    annual = int(
+        source.rows(SQL_YEAR, slug=slug, since=since, on=on, cancelled=OrderStatus.CANCELLED.value)[
+            0
+        ][0]
+        or 0
+    )
     kpis = [
         KpiRow(
             kpi=k,
@@ -183,4 +209,11 @@ def build_brief(source: Rows, slug: str, on: dt.date, committee: dt.date | None 
         series=burn_query.load(source, slug, on),
         request=request,
         deadlines=deadlines,
+        orders=in_flight(orders_of(source, slug, on)),
+        deadlines_until=until,
     )
+
+
+def in_flight(orders: list[OrderRow]) -> list[OrderRow]:
+    """The orders still open (neither closed nor cancelled) with something left to pay."""
+    return [o for o in orders if o.stored_status == OrderStatus.OPEN.value and o.to_pay_cents > 0]

@@ -1,15 +1,29 @@
 """The budget a team publishes, in the incubator's "Dépenses numériques" model (pure).
 
-Twice a year (January: last year's actuals and this year's forecast; June: the updated
-forecast), one line per year, activity and resource, with its amounts in AE and CP.  The
-activities and resources are the incubator's reference lists, written as it writes them.
+Source: the incubator's documentation (github betagouv/doc.incubateur.net-communaute),
+``gerer-son-produit/aide-a-la-mise-en-application-des-standards/publier-son-budget.md``
+(the "référentiel de saisie": the year of the spending with its amount in AE and in CP,
+then one activity and one resource per line, from the two reference lists below, written
+as it writes them and in its order) and the standard
+``les-standards/transparence/le-produit-communique-sur-son-budget.md`` (formerly
+``transparence/le-produit-communique-sur-son-budget.md``: publish twice a year, in
+January last year's actuals and this year's forecast, in June the updated forecast; the
+data is typed into the reference Grist "Dépenses numériques").  The Grist document itself
+is linked from those pages, not contained in them: its columns are the page's facts, in
+the page's order (``MODEL_COLUMNS``).
 
-- *Actuals* of year N: the startup's consumption lines of N dated on or before D; every
-  line counts in AE (what the store counts against the ceilings), the payments in CP too.
+- *Actuals* of year N, dated in N and on or before D, AE and CP apart (as ``startups
+  show`` counts them): AE is what was engaged, the purchase orders (not cancelled) plus
+  the lines that name no order (engagement lines and direct payments); CP is every
+  payment, of an order or direct.  An order's payments are CP only (never AE twice) and
+  fall under the order's activity and resource.
 - *Forecast* of year N, from the day after D (or 1 January, when N is later) to
   31 December: the staffing plan (headcount × daily rate × working days), in AE and in
   CP; without a plan for that stretch, what each convention's AE/CP schedule for N
   still leaves once the year's actuals counted against it are taken off.
+
+The model has one line per year, activity and resource: a year's line is its actuals
+plus its forecast (``model_lines``); ``published_lines`` keeps the two apart for a reader.
 """
 
 from __future__ import annotations
@@ -20,6 +34,7 @@ from dataclasses import dataclass
 
 from store.rules.budget import StaffingFacts, staffing_cost_cents
 from store.rules.text import fold_words
+from store.rules.vocab import LineKind
 
 ACTIVITIES = (
     "Data",
@@ -47,29 +62,59 @@ RESOURCES = (
 OTHER = "Autre"
 EXTERNAL = "Prestations externes"
 ACTUAL, FORECAST = "réalisé", "prévisionnel"
+# The model's facts, in the documentation's order: the year, its AE and CP, the activity
+# and the resource (the CSV's header; a machine format: never translated).
+MODEL_COLUMNS = ("Année", "AE", "CP", "Activité", "Ressource")
 
-# Words of a role, category or label → activity (the first that matches).
+# What a piece of money is: an engagement line (AE), a direct payment (AE and CP), a
+# purchase order (AE) or a payment of an order (CP).
+ENGAGEMENT = LineKind.ENGAGEMENT.value
+PAYMENT = LineKind.PAYMENT.value
+ORDER = "order"
+ORDER_PAYMENT = "order_payment"
+_AE_CP = {ENGAGEMENT: (1, 0), PAYMENT: (1, 1), ORDER: (1, 0), ORDER_PAYMENT: (0, 1)}
+
+# Words of a role, category or label → activity (the first that matches), from the
+# documentation's description of each activity.
 _ACTIVITY_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (("hebergement cloud", "scalingo", "clever", "cloud"), "Hébergement cloud"),
-    (("hebergement", "serveur"), "Hébergement non cloud"),
-    (("securite", "homologation", "audit secu", "pentest"), "Sécurité"),
-    (("data", "donnees"), "Data"),
-    (("ops", "devops", "sre"), "Ops"),
-    (("reseau", "vpn"), "Réseau"),
-    (("support",), "Support"),
+    (("hebergement cloud", "scalingo", "clever", "clevercloud", "cloud"), "Hébergement cloud"),
+    (("hebergement", "serveur", "serveurs", "datacenter"), "Hébergement non cloud"),
     (
-        ("deploiement", "bizdev", "communication", "marketing", "partenariat"),
+        (
+            "securite",
+            "cybersecurite",
+            "homologation",
+            "audit secu",
+            "pentest",
+            "rgpd",
+            "protection des donnees",
+        ),
+        "Sécurité",
+    ),
+    (("data", "donnees", "analyse de donnees", "data scientist", "data engineer"), "Data"),
+    (("ops", "devops", "sre", "iac", "exploitation", "infrastructure", "infra"), "Ops"),
+    (("reseau", "vpn", "routeur", "bande passante"), "Réseau"),
+    (("support", "incident", "incidents", "anomalie", "anomalies"), "Support"),
+    (
+        (
+            "deploiement",
+            "bizdev",
+            "communication",
+            "marketing",
+            "partenariat",
+            "partenariats",
+            "acquisition",
+            "relations institutionnelles",
+        ),
         "Déploiement / Communication / Relations institutionnelles",
     ),
     (("design", "designer", "designeuse", "ux", "ui"), "Designer"),
     (
-        ("coach", "product owner", "po", "pm", "intra", "chef de projet", "pilotage", "moa"),
-        "Manageur / MOA / Coaching / PO/PM / Pilotage",
-    ),
-    (
         (
             "dev",
             "developpeur",
+            "developpeuse",
+            "developpement",
             "developer",
             "full stack",
             "fullstack",
@@ -77,33 +122,79 @@ _ACTIVITY_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
             "frontend",
             "logiciel",
             "licence",
+            "licences",
             "saas",
         ),
         "Développeur",
     ),
-    (("administratif", "gestion", "rh"), "Gestion administrative"),
+    (
+        (
+            "coach",
+            "coaching",
+            "product owner",
+            "product manager",
+            "po",
+            "pm",
+            "intra",
+            "intrapreneur",
+            "intrapreneuse",
+            "chef de projet",
+            "gestion de projet",
+            "pilotage",
+            "moa",
+            "manager",
+            "manageur",
+        ),
+        "Manageur / MOA / Coaching / PO/PM / Pilotage",
+    ),
+    (
+        ("administratif", "administrative", "gestion", "rh", "finances", "financiere"),
+        "Gestion administrative",
+    ),
 )
+# Words → resource (the first that matches), from the description of each resource.
 _RESOURCE_WORDS: tuple[tuple[tuple[str, ...], str], ...] = (
     (
-        ("licence", "logiciel", "saas", "paas", "abonnement", "scalingo", "clever"),
+        (
+            "licence",
+            "licences",
+            "logiciel",
+            "saas",
+            "paas",
+            "abonnement",
+            "redevance",
+            "scalingo",
+            "clever",
+            "clevercloud",
+        ),
         "Logiciel / SaaS / PaaS",
     ),
-    (("materiel", "ordinateur", "poste"), "Matériel"),
+    (("materiel", "ordinateur", "ordinateurs", "poste de travail"), "Matériel"),
     (
-        ("locaux", "loyer", "assurance", "impot", "taxe"),
+        ("locaux", "loyer", "assurance", "assurances", "impot", "impots", "taxe", "taxes"),
         "Frais de structure (locaux, assurances, impôts et taxes)",
     ),
-    (("agent", "personnel", "salaire", "titulaire", "contractuel"), "Personnel"),
+    (
+        ("agent", "agents", "personnel", "salaire", "titulaire", "contractuel", "remuneration"),
+        "Personnel",
+    ),
     (
         (
             "prestation",
+            "prestations",
+            "prestataire",
             "freelance",
             "marche",
             "bon de commande",
+            "forfait",
+            "honoraires",
+            "conseil",
+            "assistance technique",
             "tjm",
             "dev",
             "developpeur",
             "design",
+            "designer",
             "coach",
             "intra",
         ),
@@ -131,13 +222,21 @@ def resource_of(text: str, default: str = OTHER) -> str:
 
 @dataclass(frozen=True)
 class SpendLine:
-    """One consumption line as the publication needs it."""
+    """One piece of money as the publication needs it: a consumption line or an order."""
 
     date: dt.date
     cents: int
-    kind: str  # engagement | payment
-    text: str  # its category, else its label
+    kind: str  # engagement | payment | order | order_payment
+    text: str  # its category and label (an order's payment: its order's label and supplier)
     convention_id: int | None = None
+
+    @property
+    def ae_cents(self) -> int:
+        return self.cents * _AE_CP[self.kind][0]
+
+    @property
+    def cp_cents(self) -> int:
+        return self.cents * _AE_CP[self.kind][1]
 
 
 @dataclass(frozen=True)
@@ -176,10 +275,10 @@ def published_lines(
     for line in lines:
         if line.date.year != year or line.date > on:
             continue
-        cp = line.cents if line.kind == "payment" else 0
-        add(ACTUAL, activity_of(line.text), resource_of(line.text), line.cents, cp)
+        ae, cp = line.ae_cents, line.cp_cents
+        add(ACTUAL, activity_of(line.text), resource_of(line.text), ae, cp)
         a = actual_by_convention.setdefault(line.convention_id, [0, 0])
-        a[0] += line.cents
+        a[0] += ae
         a[1] += cp
     first = max(on + dt.timedelta(days=1), dt.date(year, 1, 1))
     last = dt.date(year, 12, 31)
@@ -203,5 +302,33 @@ def published_lines(
         for (nature, activity, resource), (ae, cp) in sorted(
             totals.items(),
             key=lambda kv: (order[kv[0][0]], ACTIVITIES.index(kv[0][1]), RESOURCES.index(kv[0][2])),
+        )
+    ]
+
+
+@dataclass(frozen=True)
+class ModelLine:
+    """One line of the model: a year, its AE and CP, one activity, one resource."""
+
+    year: int
+    ae_cents: int
+    cp_cents: int
+    activity: str
+    resource: str
+
+
+def model_lines(lines: Iterable[PublishedLine]) -> list[ModelLine]:
+    """The lines as the model has them: actuals and forecast of a year, activity and
+    resource summed into one line, in the reference lists' order."""
+    totals: dict[tuple[int, str, str], list[int]] = {}
+    for line in lines:
+        t = totals.setdefault((line.year, line.activity, line.resource), [0, 0])
+        t[0] += line.ae_cents
+        t[1] += line.cp_cents
+    return [
+        ModelLine(year, ae, cp, activity, resource)
+        for (year, activity, resource), (ae, cp) in sorted(
+            totals.items(),
+            key=lambda kv: (kv[0][0], ACTIVITIES.index(kv[0][1]), RESOURCES.index(kv[0][2])),
         )
     ]

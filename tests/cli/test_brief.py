@@ -12,6 +12,7 @@ import i18n
 from store import models as m
 from store.fmt import eur
 from store.open import open_store
+from store.rules.vocab import phase_label
 
 DAY = "2018-12-31"
 
@@ -37,10 +38,14 @@ def test_every_figure_is_the_cards(run, demo_db):
         f"| #{root['id']} {root['title']} | {eur(root['ceiling_on_cents'])} | "
         f"{eur(root['consumed_cents'])} | {eur(root['paid_cents'])} | "
         f"{eur(root['ceiling_on_cents'] - root['consumed_cents'])} | "
-        f"{root['ends_on_effective'] or '—'} |"
+        f"{eur(root['consumed_cents'] - root['paid_cents'])} | "
+        f"{root['ends_on_effective'] or 'inconnue'} |"
     )
     assert row in page
-    assert f"Engagé : {eur(a['consumed_cents'])} ; reste : {eur(a['remaining_cents'])}" in page
+    assert (
+        f"Engagé (AE) : {eur(a['consumed_cents'])} ; reste à engager : {eur(a['remaining_cents'])}"
+        in page
+    )
     assert f"Enveloppe en vigueur : {eur(a['envelope_cents'])}" in page
     # The phases, in the card's order, the current one marked.
     phases = [
@@ -49,7 +54,7 @@ def test_every_figure_is_the_cards(run, demo_db):
         if re.match(r"\| (investigation|construction|abandon)", line)
     ]
     assert [p.split(" | ")[0][2:] for p in phases] == [
-        p["name"] + (" ←" if p["current"] else "") for p in card["phases"]
+        phase_label(p["name"]) + (" ←" if p["current"] else "") for p in card["phases"]
     ]
     # KPIs: target and latest measure.
     assert (
@@ -70,7 +75,7 @@ def test_the_html_chart_draws_the_burn_series(run, demo_db):
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     months = json.loads(_unescape(re.search(r'data-months="([^"]*)"', page)[1]))
     assert months == [p["month"] for p in burn["series"]]
-    for key in ("envelope_eur", "consumed_eur", "remaining_eur", "projected_eur"):
+    for key in ("envelope_eur", "consumed_eur", "paid_eur", "remaining_eur", "projected_eur"):
         found = re.search(rf'<polyline class="{key}"[^>]* data-values="([^"]*)"', page)
         assert json.loads(_unescape(found[1])) == [p[key] for p in burn["series"]], key
     assert len(burn["series"]) > 1
@@ -137,7 +142,7 @@ def test_the_svg_is_well_formed(run, demo_db):
     svg = ET.fromstring(re.search(r"<svg .*?</svg>", page, re.S)[0])
     lines = svg.findall("{http://www.w3.org/2000/svg}polyline")
     assert [p.get("class") for p in lines] == [
-        "envelope_eur", "consumed_eur", "remaining_eur", "projected_eur"
+        "envelope_eur", "consumed_eur", "paid_eur", "remaining_eur", "projected_eur"
     ]  # fmt: skip
     assert all(p.get("points") for p in lines if p.get("class") != "projected_eur")
 
