@@ -18,7 +18,7 @@ from commands.context import reading, today
 from commands.options import AsOfOption, DbOption, OutputOption, date_option
 from commands.render import brief as render
 from store.errors import BadInput
-from store.queries.brief import build_brief
+from store.queries.brief import Brief, build_brief
 from store.queries.committee import committee_on
 
 _ = i18n.Domain("cli").gettext
@@ -49,6 +49,15 @@ def write_output(text: str, output: Path | None) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def render_briefs(briefs: list[Brief], fmt: str) -> str:
+    """The briefs as ``brief`` writes them in ``fmt`` (``markdown`` or ``html``).
+
+    The app shows and exports the same text: ``run_app`` hands it this function (the app
+    does not import the command line; the command line starts the app).
+    """
+    return render.markdown(briefs) if fmt == BriefFormat.markdown else render.html_page(briefs)
 
 
 def brief(
@@ -83,8 +92,7 @@ def brief(
         else:
             raise BadInput(_("give a startup (SLUG) or a committee (--committee DATE)"))
         briefs = [build_brief(reader, s, day, committee) for s in slugs]
-    text = render.markdown(briefs) if fmt is BriefFormat.markdown else render.html_page(briefs)
-    write_output(text, output)
+    write_output(render_briefs(briefs, fmt), output)
 
 
 def register(app: typer.Typer) -> None:

@@ -20,9 +20,10 @@ def run_app(db: str | None, *, as_of: dt.date | None, read_only: bool = False) -
     """Open the Textual app on the store (checked first, so a bad store is one line on stderr)."""
     with reading(db):
         pass
+    from commands.brief import render_briefs
     from tui.app import StartupsApp
 
-    StartupsApp(db, as_of, read_only=read_only).run()
+    StartupsApp(db, as_of, read_only=read_only, brief_renderer=render_briefs).run()
 
 
 def open_or_print(db: str | None, *, as_of: dt.date | None, read_only: bool) -> None:

@@ -30,6 +30,8 @@ WRITE_ACTIONS = frozenset(
         "new_order",
         "new_service_fait",
         "new_payment",
+        "new_committee",
+        "decide",
     }
 )
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import threading
+from functools import partial
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
@@ -21,14 +22,15 @@ from textual.worker import Worker
 from store.rules.text import visible
 from tui.actions import WRITE_ACTIONS, report_failure, writes
 from tui.commands import StartupCommands
-from tui.language import N_, _
+from tui.language import N_, _, translate_group_titles
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     from textual.screen import Screen
 
     from store.db import Store
+    from store.queries.brief import Brief
     from store.queries.report import StartupRow
     from store.reader import Reader
 
@@ -79,9 +81,16 @@ class StartupsApp(App[None]):
         *,
         theme: str = "textual-dark",
         read_only: bool = False,
+        brief_renderer: Callable[[list[Brief], str], str] | None = None,
     ) -> None:
+        """``brief_renderer(briefs, "markdown" | "html")`` is the text ``startups brief``
+        writes: the command line hands it to the app that it starts (the app imports
+        nothing of the command line), so the brief the app shows and exports is the
+        command's, byte for byte.  Without it the app has no brief (its key is hidden)."""
         super().__init__()
+        self.brief_renderer = brief_renderer
         _tune_gc()
+        translate_group_titles()
         self.store_location = store_location
         self.read_only = read_only
         self._initial_as_of = as_of or dt.date.today()
@@ -198,6 +207,21 @@ class StartupsApp(App[None]):
 
         self.push_screen(StartupScreen(slug))
 
+    def action_brief(self, slug: str) -> None:
+        """The startup's one-page brief for the investment committee, as of the app's date."""
+        from tui.screens.brief import BriefScreen
+
+        if self.brief_renderer is not None and not isinstance(self.screen, BriefScreen):
+            self.push_screen(BriefScreen(slug))
+
+    def action_history(self, slug: str | None = None) -> None:
+        """What changed, newest first: of one startup, or of the whole store."""
+        from tui.screens.history import HistoryScreen
+
+        here = self.screen
+        if not (isinstance(here, HistoryScreen) and here.slug == slug):
+            self.push_screen(HistoryScreen(slug))
+
     def action_deadlines(self) -> None:
         from tui.screens.deadlines import DeadlinesScreen
 
@@ -289,6 +313,24 @@ class StartupsApp(App[None]):
         )
         yield SystemCommand(
             _("Portfolio"), _("Back to the list of startups"), self.action_portfolio
+        )
+        slug = getattr(screen, "slug", None)  # a startup's screen, its brief, its history
+        if isinstance(slug, str):
+            if self.brief_renderer is not None:
+                yield SystemCommand(
+                    _("Brief of this startup"),
+                    _("One page for the investment committee, as of the date viewed"),
+                    partial(self.action_brief, slug),
+                )
+            yield SystemCommand(
+                _("History of this startup"),
+                _("What changed in it, newest first"),
+                partial(self.action_history, slug),
+            )
+        yield SystemCommand(
+            _("History of the store"),
+            _("What changed, newest first, in every startup"),
+            self.action_history,
         )
         yield SystemCommand(
             _("Change the date (as of)"),

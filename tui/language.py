@@ -23,7 +23,9 @@ ngettext = DOMAIN.ngettext
 pgettext = DOMAIN.pgettext
 N_ = i18n.N_
 
-# Textual's own binding descriptions and tooltips, as Textual writes them.
+# Textual's own binding descriptions and tooltips, as Textual writes them: the footer and
+# the keys panel (palette → « Touches ») list every binding of the focused widget and its
+# ancestors, the hidden ones too, each read through ``translated``.
 TEXTUAL_WORDS = (
     N_("Dismiss menu"),
     N_("palette"),
@@ -33,7 +35,91 @@ TEXTUAL_WORDS = (
     N_("Show menu"),
     N_("Toggle"),
     N_("Press button"),
+    # Screen
+    N_("Focus Next"),
+    N_("Focus Previous"),
+    N_("Copy selected text"),
+    # Input
+    N_("Input"),
+    N_("Cut selected text"),
+    N_("Paste text from the clipboard"),
+    N_("Delete all to the left"),
+    N_("Delete all to the right"),
+    N_("Delete character left"),
+    N_("Delete character right"),
+    N_("Delete left to start of word"),
+    N_("Delete right to start of word"),
+    N_("Go to end"),
+    N_("Go to start"),
+    N_("Move cursor left"),
+    N_("Move cursor left a word"),
+    N_("Move cursor left a word and select"),
+    N_("Move cursor left and select"),
+    N_("Move cursor right a word"),
+    N_("Move cursor right a word and select"),
+    N_("Move cursor right and select"),
+    N_("Move cursor right or accept the completion suggestion"),
+    N_("Select all"),
+    N_("Select line end"),
+    N_("Select line start"),
+    N_("Submit"),
+    # DataTable, Tree, OptionList, SelectionList, Tabs, scrolling containers
+    N_("Bottom"),
+    N_("Top"),
+    N_("Cursor Down"),
+    N_("Cursor Up"),
+    N_("Cursor down"),
+    N_("Cursor up"),
+    N_("Cursor left"),
+    N_("Cursor right"),
+    N_("Cursor to next ancestor"),
+    N_("Cursor to next sibling"),
+    N_("Cursor to parent"),
+    N_("Cursor to previous sibling"),
+    N_("Expand or collapse all"),
+    N_("Down"),
+    N_("Up"),
+    N_("End"),
+    N_("Home"),
+    N_("First"),
+    N_("Last"),
+    N_("Next tab"),
+    N_("Previous tab"),
+    N_("Page Down"),
+    N_("Page Up"),
+    N_("Page Left"),
+    N_("Page Right"),
+    N_("Page down"),
+    N_("Page up"),
+    N_("Scroll Down"),
+    N_("Scroll Up"),
+    N_("Scroll End"),
+    N_("Scroll Home"),
+    N_("Scroll Left"),
+    N_("Scroll Right"),
+    N_("Select"),
+    N_("Toggle option"),
 )
+
+
+class GroupTitle:
+    """A class's ``BINDING_GROUP_TITLE`` (the keys panel's heading over a widget's keys)
+    read in the language of the moment."""
+
+    def __init__(self, message: str) -> None:
+        self.message = message
+
+    def __get__(self, obj: object, owner: type | None = None) -> str:
+        return _(self.message)
+
+
+def translate_group_titles() -> None:
+    """Textual's ``Input`` heads its keys « Input » in the keys panel: in our words."""
+    from textual.widgets import Input
+
+    if not isinstance(Input.__dict__.get("BINDING_GROUP_TITLE"), GroupTitle):
+        Input.BINDING_GROUP_TITLE = GroupTitle(N_("Input"))  # type: ignore[assignment]
+
 
 _bindings: dict[tuple[Binding, str], Binding] = {}
 

@@ -18,6 +18,7 @@ from store.open import open_store
 from store.ops.edit import ObjectiveInput, save_objective
 from store.ops.orders import add_order
 from tui.app import StartupsApp
+from tui.screens.committee_form import CommitteeForm, DecisionForm
 from tui.screens.forms import (
     ConventionForm,
     DeadlineForm,
@@ -421,6 +422,8 @@ async def test_every_form_fits_and_scrolls_to_the_focused_field(demo_db, size):
             ("n", DeadlineForm),
             ("k", KpiForm),
             ("m", MeasurementForm),
+            ("C", CommitteeForm),
+            ("D", DecisionForm),
             ("o", OrderForm),
             ("6", None),  # the Orders tab, where f and p act on the order chosen
             ("f", ServiceFaitForm),

@@ -14,7 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal
 from textual.widgets import Checkbox, Header, Input, Select, Static
 
-from store.fmt import eur, months  # babel, as the CLI writes euros
+from store.fmt import day, eur, months  # babel, as the CLI writes euros and dates
 from store.queries.report import (
     LARGEST_FIRST,
     SORT_VALUES,
@@ -31,6 +31,7 @@ from tui.messages import PortfolioLoaded
 from tui.screens.base import DataScreen
 from tui.widgets.badges import BADGE_CLASSES, badges, bar
 from tui.widgets.footer import Footer
+from tui.widgets.phase_facet import PhaseFacet, phase_words
 from tui.widgets.text import plain
 from tui.widgets.virtual_table import Column, VirtualTable
 
@@ -105,7 +106,7 @@ def _deadline_cell(row: StartupRow, table: VirtualTable) -> Text:
         return Text("—", style="dim", end="")
     days = (deadline.date - row.assessment.as_of).days
     style = "bold" if days <= 30 else ""
-    return Text(deadline.date.isoformat(), style=style, end="")
+    return Text(day(deadline.date), style=style, end="")
 
 
 def _alerts_cell(row: StartupRow, table: VirtualTable) -> Text:
@@ -208,7 +209,7 @@ COLUMNS: list[Column[StartupRow]] = [
         9,
         lambda r, t: months(r.assessment.runway_months),
         justify="right",
-        priority=5,
+        priority=4,
     ),
     _column("deadline", N_("Deadline"), 10, _deadline_cell, priority=2),
     _column(
@@ -266,10 +267,13 @@ class PortfolioScreen(Translated, DataScreen):
         Binding("s", "sort(1)", N_("Sort")),
         Binding("r", "reverse", N_("Reverse"), show=False),
         Binding("a", "alerts_only", N_("Alerts")),
+        Binding("p", "phases", N_("Phases"), show=False),
         Binding("e", "toggle_ended", N_("Ended")),
         Binding("w", "runs_out", N_("Runs out")),
         Binding("d", "app.deadlines", N_("Deadlines")),
         Binding("i", "app.import_convention", N_("Import"), show=False),
+        Binding("b", "brief", N_("Brief"), show=False),
+        Binding("h", "app.history", N_("History"), show=False),
         Binding("escape", "clear", N_("Clear"), show=False),
     ]
 
@@ -293,7 +297,7 @@ class PortfolioScreen(Translated, DataScreen):
                 id="filter",
                 compact=True,
             )
-            yield Select([], prompt=_("phase"), id="phase", compact=True)
+            yield PhaseFacet(id="phase")
             yield Select([], prompt=_("incubator"), id="incubator", compact=True)
             yield Select([], prompt=_("sponsor"), id="sponsor", compact=True)
             yield Checkbox(_("alerts"), id="alerts-only", compact=True)
@@ -395,20 +399,12 @@ class PortfolioScreen(Translated, DataScreen):
         phases = sorted({r.phase for r in rows if r.phase}, key=phase_sort_key)
         incubators = sorted({r.incubator for r in rows if r.incubator})
         sponsors = sorted({s for r in rows for s in r.sponsors})
-        for select_id, values in (
-            ("phase", phases),
-            ("incubator", incubators),
-            ("sponsor", sponsors),
-        ):
+        self.query_one(PhaseFacet).set_options(phases)
+        for select_id, values in (("incubator", incubators), ("sponsor", sponsors)):
             select = self.query_one(f"#{select_id}", Select)
             current = select.value
             with select.prevent(Select.Changed):
-                select.set_options(
-                    [
-                        (plain(PHASE_LABELS.get(v, v) if select_id == "phase" else v), v)
-                        for v in values
-                    ]
-                )
+                select.set_options([(plain(v), v) for v in values])
                 if current in values:
                     select.value = current
 
@@ -421,7 +417,6 @@ class PortfolioScreen(Translated, DataScreen):
 
         return Filters(
             text=self.query_one("#filter", Input).value.strip(),
-            phase=chosen("phase"),
             incubator=chosen("incubator"),
             sponsor=chosen("sponsor"),
             alerts=self.query_one("#alerts-only", Checkbox).value,
@@ -433,7 +428,7 @@ class PortfolioScreen(Translated, DataScreen):
         filters = self._filters()
         text = fold(filters.text or "")
         facets = (
-            filters.phase,
+            self._phases(),
             filters.incubator,
             filters.sponsor,
             filters.alerts,
@@ -456,7 +451,10 @@ class PortfolioScreen(Translated, DataScreen):
         """The facets' test, and the app's own: no ended startup (unless ``e``), only those
         running out within the window (``w``)."""
         tests = [t for t in (predicate,) if t is not None]
-        if not self.show_ended and not self._phase_chosen():
+        phases = self._phases()
+        if phases:
+            tests.append(lambda r: r.phase in phases)
+        if not self.show_ended and not phases:
             tests.append(lambda r: not ended(r))
         if self.runs_out is not None:
             window = self.runs_out
@@ -467,8 +465,15 @@ class PortfolioScreen(Translated, DataScreen):
             return tests[0]
         return lambda r: all(t(r) for t in tests)
 
+    def _phases(self) -> frozenset[str]:
+        """The phases chosen in the facet (none: every phase)."""
+        return self.query_one(PhaseFacet).chosen
+
     def _phase_chosen(self) -> bool:
-        return self.query_one("#phase", Select).value is not Select.NULL
+        return bool(self._phases())
+
+    def action_phases(self) -> None:
+        self.query_one(PhaseFacet).action_pick()
 
     def action_toggle_ended(self) -> None:
         self.show_ended = not self.show_ended
@@ -521,6 +526,11 @@ class PortfolioScreen(Translated, DataScreen):
                 ),
                 style="bold",
             )
+        phases = self.query_one(PhaseFacet).ordered()
+        if phases:
+            text.append(
+                _(" · phases: {names} (p)").format(names=phase_words(phases)), style="italic"
+            )
         if self.runs_out is not None:
             text.append(
                 ngettext(
@@ -550,6 +560,7 @@ class PortfolioScreen(Translated, DataScreen):
     @on(Input.Changed, "#filter")
     @on(Select.Changed)
     @on(Checkbox.Changed)
+    @on(PhaseFacet.Changed)
     def _filters_changed(self) -> None:
         self._apply_filter()
 
@@ -576,6 +587,12 @@ class PortfolioScreen(Translated, DataScreen):
     def action_alerts_only(self) -> None:
         checkbox = self.query_one("#alerts-only", Checkbox)
         checkbox.value = not checkbox.value
+
+    def action_brief(self) -> None:
+        """The brief of the startup on the cursor's row."""
+        row = self.query_one(PortfolioTable).cursor_row
+        if row is not None:
+            self.app.action_brief(row.slug)
 
     @on(VirtualTable.RowSelected)
     def _open(self, event: VirtualTable.RowSelected) -> None:

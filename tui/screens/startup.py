@@ -331,6 +331,10 @@ class StartupScreen(Translated, DataScreen):
         Binding("x", "toggle_done", N_("Done"), show=False),
         Binding("m", "new_measurement", N_("KPI measure"), show=False),
         Binding("i", "app.import_convention", N_("Import"), show=False),
+        Binding("b", "brief", N_("Brief"), show=False),
+        Binding("h", "history", N_("History"), show=False),
+        Binding("C", "new_committee", N_("Committee"), show=False),
+        Binding("D", "decide", N_("Decision"), show=False),
     ]
 
     def __init__(self, slug: str) -> None:
@@ -946,6 +950,24 @@ class StartupScreen(Translated, DataScreen):
         kpi = self.selected_kpi() if self.active_tab == "overview" else None
         objective = kpi.objective_id if kpi is not None else None
         self.app.push_screen(MeasurementForm(self.card, objective_id=objective))
+
+    def action_brief(self) -> None:
+        self.app.action_brief(self.slug)
+
+    def action_history(self) -> None:
+        self.app.action_history(self.slug)
+
+    def action_new_committee(self) -> None:
+        from tui.screens.committee_form import CommitteeForm
+
+        if self.card is not None:
+            self._form(CommitteeForm(self.card))
+
+    def action_decide(self) -> None:
+        from tui.screens.committee_form import DecisionForm
+
+        if self.card is not None:
+            self._form(DecisionForm(self.card))
 
     def action_toggle_done(self) -> None:
         if self.app.refuse_write():
