@@ -36,11 +36,14 @@ from store.facts import (
     consumption_on,
     cutoffs,
     load_facts,
+    load_orders,
+    load_reviews,
     load_staffing,
     roots_of,
     sponsors_of,
     structure_of,
 )
+from store.queries.orders import unplaced_count
 from store.rules.budget import Assessment, StartupFacts, assess, finish, runway
 from store.rules.rollup import month_of
 from store.rules.text import fold
@@ -117,6 +120,9 @@ class Totals:
     known_remaining_cents: int = 0
     # The startups with at least one alert (the app shows it; not in the JSON contract).
     alerting: int = 0
+    # The EJs of the Chorus exports placed nowhere (store.queries.orders.unplaced): the
+    # portfolio's, whatever the filters.
+    unplaced_ej: int = 0
 
     @property
     def envelope_cents(self) -> int | None:
@@ -255,6 +261,7 @@ class PortfolioReport:
             "as_of": self.as_of.isoformat(),
             "startups": [row.to_dict() for row in self.rows],
             "totals": self.totals.to_dict(),
+            "unplaced_ej": self.totals.unplaced_ej,
         }
 
 
@@ -276,9 +283,10 @@ def build_reference(
     startups = reader.rows(SQL_STARTUPS)
     sponsors = sponsors_of(reader, [sid for sid, *_ in startups])
     facts = load_facts(reader, as_of)
-    payment_cutoff = cutoffs(reader)[0]
+    payment_cutoff, order_cutoff = cutoffs(reader)
     empty = StartupFacts()
     report = PortfolioReport(as_of=as_of, rows=[])
+    report.totals.unplaced_ej = unplaced_count(reader, as_of)
     for sid, slug, title, incubator in startups:
         row = StartupRow(
             id=sid,
@@ -286,7 +294,12 @@ def build_reference(
             title=title,
             incubator=incubator,
             sponsors=sponsors.get(sid, []),
-            assessment=assess(facts.get(sid, empty), as_of, payment_cutoff=payment_cutoff),
+            assessment=assess(
+                facts.get(sid, empty),
+                as_of,
+                payment_cutoff=payment_cutoff,
+                order_cutoff=order_cutoff,
+            ),
         )
         if not filters.keep(row):
             continue
@@ -337,6 +350,7 @@ def iter_rows(
     past it are not yielded, only counted.  Never holds every row: a 10,000-startup JSON
     report is written as its rows come, and the app shows its first page (``first_chunk``
     rows, read first) before the rest is assessed."""
+    totals.unplaced_ej = unplaced_count(reader, as_of)
     where, params = [], {"as_of": as_of, "month": month_of(as_of)}
     for value, clause, name in (
         (filters.phase, SQL_FILTER_PHASE, "phase"),
@@ -386,7 +400,7 @@ def _assessed(
     """The rows of the states read by ``states_sql``, assessed, adding each kept one to
     ``totals`` (unless None); ``figures``: the consumption around D, when already read."""
     alert_sets: dict[str, frozenset[str]] = {}
-    payment_cutoff = cutoffs(reader)[0]
+    payment_cutoff, order_cutoff = cutoffs(reader)
     states = reader.iter_rows(states_sql, **params)
     # A chunk of rows at a time: the running totals of their conventions in force are
     # read by id, then the rows are assessed and let go.
@@ -411,6 +425,9 @@ def _assessed(
         # titles) are kept once each: 10,000 startups held by the app are 2 MiB lighter.
         sponsors = sponsors_of(reader, ids)
         staffing = load_staffing(reader, as_of, ids)
+        # The same facts as the reference's and the card's (store.facts), per chunk.
+        orders = load_orders(reader, as_of, ids)
+        reviews = load_reviews(reader, ids)
         consumed = figures.consumed
         for row, raw in zip(batch, roots, strict=True):
             sid = row[S_ID]
@@ -425,6 +442,9 @@ def _assessed(
                 staffing=staffing.get(sid, ()),
                 paid_cents=figures.paid_total,
                 payment_cutoff=payment_cutoff,
+                orders=orders.get(sid, ()),
+                reviews=reviews.get(sid, ()),
+                order_cutoff=order_cutoff,
             )
             if filters.alerts and not assessment.alerts:
                 continue
