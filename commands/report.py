@@ -282,7 +282,6 @@ def render_json(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
             "as_of": as_of.isoformat(),
             "startups": [row.to_dict() for row in rows],
             "totals": t.to_dict(),
-            "unplaced_ej": t.unplaced_ej,
         }
         jsonout.write(data, pretty=True)
         return
@@ -295,7 +294,7 @@ def render_json(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
         {"schema": SCHEMA, "as_of": as_of.isoformat()},
         "startups",
         chunks(),
-        lambda: {"totals": t.to_dict(), "unplaced_ej": t.unplaced_ej},
+        lambda: {"totals": t.to_dict()},
     )
 
 

@@ -196,6 +196,7 @@ WHERE e.day <= :as_of
   AND NOT EXISTS (SELECT 1 FROM purchase_order o WHERE o.ej = u.ej)
 ORDER BY u.ej, e.day DESC, e.id DESC
 """
+SQL_ANY_EXPORT = "SELECT COUNT(*) FROM (SELECT 1 FROM chorus_export LIMIT 1) x"
 SQL_UNPLACED_COUNT = """
 SELECT COUNT(DISTINCT u.ej)
 FROM chorus_unplaced u JOIN chorus_export e ON e.id = u.export_id
@@ -245,6 +246,9 @@ def unplaced(reader: Rows, on: dt.date) -> list[UnplacedEj]:
     return list(result.values())
 
 
-def unplaced_count(reader: Rows, on: dt.date) -> int:
-    """How many EJs ``unplaced`` lists (the portfolio's count)."""
+def unplaced_count(reader: Rows, on: dt.date) -> int | None:
+    """How many EJs ``unplaced`` lists (the portfolio's count); ``None`` in a store that
+    never imported a Chorus export (it has nothing to say of Chorus)."""
+    if not reader.rows(SQL_ANY_EXPORT)[0][0]:
+        return None
     return int(reader.rows(SQL_UNPLACED_COUNT, as_of=on)[0][0] or 0)

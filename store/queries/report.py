@@ -121,8 +121,8 @@ class Totals:
     # The startups with at least one alert (the app shows it; not in the JSON contract).
     alerting: int = 0
     # The EJs of the Chorus exports placed nowhere (store.queries.orders.unplaced): the
-    # portfolio's, whatever the filters.
-    unplaced_ej: int = 0
+    # portfolio's, whatever the filters; None in a store that never imported an export.
+    unplaced_ej: int | None = None
 
     @property
     def envelope_cents(self) -> int | None:
@@ -161,7 +161,7 @@ class Totals:
             "pending_eur": euros(self.pending_cents),
             "consumed_eur": euros(self.consumed_cents),
             "remaining_eur": euros(self.remaining_cents),
-        }
+        } | ({} if self.unplaced_ej is None else {"unplaced_ej": self.unplaced_ej})
 
 
 def _consumed_share(r: StartupRow) -> float | None:
@@ -261,7 +261,6 @@ class PortfolioReport:
             "as_of": self.as_of.isoformat(),
             "startups": [row.to_dict() for row in self.rows],
             "totals": self.totals.to_dict(),
-            "unplaced_ej": self.totals.unplaced_ej,
         }
 
 

@@ -101,7 +101,7 @@ def test_an_order_a_later_export_does_not_list(run, store, db_path, tmp_path):
 def test_an_ej_placed_nowhere_is_kept_and_counted(run, store, db_path, tmp_path):
     """Two conventions match EJ 1400000009 by their codes (centre de coûts CC00INCUB1,
     activité 035201010001): it is listed, never guessed, and kept.  On 15 July 2019 the
-    report counts one EJ placed nowhere (``unplaced_ej`` 1, a line under the table) and
+    report counts one EJ placed nowhere (``unplaced_ej`` 1 in its totals, a line under the table) and
     `startups orders --unplaced` lists it with its export and engaged amount (500 €); on
     14 July, before the export, none.  Once placed (imported again with --startup one)
     it is an order and no longer listed."""
@@ -113,9 +113,9 @@ def test_an_ej_placed_nowhere_is_kept_and_counted(run, store, db_path, tmp_path)
     assert run("import", "chorus", export, "--db", db_path).code == 0
     assert _count(db_path, "chorus_unplaced") == 1
     report = run("report", "--db", db_path, "--as-of", "2019-07-15", "--format", "json")
-    assert report.json()["unplaced_ej"] == 1
+    assert report.json()["totals"]["unplaced_ej"] == 1
     before = run("report", "--db", db_path, "--as-of", "2019-07-14", "--format", "json")
-    assert before.json()["unplaced_ej"] == 0
+    assert before.json()["totals"]["unplaced_ej"] == 0
     table = run("report", "--db", db_path, "--as-of", "2019-07-15")
     assert "1 EJ des exports Chorus rattaché nulle part" in table.out
     listed = run("orders", "--unplaced", "--db", db_path, "--as-of", "2019-07-15", "-f", "json")
