@@ -47,6 +47,7 @@ COMMANDS: dict[str, str] = {
     "committee": "commands.committee",
     "brief": "commands.brief",
     "publish": "commands.publish",
+    "settings": "commands.settings",
 }
 # The root's options that take a value (``startups --db PATH report``).
 ROOT_VALUE_OPTIONS = ("--db", "--as", "--as-of")

@@ -61,17 +61,33 @@ def _item(value: str):
 
 
 def orders(
-    slug: Annotated[str, typer.Argument(metavar="SLUG", help=_("The startup (its slug)."))],
+    slug: Annotated[
+        str | None, typer.Argument(metavar="SLUG", help=_("The startup (its slug)."))
+    ] = None,
     db: DbOption = None,
     as_of: AsOfOption = None,
     fmt: Annotated[OrdersFormat, typer.Option("--format", "-f", help=_("Output format."))] = (
         OrdersFormat.table
     ),
+    unplaced: Annotated[
+        bool,
+        typer.Option(
+            "--unplaced",
+            help=_("List the EJs of the Chorus exports the store could place nowhere."),
+        ),
+    ] = False,
 ) -> None:
     """List a startup's purchase orders: engaged, delivered (service fait), paid, to pay."""
     from store.queries.orders import orders_of, status_label
 
     on = as_of or today()
+    if unplaced:
+        if slug is not None:
+            raise BadInput(_("--unplaced lists the whole portfolio's EJs: give no SLUG"))
+        _print_unplaced(db, on, fmt)
+        return
+    if slug is None:
+        raise BadInput(_("a startup is needed: startups orders SLUG (or --unplaced)"))
     with reading(db) as reader:
         rows = orders_of(reader, slug, on)
     if fmt is OrdersFormat.json:
@@ -109,6 +125,43 @@ def orders(
                 slug=visible(slug), day=on.isoformat()
             ),
             caption=None if rows else _("no purchase order"),
+        )
+    )
+
+
+def _print_unplaced(db: str | None, on: dt.date, fmt: OrdersFormat) -> None:
+    """The EJs of the Chorus exports placed nowhere (never guessed), as of D."""
+    from store.queries.orders import unplaced
+
+    with reading(db) as reader:
+        rows = unplaced(reader, on)
+    if fmt is OrdersFormat.json:
+        jsonout.write({"unplaced": [row.to_dict() for row in rows]})
+        return
+    columns = [
+        Column(_("EJ"), min_width=10),
+        Column(_("Export"), no_wrap=False, ratio=1),
+        Column(_("Date"), min_width=10),
+        Column(_("Engaged"), justify="right"),
+        Column(_("Lines")),
+        Column(_("Why"), no_wrap=False, ratio=2),
+    ]
+    console().print(
+        table(
+            columns,
+            [
+                [
+                    visible(row.ej),
+                    visible(row.file),
+                    row.day.isoformat(),
+                    "—" if row.engaged_cents is None else eur(row.engaged_cents),
+                    ", ".join(str(n) for n in row.lines[:5]),
+                    visible(row.reason),
+                ]
+                for row in rows
+            ],
+            title=_("EJs of the Chorus exports placed nowhere on {day}").format(day=on.isoformat()),
+            caption=None if rows else _("every EJ of the exports is placed"),
         )
     )
 
@@ -239,7 +292,8 @@ def register(app: typer.Typer) -> None:
     app.command(
         "orders",
         help=_(
-            "List a startup's purchase orders: engaged, delivered (service fait), paid, to pay."
+            "List a startup's purchase orders: engaged, delivered (service fait), paid, to pay; "
+            "or, with --unplaced, the EJs of the Chorus exports placed nowhere."
         ),
     )(orders)
     group = typer.Typer(

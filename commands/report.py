@@ -218,13 +218,27 @@ def render_table(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
 
 
 def caption_of(t: Totals) -> str | None:
-    if not t.envelope_unknown:
-        return None
+    parts = []
+    if t.envelope_unknown:
+        parts.append(
+            ngettext(
+                "{count} unknown envelope, not counted in the total",
+                "{count} unknown envelopes, not counted in the total",
+                t.envelope_unknown,
+            ).format(count=t.envelope_unknown)
+        )
+    if t.unplaced_ej:
+        parts.append(unplaced_line(t))
+    return "; ".join(parts) or None
+
+
+def unplaced_line(t: Totals) -> str:
+    """The portfolio's EJs of the Chorus exports placed nowhere, in words."""
     return ngettext(
-        "{count} unknown envelope, not counted in the total",
-        "{count} unknown envelopes, not counted in the total",
-        t.envelope_unknown,
-    ).format(count=t.envelope_unknown)
+        "{count} EJ of the Chorus exports placed nowhere (startups orders --unplaced)",
+        "{count} EJs of the Chorus exports placed nowhere (startups orders --unplaced)",
+        t.unplaced_ej,
+    ).format(count=t.unplaced_ej)
 
 
 def render_markdown(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> None:
@@ -238,6 +252,8 @@ def render_markdown(as_of: dt.date, rows: Iterable[StartupRow], t: Totals) -> No
             footer=lambda: total_cells(t, words),
         )
     )
+    if t.unplaced_ej:
+        sys.stdout.write("\n" + unplaced_line(t) + "\n")
 
 
 def write_chunked(parts: Iterable[str], every: int = 1000) -> None:
@@ -307,7 +323,7 @@ def report_rows(
         last = as_of + dt.timedelta(days=ending_within)
         data = build(reader, as_of, replace(filters, limit=None))
         kept = [row for row in data.rows if ends_within(row, last)]
-        totals = Totals()
+        totals = Totals(unplaced_ej=data.totals.unplaced_ej)
         for row in kept:
             totals.add(row.assessment)
         if filters.limit is not None:

@@ -5,7 +5,8 @@ Three things are computed from what people enter, so that reports stay cheap:
 - which root convention each consumption line counts against
   (``consumption_line.counted_convention_id``, ``store.rules.budget.attribute``);
 - the consumption rollup (``consumption_month``, ``store.rules.rollup``);
-- the startup timeline (``startup_state``, ``store.rules.timeline``).
+- the startup timeline (``startup_state``, ``store.rules.timeline``), which reads the
+  committees reviewing each startup too.
 
 ``reattribute`` rebuilds the three for one startup; ``DerivedHook`` (a write hook of
 every ``Store.session()``) remembers the startups a session wrote to (ORM objects and
@@ -23,6 +24,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from store.db import SessionRows
 from store.facts import load_conventions, timeline_inputs
 from store.models import (
+    Committee,
+    CommitteeReview,
     ConsumptionLine,
     Convention,
     ConventionParty,
@@ -276,9 +279,12 @@ TRACKED = {
         Deadline,
         ConsumptionLine,
         PurchaseOrder,
+        CommitteeReview,
+        Committee,
     )
 }
 OF_CONVENTION = (ConventionParty, ScheduleLine)
+SQL_REVIEWED_BY = "SELECT startup_id FROM committee_review WHERE committee_id = :committee_id"
 
 
 def _startup_ids_of(session: Session, objects) -> set[int]:
@@ -286,10 +292,18 @@ def _startup_ids_of(session: Session, objects) -> set[int]:
     ids: set[int] = set()
     conventions: set[int] = set()
     for obj in objects:
-        if isinstance(obj, (Convention, Phase, Deadline, ConsumptionLine, PurchaseOrder)):
+        if isinstance(
+            obj, (Convention, Phase, Deadline, ConsumptionLine, PurchaseOrder, CommitteeReview)
+        ):
             ids.add(obj.startup_id)
         elif isinstance(obj, OF_CONVENTION):
             conventions.add(obj.convention_id)
+        elif isinstance(obj, Committee) and obj.id is not None:
+            # Its date moved: the startups it reviews (its reviews' own changes add theirs).
+            with session.no_autoflush:
+                ids.update(
+                    session.execute(text(SQL_REVIEWED_BY), {"committee_id": obj.id}).scalars()
+                )
     for cid in conventions:
         with session.no_autoflush:
             convention = session.get(Convention, cid)
@@ -319,6 +333,10 @@ class DerivedHook:
         if model is None:
             return
         touched = session.info[TOUCHED]
+        if model is Committee:
+            if write.action != "insert":  # a committee moved or gone: its startups
+                touched.add(ALL)
+            return
         key = "convention_id" if model in OF_CONVENTION else "startup_id"
         table = write.table
         if write.action != "insert":

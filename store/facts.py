@@ -6,6 +6,8 @@ upkeep of the derived tables all see the same facts:
 
 - ``load_facts(source, day, startup_ids=None)``: everything ``store.rules.budget.assess``
   needs, for every startup or only some (the reference report, the card);
+- ``load_orders``, ``load_reviews``: the purchase orders and committee reviews the alerts
+  read, for the reference, the card and the fast path alike;
 - ``load_conventions``: the conventions as the rules see them (the agenda, the burn-down);
 - ``timeline_inputs``: what ``store.rules.timeline`` needs of one startup (the upkeep
   of ``startup_state``, ``store.derived``);
@@ -37,7 +39,9 @@ from store.rules.budget import (
     PAYMENT_CUTOFF,
     ConventionFacts,
     DeadlineFacts,
+    OrderFacts,
     PhaseFacts,
+    ReviewFacts,
     StaffingFacts,
     StartupFacts,
     Structure,
@@ -216,9 +220,74 @@ def load_staffing(source: Rows, as_of: dt.date, startup_ids: Sequence[int] | Non
     return staffing
 
 
+# The purchase orders dated on or before D, with their services faits and payments up to
+# D, and whether the latest Chorus export (dated on or before D) covering the order's
+# centre financier did not list it (the orders' alerts; only the startups that have any).
+SQL_ORDERS_ON = """
+SELECT o.startup_id, o.id, o.date, o.amount_cents, o.status, o.expected_on,
+       (SELECT SUM(f.amount_cents) FROM service_fait f
+        WHERE f.order_id = o.id AND f.date <= :as_of),
+       (SELECT SUM(l.amount_cents) FROM consumption_line l
+        WHERE l.order_id = o.id AND l.date <= :as_of),
+       (SELECT CASE WHEN m.ej IS NULL THEN 0 ELSE 1 END
+        FROM chorus_export e
+        JOIN chorus_export_centre ec ON ec.export_id = e.id
+        LEFT JOIN chorus_export_missing m ON m.export_id = e.id AND m.ej = o.ej
+        WHERE ec.centre_financier = o.centre_financier AND e.day <= :as_of
+        ORDER BY e.day DESC, e.id DESC LIMIT 1)
+FROM purchase_order o
+WHERE o.date <= :as_of{scope}
+ORDER BY o.startup_id, o.date, o.id
+"""
+# Every committee review, by startup (the lead-time alerts).
+SQL_REVIEWS = """
+SELECT r.startup_id, c.date, r.decision, r.convention_id
+FROM committee_review r JOIN committee c ON c.id = r.committee_id
+WHERE 1 = 1{scope}
+ORDER BY r.startup_id, c.date, r.id
+"""
+
+
+def load_orders(
+    source: Rows, as_of: dt.date, startup_ids: Sequence[int] | None = None
+) -> dict[int, list[OrderFacts]]:
+    """The purchase orders dated on or before D, by startup, with what was delivered and
+    paid of each by D (``store.rules.budget.OrderFacts``)."""
+    orders: dict[int, list[OrderFacts]] = defaultdict(list)
+    for sid, oid, day, amount, status, expected, done, paid, missing in source.rows(
+        SQL_ORDERS_ON.format(scope=_in("o.startup_id", startup_ids)), as_of=as_of
+    ):
+        orders[sid].append(
+            OrderFacts(
+                oid,
+                as_date(day),
+                int(amount),
+                status,
+                as_date(expected),
+                int(done or 0),
+                int(paid or 0),
+                bool(missing),
+            )
+        )
+    return orders
+
+
+def load_reviews(
+    source: Rows, startup_ids: Sequence[int] | None = None
+) -> dict[int, list[ReviewFacts]]:
+    """Every committee review, by startup, oldest first."""
+    reviews: dict[int, list[ReviewFacts]] = defaultdict(list)
+    for sid, day, decision, cid in source.rows(
+        SQL_REVIEWS.format(scope=_in("r.startup_id", startup_ids))
+    ):
+        reviews[sid].append(ReviewFacts(as_date(day), decision, cid))
+    return reviews
+
+
 def timeline_inputs(source: Rows, startup_id: int):
     """What ``store.rules.timeline.state_rows`` needs of one startup: its conventions,
-    phases, open deadlines, and the dates of its engagements per root convention."""
+    phases, open deadlines, the dates of its engagements per root convention, and its
+    committee reviews."""
     ids = [startup_id]
     engagements: dict[int, list[dt.date]] = defaultdict(list)
     for root, day in source.rows(
@@ -232,6 +301,7 @@ def timeline_inputs(source: Rows, startup_id: int):
         load_phases(source, ids).get(startup_id, []),
         load_open_deadlines(source, ids).get(startup_id, []),
         engagements,
+        load_reviews(source, ids).get(startup_id, []),
     )
 
 
@@ -458,9 +528,20 @@ def load_facts(
     phases = load_phases(source, startup_ids)
     deadlines = load_open_deadlines(source, startup_ids)
     staffing = load_staffing(source, as_of, startup_ids)
+    orders = load_orders(source, as_of, startup_ids)
+    reviews = load_reviews(source, startup_ids)
     c = _full_consumption(source, as_of, startup_ids)
     facts: dict[int, StartupFacts] = {}
-    for sid in {*conventions, *phases, *deadlines, *c.unattributed, *c.burn, *staffing}:
+    for sid in {
+        *conventions,
+        *phases,
+        *deadlines,
+        *c.unattributed,
+        *c.burn,
+        *staffing,
+        *orders,
+        *reviews,
+    }:
         own = tuple(conventions.get(sid, ()))
         ids = [x.id for x in own]
         facts[sid] = StartupFacts(
@@ -475,6 +556,8 @@ def load_facts(
             paid_cents={i: c.paid_total[i] for i in ids if i in c.paid_total},
             last_engagement_on={i: c.engaged[i] for i in ids if i in c.engaged},
             staffing=tuple(staffing.get(sid, ())),
+            orders=tuple(orders.get(sid, ())),
+            reviews=tuple(reviews.get(sid, ())),
         )
     return facts
 

@@ -565,6 +565,68 @@ class CommitteeReview(Versioned, table=True):
     source: str | None = None
 
 
+class ChorusExport(SQLModel, table=True):
+    """A Chorus INF-BUD-53 export as imported: its file, its day (the export date it
+    gives, else the day it was imported) and, in its child tables, the centres financiers
+    it covers, the store's orders on them it did not list and the EJs it listed that could
+    be placed nowhere (the reconciliation, ``startups import chorus``)."""
+
+    __tablename__ = "chorus_export"
+    __table_args__ = (UniqueConstraint("file", "day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    file: str
+    day: dt.date = Field(index=True)
+    exported_on: dt.date | None = None
+    layout: str | None = None
+    lines: int = 0
+    imported_at: str | None = None  # ISO 8601 timestamp
+
+
+class ChorusExportCentre(SQLModel, table=True):
+    """A centre financier an export covers (it lists at least one line on it)."""
+
+    __tablename__ = "chorus_export_centre"
+
+    export_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("chorus_export.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    centre_financier: str = Field(primary_key=True, index=True)
+
+
+class ChorusExportMissing(SQLModel, table=True):
+    """An order of the store (by its EJ) on a centre financier the export covers, dated on
+    or before the export's day, that the export does not list (ORDER_NOT_IN_CHORUS)."""
+
+    __tablename__ = "chorus_export_missing"
+
+    export_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("chorus_export.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    ej: str = Field(primary_key=True, index=True)
+
+
+class ChorusUnplaced(SQLModel, table=True):
+    """An EJ an export lists that the store could place nowhere (unknown order, no single
+    convention matching), with the reason and the export's lines."""
+
+    __tablename__ = "chorus_unplaced"
+
+    export_id: int = Field(
+        sa_column=Column(
+            Integer, ForeignKey("chorus_export.id", ondelete="CASCADE"), primary_key=True
+        )
+    )
+    ej: str = Field(primary_key=True, index=True)
+    reason: str = ""
+    lines: str = ""  # the export's line numbers, comma-separated
+    engaged_cents: int | None = Field(default=None, sa_type=BigInteger)
+
+
 class Meta(SQLModel, table=True):
     """Key/value facts about the store itself (created_at, last import…)."""
 

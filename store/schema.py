@@ -28,6 +28,7 @@ REVISIONS = (
     "0009_cents_bigint",
     "0010_orders",
     "0011_committees",
+    "0012_chorus_reconciliation",
 )
 HEAD = REVISIONS[-1]
 

@@ -207,7 +207,8 @@ def _money(card: Card) -> Panel:
         outlook = staffing_outlook(projection)
         if outlook is not None:
             grid.add_row(_("Team (#{id})").format(id=projection.convention_id), outlook)
-    alerts = " · ".join(alert_label(code) for code in a.alerts)
+    # One alert a line: a cell that does not wrap would cut the last ones off.
+    alerts = "\n".join(alert_label(code) for code in a.alerts)
     grid.add_row(_("Alerts"), Text(alerts, style="bold red") if alerts else _("none"))
     return Panel(grid, title=_("Budget"), box=box.ROUNDED, expand=False)
 

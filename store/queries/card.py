@@ -361,7 +361,8 @@ def build_card(reader: Rows, slug: str, on: dt.date) -> Card:
     consumed = facts.consumed_cents
     unattributed_lines, lines = reader.rows(SQL_LINES, sid=sid, as_of=on)[0]
     deadlines = all_items(reader, on, startup_id=sid)
-    assessment = assess(facts, on, payment_cutoff=cutoffs(reader)[0])
+    payment_cutoff, order_cutoff = cutoffs(reader)
+    assessment = assess(facts, on, payment_cutoff=payment_cutoff, order_cutoff=order_cutoff)
     current = assessment.phase
     latest = max(
         (p for p in phases if p.name == current and p.start is not None and p.start <= on),

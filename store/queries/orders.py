@@ -16,6 +16,7 @@ import i18n
 from store.errors import NotFound
 from store.facts import Rows
 from store.reader import as_date
+from store.rules.budget import OrderFacts, order_alerts
 from store.rules.vocab import OrderStatus
 
 _ = i18n.Domain("store").gettext
@@ -28,7 +29,13 @@ SELECT o.id, o.ej, o.supplier, o.date, o.convention_id, o.counted_convention_id,
         WHERE f.order_id = o.id AND f.date <= :as_of),
        (SELECT SUM(l.amount_cents) FROM consumption_line l
         WHERE l.order_id = o.id AND l.date <= :as_of),
-       (SELECT MIN(f.date) FROM service_fait f WHERE f.order_id = o.id AND f.date <= :as_of)
+       (SELECT MIN(f.date) FROM service_fait f WHERE f.order_id = o.id AND f.date <= :as_of),
+       (SELECT CASE WHEN m.ej IS NULL THEN 0 ELSE 1 END
+        FROM chorus_export e
+        JOIN chorus_export_centre ec ON ec.export_id = e.id
+        LEFT JOIN chorus_export_missing m ON m.export_id = e.id AND m.ej = o.ej
+        WHERE ec.centre_financier = o.centre_financier AND e.day <= :as_of
+        ORDER BY e.day DESC, e.id DESC LIMIT 1)
 FROM purchase_order o
 WHERE o.startup_id = :sid AND o.date <= :as_of
 ORDER BY o.date, o.id
@@ -69,6 +76,8 @@ class OrderRow:
     paid_cents: int
     first_service_fait_on: dt.date | None
     as_of: dt.date
+    # The latest Chorus export covering its centre financier did not list it.
+    missing_from_chorus: bool = False
 
     @property
     def engaged_cents(self) -> int:
@@ -92,23 +101,23 @@ class OrderRow:
             return PARTLY_DELIVERED
         return OrderStatus.OPEN.value
 
-    def alerts(self, on: dt.date) -> list[str]:
-        """The reconciliation alerts of the order on D (stable codes):
+    def facts(self) -> OrderFacts:
+        """The order as the budget rules read it (the startup's assessment reads the same)."""
+        return OrderFacts(
+            self.id,
+            self.date,
+            self.amount_cents,
+            self.stored_status,
+            self.expected_on,
+            self.service_fait_cents,
+            self.paid_cents,
+            self.missing_from_chorus,
+        )
 
-        ``ORDER_LATE``: open, its expected delivery date is before D and no service fait is
-        recorded by D; ``PAID_BEYOND_SF``: more paid by D than its services faits say was
-        delivered (Chorus's "service fait" comes before any payment)."""
-        codes = []
-        if (
-            self.stored_status == OrderStatus.OPEN.value
-            and self.expected_on is not None
-            and self.expected_on < on
-            and not self.service_fait_cents
-        ):
-            codes.append("ORDER_LATE")
-        if self.paid_cents > self.service_fait_cents:
-            codes.append("PAID_BEYOND_SF")
-        return codes
+    def alerts(self, on: dt.date) -> list[str]:
+        """The reconciliation alerts of the order on D (``store.rules.budget.order_alerts``:
+        PAID_BEYOND_SF, ORDER_LATE, ORDER_NOT_IN_CHORUS)."""
+        return order_alerts(self.facts(), on)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +163,7 @@ def orders_of(reader: Rows, slug: str, on: dt.date) -> list[OrderRow]:
             paid_cents=int(paid or 0),
             first_service_fait_on=as_date(first_done),
             as_of=on,
+            missing_from_chorus=bool(missing),
         )
         for (
             oid,
@@ -169,5 +179,76 @@ def orders_of(reader: Rows, slug: str, on: dt.date) -> list[OrderRow]:
             done,
             paid,
             first_done,
+            missing,
         ) in reader.rows(SQL_ORDERS, sid=sid, as_of=on)
     ]
+
+
+# --- the EJs of the Chorus exports placed nowhere ------------------------------------------
+
+# The EJs an export dated on or before D listed and the store could not place, that are
+# still no order of the store (one placed since, by ``--startup``, is no longer listed);
+# the latest export of each first.
+SQL_UNPLACED = """
+SELECT u.ej, e.file, e.day, u.reason, u.lines, u.engaged_cents
+FROM chorus_unplaced u JOIN chorus_export e ON e.id = u.export_id
+WHERE e.day <= :as_of
+  AND NOT EXISTS (SELECT 1 FROM purchase_order o WHERE o.ej = u.ej)
+ORDER BY u.ej, e.day DESC, e.id DESC
+"""
+SQL_ANY_EXPORT = "SELECT COUNT(*) FROM (SELECT 1 FROM chorus_export LIMIT 1) x"
+SQL_UNPLACED_COUNT = """
+SELECT COUNT(DISTINCT u.ej)
+FROM chorus_unplaced u JOIN chorus_export e ON e.id = u.export_id
+WHERE e.day <= :as_of
+  AND NOT EXISTS (SELECT 1 FROM purchase_order o WHERE o.ej = u.ej)
+"""
+
+
+@dataclass(slots=True)
+class UnplacedEj:
+    """An EJ of a Chorus export that the store could place nowhere (no order of its, no
+    single convention whose codes match): listed, never guessed."""
+
+    ej: str
+    file: str
+    day: dt.date
+    reason: str
+    lines: list[int]
+    engaged_cents: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ej": self.ej,
+            "file": self.file,
+            "day": self.day.isoformat(),
+            "reason": self.reason,
+            "lines": self.lines,
+            "engaged_eur": None if self.engaged_cents is None else self.engaged_cents / 100,
+        }
+
+
+def unplaced(reader: Rows, on: dt.date) -> list[UnplacedEj]:
+    """The EJs of the exports dated on or before D placed nowhere, by EJ (each from the
+    latest export that listed it)."""
+    result: dict[str, UnplacedEj] = {}
+    for ej, file, day, reason, lines, engaged in reader.rows(SQL_UNPLACED, as_of=on):
+        if ej in result:
+            continue
+        result[ej] = UnplacedEj(
+            ej,
+            file,
+            as_date(day),
+            reason,
+            [int(n) for n in (lines or "").split(",") if n],
+            None if engaged is None else int(engaged),
+        )
+    return list(result.values())
+
+
+def unplaced_count(reader: Rows, on: dt.date) -> int | None:
+    """How many EJs ``unplaced`` lists (the portfolio's count); ``None`` in a store that
+    never imported a Chorus export (it has nothing to say of Chorus)."""
+    if not reader.rows(SQL_ANY_EXPORT)[0][0]:
+        return None
+    return int(reader.rows(SQL_UNPLACED_COUNT, as_of=on)[0][0] or 0)

@@ -36,11 +36,14 @@ from store.facts import (
     consumption_on,
     cutoffs,
     load_facts,
+    load_orders,
+    load_reviews,
     load_staffing,
     roots_of,
     sponsors_of,
     structure_of,
 )
+from store.queries.orders import unplaced_count
 from store.rules.budget import Assessment, StartupFacts, assess, finish, runway
 from store.rules.rollup import month_of
 from store.rules.text import fold
@@ -117,6 +120,9 @@ class Totals:
     known_remaining_cents: int = 0
     # The startups with at least one alert (the app shows it; not in the JSON contract).
     alerting: int = 0
+    # The EJs of the Chorus exports placed nowhere (store.queries.orders.unplaced): the
+    # portfolio's, whatever the filters; None in a store that never imported an export.
+    unplaced_ej: int | None = None
 
     @property
     def envelope_cents(self) -> int | None:
@@ -155,7 +161,7 @@ class Totals:
             "pending_eur": euros(self.pending_cents),
             "consumed_eur": euros(self.consumed_cents),
             "remaining_eur": euros(self.remaining_cents),
-        }
+        } | ({} if self.unplaced_ej is None else {"unplaced_ej": self.unplaced_ej})
 
 
 def _consumed_share(r: StartupRow) -> float | None:
@@ -276,9 +282,10 @@ def build_reference(
     startups = reader.rows(SQL_STARTUPS)
     sponsors = sponsors_of(reader, [sid for sid, *_ in startups])
     facts = load_facts(reader, as_of)
-    payment_cutoff = cutoffs(reader)[0]
+    payment_cutoff, order_cutoff = cutoffs(reader)
     empty = StartupFacts()
     report = PortfolioReport(as_of=as_of, rows=[])
+    report.totals.unplaced_ej = unplaced_count(reader, as_of)
     for sid, slug, title, incubator in startups:
         row = StartupRow(
             id=sid,
@@ -286,7 +293,12 @@ def build_reference(
             title=title,
             incubator=incubator,
             sponsors=sponsors.get(sid, []),
-            assessment=assess(facts.get(sid, empty), as_of, payment_cutoff=payment_cutoff),
+            assessment=assess(
+                facts.get(sid, empty),
+                as_of,
+                payment_cutoff=payment_cutoff,
+                order_cutoff=order_cutoff,
+            ),
         )
         if not filters.keep(row):
             continue
@@ -337,6 +349,7 @@ def iter_rows(
     past it are not yielded, only counted.  Never holds every row: a 10,000-startup JSON
     report is written as its rows come, and the app shows its first page (``first_chunk``
     rows, read first) before the rest is assessed."""
+    totals.unplaced_ej = unplaced_count(reader, as_of)
     where, params = [], {"as_of": as_of, "month": month_of(as_of)}
     for value, clause, name in (
         (filters.phase, SQL_FILTER_PHASE, "phase"),
@@ -386,7 +399,12 @@ def _assessed(
     """The rows of the states read by ``states_sql``, assessed, adding each kept one to
     ``totals`` (unless None); ``figures``: the consumption around D, when already read."""
     alert_sets: dict[str, frozenset[str]] = {}
-    payment_cutoff = cutoffs(reader)[0]
+    payment_cutoff, order_cutoff = cutoffs(reader)
+    # The same orders and committee reviews as the reference's and the card's
+    # (store.facts), read once for the whole report: a few per startup that has any, and
+    # one statement each (a statement per chunk with its list of ids held 1.5 MiB each).
+    orders = load_orders(reader, as_of)
+    reviews = load_reviews(reader)
     states = reader.iter_rows(states_sql, **params)
     # A chunk of rows at a time: the running totals of their conventions in force are
     # read by id, then the rows are assessed and let go.
@@ -425,6 +443,9 @@ def _assessed(
                 staffing=staffing.get(sid, ()),
                 paid_cents=figures.paid_total,
                 payment_cutoff=payment_cutoff,
+                orders=orders.get(sid, ()),
+                reviews=reviews.get(sid, ()),
+                order_cutoff=order_cutoff,
             )
             if filters.alerts and not assessment.alerts:
                 continue

@@ -19,12 +19,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from enum import StrEnum
 from functools import cached_property, lru_cache
 
 from store.rules.vocab import (
     ACTIVE_PHASES,
     ConventionKind,
     DeadlineKind,
+    OrderStatus,
     convention_end_title,
     deadline_title,
     phase_rank,
@@ -430,27 +432,204 @@ def staffing_exhaustion(
     return low - dt.timedelta(days=1)
 
 
+# --- purchase orders and committees ---------------------------------------------------------
+
+# Year end (fin de gestion): no payment after about 30 November, no order after about
+# 15 December (month, day); a store may set its own (``store_meta``).
+PAYMENT_CUTOFF = (11, 30)
+ORDER_CUTOFF = (12, 15)
+
+
+@dataclass(frozen=True, slots=True)
+class OrderFacts:
+    """A purchase order dated on or before D, as the alerts read it.
+
+    ``service_fait_cents`` and ``paid_cents``: its services faits and payments dated on or
+    before D; ``missing_from_chorus``: the latest Chorus export dated on or before D that
+    covers the order's centre financier does not list its EJ (as the store held its
+    orders when that export was imported)."""
+
+    id: int
+    date: dt.date
+    amount_cents: int
+    status: str = OrderStatus.OPEN.value
+    expected_on: dt.date | None = None
+    service_fait_cents: int = 0
+    paid_cents: int = 0
+    missing_from_chorus: bool = False
+
+
+def order_alerts(order: OrderFacts, on: dt.date) -> list[str]:
+    """The reconciliation alerts of one order on D (stable codes, in ALERT_CODES order):
+
+    ``PAID_BEYOND_SF``: more paid by D than its services faits say was delivered (a
+    payment comes after the service fait); ``ORDER_LATE``: open, its expected delivery
+    date is before D and no service fait is recorded by D; ``ORDER_NOT_IN_CHORUS``: the
+    latest Chorus export covering its centre financier does not list it."""
+    codes = []
+    if order.paid_cents > order.service_fait_cents:
+        codes.append("PAID_BEYOND_SF")
+    if (
+        order.status == OrderStatus.OPEN.value
+        and order.expected_on is not None
+        and order.expected_on < on
+        and not order.service_fait_cents
+    ):
+        codes.append("ORDER_LATE")
+    if order.missing_from_chorus and order.status != OrderStatus.CANCELLED.value:
+        codes.append("ORDER_NOT_IN_CHORUS")
+    return codes
+
+
+def undelivered_cents(orders: Iterable[OrderFacts]) -> int:
+    """What the open orders have engaged and not yet delivered (engagé − service fait)."""
+    return sum(
+        max(0, o.amount_cents - o.service_fait_cents)
+        for o in orders
+        if o.status == OrderStatus.OPEN.value
+    )
+
+
+def next_year_need_cents(
+    staffing: Sequence[StaffingFacts], rate_cents_per_month: float, year: int
+) -> float | None:
+    """What January of the year after ``year`` will cost: the staffing plan's cost that
+    month (``None``: a line of it has no rate or no dates), or, without a plan, one month
+    at the burn rate."""
+    if staffing:
+        return staffing_cost_cents(staffing, dt.date(year + 1, 1, 1), dt.date(year + 1, 1, 31))
+    return rate_cents_per_month
+
+
+def order_not_placed(
+    phase: str | None,
+    staffing: Sequence[StaffingFacts],
+    rate_cents_per_month: float,
+    orders: Iterable[OrderFacts],
+    on: dt.date,
+    order_cutoff: tuple[int, int] = ORDER_CUTOFF,
+) -> bool:
+    """ORDER_NOT_PLACED: an order needed for next month not placed by the order cut-off.
+
+    From the order cut-off of D's year (``order_cutoff``, month and day) to 31 December,
+    a startup in an active phase whose January of next year costs something (its staffing
+    plan's cost that month, or, without a plan, one month at its burn rate, which reads
+    engagements: AE) while what its open orders have not yet delivered (engagé − service
+    fait, orders dated on or before D) is less than that cost: the orders that would pay
+    for January can no longer be placed this year."""
+    if (on.month, on.day) < order_cutoff or not is_active_phase(phase):
+        return False
+    need = next_year_need_cents(staffing, rate_cents_per_month, on.year)
+    return bool(need) and need > 0 and undelivered_cents(orders) < need
+
+
+class Decision(StrEnum):
+    SIX_MONTHS = "six_months"
+    PROVISIONAL = "provisional"
+    STOP = "stop"
+    UNDECIDED = "undecided"
+
+
+FUNDING_DECISIONS = frozenset({Decision.SIX_MONTHS.value, Decision.PROVISIONAL.value})
+# The committee meets 30 to 45 days before the money runs out.
+LEAD_DAYS = 45
+# A decision to fund should be carried by a signed convention or avenant within this.
+SIGNATURE_DAYS = 30
+# A committee at least every six months: a convention ending further away is not yet due.
+HORIZON_DAYS = 183
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewFacts:
+    """One startup's review by a committee on ``date``."""
+
+    date: dt.date
+    decision: str = Decision.UNDECIDED.value
+    convention_id: int | None = None
+
+
+def committee_scheduled(reviews: Iterable[ReviewFacts], first: dt.date, last: dt.date) -> bool:
+    """Does a committee review the startup from ``first`` to ``last`` (both included)?"""
+    return any(first <= r.date <= last for r in reviews)
+
+
+def no_committee_before(
+    reviews: Sequence[ReviewFacts], exhausts_on: dt.date | None, on: dt.date
+) -> bool:
+    """NO_COMMITTEE_BEFORE_EXHAUSTION: the money runs out (``exhausts_on``) within
+    LEAD_DAYS of D and no committee reviews the startup from D to the day before."""
+    return (
+        exhausts_on is not None
+        and (exhausts_on - on).days <= LEAD_DAYS
+        and not committee_scheduled(reviews, on, exhausts_on - dt.timedelta(days=1))
+    )
+
+
+def ends_before_committee(
+    all_budgets: Sequence[Budget],
+    active: Iterable[Budget],
+    reviews: Sequence[ReviewFacts],
+    on: dt.date,
+) -> bool:
+    """ENDS_BEFORE_COMMITTEE: a convention in force (``active``) ends within HORIZON_DAYS
+    of D, no other convention concluded on or before D covers the day after its end, and
+    no committee reviews the startup from D to its end."""
+    for b in active:
+        end = b.ends_on(on)
+        if end is None or (end - on).days > HORIZON_DAYS:
+            continue
+        if not covered_after(all_budgets, b, end, on) and not committee_scheduled(reviews, on, end):
+            return True
+    return False
+
+
+def funding_unsigned(
+    conventions: Iterable[ConventionFacts], reviews: Iterable[ReviewFacts], on: dt.date
+) -> bool:
+    """FUNDING_UNSIGNED: a committee decided to fund (six months, provisional months)
+    SIGNATURE_DAYS or more before D, and no convention or avenant carrying it is concluded
+    on D (the one the decision links to, or else any of the startup's concluded from the
+    committee's day to D)."""
+    concluded: dict[int, dt.date | None] | None = None
+    for r in reviews:
+        if r.decision not in FUNDING_DECISIONS or (on - r.date).days < SIGNATURE_DAYS:
+            continue
+        if concluded is None:
+            concluded = {c.id: concluded_on(c) for c in conventions}
+        if r.convention_id is not None:
+            day = concluded.get(r.convention_id)
+            carried = day is not None and day <= on
+        else:
+            carried = any(d is not None and r.date <= d <= on for d in concluded.values())
+        if not carried:
+            return True
+    return False
+
+
 # --- one startup as of D -----------------------------------------------------------------
 
 # Every alert code, in the order they are shown (the most urgent first).
 ALERT_CODES = (
     "GAP",
     "OVERSPENT",
+    "PAID_BEYOND_SF",
+    "NO_COMMITTEE_BEFORE_EXHAUSTION",
     "EXPIRING",
+    "ENDS_BEFORE_COMMITTEE",
     "UNSIGNED",
+    "FUNDING_UNSIGNED",
     "EXHAUSTS_BEFORE_END",
+    "ORDER_NOT_PLACED",
     "UNATTRIBUTED",
     "ENGAGED_AFTER_END",
     "OVERDUE",
+    "ORDER_LATE",
+    "ORDER_NOT_IN_CHORUS",
     "AMOUNT_UNKNOWN",
     "END_UNKNOWN",
     "UNDERSPEND",
     "CP_UNPAID",
 )
-# Year end (fin de gestion): no payment after about 30 November, no order after about
-# 15 December (month, day); a store may set its own (``store_meta``).
-PAYMENT_CUTOFF = (11, 30)
-ORDER_CUTOFF = (12, 15)
 EXPIRING_WITHIN_DAYS = 90
 BURN_WINDOW_DAYS = 90
 BURN_WINDOW_MONTHS = 3
@@ -514,7 +693,8 @@ class StartupFacts:
     silent): ``window_cents_by_root`` what it engaged in the same 90 days,
     ``paid_this_year_cents`` its *payments* (CP) from 1 January of D's year to D,
     ``paid_cents`` every payment dated on or before D, and ``last_engagement_on`` its
-    latest engagement dated on or before D.
+    latest engagement dated on or before D.  ``orders``: its purchase orders dated on or
+    before D (OrderFacts), ``reviews``: every committee review of it (ReviewFacts).
     """
 
     conventions: tuple[ConventionFacts, ...] = ()
@@ -528,6 +708,9 @@ class StartupFacts:
     last_engagement_on: dict[int, dt.date] = field(default_factory=dict)
     staffing: tuple[StaffingFacts, ...] = ()
     paid_cents: dict[int, int] = field(default_factory=dict)
+    # Its purchase orders dated on or before D, and the committees that review it.
+    orders: tuple[OrderFacts, ...] = ()
+    reviews: tuple[ReviewFacts, ...] = ()
 
 
 @dataclass(slots=True)
@@ -665,7 +848,16 @@ class RootState:
 # The alerts that do not depend on the amounts consumed: piecewise constant in D, so
 # they can be computed once per stretch of days (``store.rules.timeline``).
 STRUCTURAL_ALERTS = frozenset(
-    {"GAP", "EXPIRING", "UNSIGNED", "AMOUNT_UNKNOWN", "ENGAGED_AFTER_END", "OVERDUE"}
+    {
+        "GAP",
+        "EXPIRING",
+        "UNSIGNED",
+        "AMOUNT_UNKNOWN",
+        "ENGAGED_AFTER_END",
+        "OVERDUE",
+        "ENDS_BEFORE_COMMITTEE",
+        "FUNDING_UNSIGNED",
+    }
 )
 
 
@@ -690,11 +882,14 @@ def structure(
     deadlines: Iterable[DeadlineFacts],
     last_engagement_on: dict[int, dt.date],
     on: dt.date,
+    reviews: Sequence[ReviewFacts] = (),
 ) -> Structure:
     """The part of ``assess`` that does not depend on the amounts consumed.
 
     ``last_engagement_on``: each root convention's latest engagement dated on or before D
-    (the dates of lines, not their amounts: ENGAGED_AFTER_END is decided here).
+    (the dates of lines, not their amounts: ENGAGED_AFTER_END is decided here);
+    ``reviews``: the committees reviewing the startup (ENDS_BEFORE_COMMITTEE,
+    FUNDING_UNSIGNED are decided here).
     """
     active = in_force(all_budgets, on)
     env = envelope(all_budgets, on)
@@ -733,6 +928,14 @@ def structure(
             alerts.add("ENGAGED_AFTER_END")
     if any(not d.done and not d.derived and d.date < on for d in deadlines):
         alerts.add("OVERDUE")
+    # The committees' lead times, for a startup the store follows through committees (at
+    # least one review recorded): of one it records none for, it knows nothing to say.
+    if reviews and active and ends_before_committee(all_budgets, active, reviews, on):
+        alerts.add("ENDS_BEFORE_COMMITTEE")
+    if reviews and funding_unsigned(
+        (c for b in all_budgets for c in (b.root, *b.avenants)), reviews, on
+    ):
+        alerts.add("FUNDING_UNSIGNED")
     return Structure(
         phase=phase,
         envelope_cents=env.cents,
@@ -800,6 +1003,9 @@ def finish(
     staffing: Sequence[StaffingFacts] = (),
     paid_cents: dict[int, int] | None = None,
     payment_cutoff: tuple[int, int] = PAYMENT_CUTOFF,
+    orders: Sequence[OrderFacts] = (),
+    reviews: Sequence[ReviewFacts] = (),
+    order_cutoff: tuple[int, int] = ORDER_CUTOFF,
 ) -> Assessment:
     """The part of ``assess`` that depends on the amounts consumed (see StartupFacts for
     the meaning of each amount); the dicts are keyed by root convention id and may hold
@@ -811,7 +1017,14 @@ def finish(
 
     CP_UNPAID: past the payment cut-off of D's year (``payment_cutoff``, month and day),
     a convention in force whose schedule plans CP for the year has not paid them all:
-    what is left will be lost at year end."""
+    what is left will be lost at year end.
+
+    The startup's orders (``orders``, dated on or before D) give PAID_BEYOND_SF,
+    ORDER_LATE, ORDER_NOT_IN_CHORUS (``order_alerts``) and, with the order cut-off
+    (``order_cutoff``), ORDER_NOT_PLACED; its committee reviews (``reviews``) give
+    NO_COMMITTEE_BEFORE_EXHAUSTION, where the money runs out on the earliest of the day
+    at the burn rate (AE) and the last day at the staffing plan's rate (only for a
+    startup with at least one review, as the other lead-time alerts)."""
     window = window_cents_by_root or {}
     paid = paid_this_year_cents or {}
     paid_total = paid_cents or {}
@@ -847,17 +1060,40 @@ def finish(
             alerts.add("UNDERSPEND")
     if unattributed_cents:
         alerts.add("UNATTRIBUTED")
+    rate = burn_rate(burn_window_cents)
+    envelope_cents = s.envelope_cents if s.roots else None  # none in force: unknown, not 0
+    if reviews and s.roots:  # a startup followed through committees (see ``structure``)
+        # The money in force runs out: at the burn rate, or at the staffing plan's rate.
+        remaining = None if envelope_cents is None else envelope_cents - consumed
+        runs_out = exhaustion_date(on, remaining, rate)
+        for p in projections:
+            staffing_ends = p.staffing_exhausts_on
+            if staffing_ends is not None and (runs_out is None or staffing_ends < runs_out):
+                runs_out = staffing_ends
+        if no_committee_before(reviews, runs_out, on):
+            alerts = _mutable(alerts)
+            alerts.add("NO_COMMITTEE_BEFORE_EXHAUSTION")
+    for order in orders:
+        codes = order_alerts(order, on)
+        if codes:
+            alerts = _mutable(alerts)
+            alerts.update(codes)
+    if (on.month, on.day) >= order_cutoff and order_not_placed(
+        s.phase, staffing, rate, orders, on, order_cutoff
+    ):
+        alerts = _mutable(alerts)
+        alerts.add("ORDER_NOT_PLACED")
     deadline = s.next_deadline
     if deadline is not None and deadline.derived:  # its title in the language of the moment
         deadline = replace(deadline, title=deadline_title(deadline.title, deadline.kind, True))
     return Assessment(  # by position, in the fields' order: built once per startup
         on,
         s.phase,
-        s.envelope_cents if s.roots else None,  # no convention in force: no envelope, not 0
+        envelope_cents,
         s.pending_cents,
         consumed,
         unattributed_cents,
-        burn_rate(burn_window_cents),
+        rate,
         len(s.roots),
         deadline,
         _in_order(alerts if type(alerts) is frozenset else frozenset(alerts)),
@@ -867,13 +1103,23 @@ def finish(
     )
 
 
+def _mutable(alerts: set[str] | frozenset[str]) -> set[str]:
+    """The alerts as a set one may add to (``finish`` shares the structure's frozenset
+    while it adds nothing)."""
+    return set(alerts) if type(alerts) is frozenset else alerts
+
+
 @lru_cache(maxsize=1024)
 def _in_order(codes: frozenset[str]) -> tuple[str, ...]:
     return tuple(code for code in ALERT_CODES if code in codes)
 
 
 def assess(
-    facts: StartupFacts, on: dt.date, *, payment_cutoff: tuple[int, int] = PAYMENT_CUTOFF
+    facts: StartupFacts,
+    on: dt.date,
+    *,
+    payment_cutoff: tuple[int, int] = PAYMENT_CUTOFF,
+    order_cutoff: tuple[int, int] = ORDER_CUTOFF,
 ) -> Assessment:
     """Apply the budget rules of DESIGN.md to one startup on D.
 
@@ -887,7 +1133,12 @@ def assess(
     precomputed from ``startup_state``, see ``store.rules.timeline``) and ``finish``.
     """
     s = structure(
-        budgets(facts.conventions), facts.phases, facts.deadlines, facts.last_engagement_on, on
+        budgets(facts.conventions),
+        facts.phases,
+        facts.deadlines,
+        facts.last_engagement_on,
+        on,
+        facts.reviews,
     )
     return finish(
         s,
@@ -900,4 +1151,7 @@ def assess(
         staffing=facts.staffing,
         paid_cents=facts.paid_cents,
         payment_cutoff=payment_cutoff,
+        orders=facts.orders,
+        reviews=facts.reviews,
+        order_cutoff=order_cutoff,
     )

@@ -24,29 +24,43 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from enum import StrEnum
 
-from store.rules.budget import Budget, ConventionFacts, concluded_on, covered_after, in_force
+from store.rules.budget import (
+    FUNDING_DECISIONS,
+    HORIZON_DAYS,
+    LEAD_DAYS,
+    SIGNATURE_DAYS,
+    Budget,
+    ConventionFacts,
+    Decision,
+    ReviewFacts,
+    ends_before_committee,
+    funding_unsigned,
+    in_force,
+    no_committee_before,
+)
 
-
-class Decision(StrEnum):
-    SIX_MONTHS = "six_months"
-    PROVISIONAL = "provisional"
-    STOP = "stop"
-    UNDECIDED = "undecided"
-
+# The rules and their records live in ``store.rules.budget`` (the report's assessment
+# decides them too); they are named here as well, for the committee's readers.
+__all__ = [
+    "DECISIONS",
+    "FUNDING_DECISIONS",
+    "HORIZON_DAYS",
+    "LEAD_DAYS",
+    "LEAD_TIME_ALERTS",
+    "PERIOD_MONTHS",
+    "PROVISIONAL_MONTHS",
+    "SIGNATURE_DAYS",
+    "Decision",
+    "ReviewFacts",
+    "lead_time_alerts",
+    "next_committee",
+    "runs_out_on",
+]
 
 DECISIONS = tuple(d.value for d in Decision)
-FUNDING_DECISIONS = frozenset({Decision.SIX_MONTHS.value, Decision.PROVISIONAL.value})
 # Provisional funding: "about one or two months" (the sponsor's guide); more is a period.
 PROVISIONAL_MONTHS = (1, 2)
-# The committee meets 30 to 45 days before the money runs out.
-LEAD_DAYS = 45
-# A decision to fund should be carried by a signed convention or avenant within this.
-SIGNATURE_DAYS = 30
-# A committee at least every six months: a convention ending further away is not yet due.
-HORIZON_DAYS = 183
 # The period a committee decides on, in months.
 PERIOD_MONTHS = 6
 
@@ -57,22 +71,9 @@ LEAD_TIME_ALERTS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewFacts:
-    """One startup's review by a committee on ``date``."""
-
-    date: dt.date
-    decision: str = Decision.UNDECIDED.value
-    convention_id: int | None = None
-
-
 def next_committee(reviews: Iterable[ReviewFacts], on: dt.date) -> dt.date | None:
     """The first committee reviewing the startup on or after D."""
     return min((r.date for r in reviews if r.date >= on), default=None)
-
-
-def _scheduled(reviews: Sequence[ReviewFacts], first: dt.date, last: dt.date) -> bool:
-    return any(first <= r.date <= last for r in reviews)
 
 
 def runs_out_on(*days: dt.date | None) -> dt.date | None:
@@ -94,27 +95,10 @@ def lead_time_alerts(
     rate's and the staffing plan's days), ``None`` when unknown or never.
     """
     alerts: set[str] = set()
-    if (
-        exhausts_on is not None
-        and (exhausts_on - on).days <= LEAD_DAYS
-        and not _scheduled(reviews, on, exhausts_on - dt.timedelta(days=1))
-    ):
+    if no_committee_before(reviews, exhausts_on, on):
         alerts.add("NO_COMMITTEE_BEFORE_EXHAUSTION")
-    for b in in_force(all_budgets, on):
-        end = b.ends_on(on)
-        if end is None or (end - on).days > HORIZON_DAYS:
-            continue
-        if not covered_after(all_budgets, b, end, on) and not _scheduled(reviews, on, end):
-            alerts.add("ENDS_BEFORE_COMMITTEE")
-    concluded = {c.id: concluded_on(c) for c in conventions}
-    for r in reviews:
-        if r.decision not in FUNDING_DECISIONS or (on - r.date).days < SIGNATURE_DAYS:
-            continue
-        if r.convention_id is not None:
-            day = concluded.get(r.convention_id)
-            carried = day is not None and day <= on
-        else:
-            carried = any(d is not None and r.date <= d <= on for d in concluded.values())
-        if not carried:
-            alerts.add("FUNDING_UNSIGNED")
+    if ends_before_committee(all_budgets, in_force(all_budgets, on), reviews, on):
+        alerts.add("ENDS_BEFORE_COMMITTEE")
+    if funding_unsigned(conventions, reviews, on):
+        alerts.add("FUNDING_UNSIGNED")
     return tuple(code for code in LEAD_TIME_ALERTS if code in alerts)

@@ -3,10 +3,11 @@
 Everything a report says of a startup on D that does not depend on the amounts
 consumed (phase, envelope, pending money, the conventions in force with their
 ceilings and ends, the next deadline, and the alerts GAP, EXPIRING, UNSIGNED,
-AMOUNT_UNKNOWN, ENGAGED_AFTER_END, OVERDUE) can only change on a few days: a
+AMOUNT_UNKNOWN, ENGAGED_AFTER_END, OVERDUE, ENDS_BEFORE_COMMITTEE, FUNDING_UNSIGNED) can only change on a few days: a
 signature, a period's start, the day after an end, 90 days before an end, a phase's
 start, the day after a deadline, 1 January of a schedule year, an engagement dated
-after an end.  ``state_rows`` asks ``store.rules.budget.structure`` (the same function
+after an end, six months before an end, the day after a committee reviewing the startup
+and 30 days after it (ENDS_BEFORE_COMMITTEE, FUNDING_UNSIGNED).  ``state_rows`` asks ``store.rules.budget.structure`` (the same function
 ``assess`` uses) once on each such day and stores one row per stretch in
 ``startup_state``; a report then reads the row valid on D with one index seek per
 startup and only applies the consumption-dependent rules (``store.rules.budget.finish``).
@@ -25,10 +26,13 @@ from collections.abc import Iterable, Sequence
 
 from store.rules.budget import (
     EXPIRING_WITHIN_DAYS,
+    HORIZON_DAYS,
+    SIGNATURE_DAYS,
     Budget,
     ConventionFacts,
     DeadlineFacts,
     PhaseFacts,
+    ReviewFacts,
     RootState,
     Structure,
     budgets,
@@ -70,10 +74,14 @@ def breakpoints(
     phases: Iterable[PhaseFacts],
     deadlines: Iterable[DeadlineFacts],
     engagements: dict[int, Sequence[dt.date]],
+    reviews: Sequence[ReviewFacts] = (),
 ) -> list[dt.date]:
     """The days on which ``structure`` may change, from FIRST_DAY on, sorted."""
     days: set[dt.date | None] = {FIRST_DAY}
     days.update(p.start for p in phases)
+    for r in reviews:
+        days.add(_shift(r.date, 1))  # no longer scheduled (ENDS_BEFORE_COMMITTEE)
+        days.add(_shift(r.date, SIGNATURE_DAYS))  # FUNDING_UNSIGNED
     for d in deadlines:
         if not d.done:
             days.add(_shift(d.date, 1))  # next deadline and OVERDUE change the day after
@@ -87,6 +95,8 @@ def breakpoints(
                 ends.append(c.ends_on)
                 days.add(_shift(c.ends_on, 1))  # out of force
                 days.add(_shift(c.ends_on, -EXPIRING_WITHIN_DAYS))  # EXPIRING
+                if reviews:
+                    days.add(_shift(c.ends_on, -HORIZON_DAYS))  # ENDS_BEFORE_COMMITTEE
             for year, _ae, _cp in c.schedule:  # the year's CP
                 days.update((dt.date(year, 1, 1), _shift(dt.date(year, 12, 31), 1)))
             for year in c.schedule_years:
@@ -104,17 +114,19 @@ def timeline(
     phases: Iterable[PhaseFacts],
     deadlines: Iterable[DeadlineFacts],
     engagements: dict[int, Iterable[dt.date]],
+    reviews: Iterable[ReviewFacts] = (),
 ) -> list[tuple[dt.date, dt.date, Structure]]:
     """``(valid_from, valid_to, structure)`` stretches covering every day, merged when equal.
 
     ``engagements``: the dates of the engagement lines, per root convention they count
-    against.
+    against; ``reviews``: the committees reviewing the startup.
     """
     all_budgets = budgets(conventions)
     phases = tuple(phases)
     deadlines = tuple(d for d in deadlines if not d.done)
     engaged = {root: sorted(days) for root, days in engagements.items()}
-    days = breakpoints(all_budgets, phases, deadlines, engaged)
+    reviews = tuple(reviews)
+    days = breakpoints(all_budgets, phases, deadlines, engaged, reviews)
     result: list[tuple[dt.date, dt.date, Structure]] = []
     for i, day in enumerate(days):
         last = {}
@@ -122,7 +134,7 @@ def timeline(
             k = bisect.bisect_right(dates, day)
             if k:
                 last[root] = dates[k - 1]
-        s = structure(all_budgets, phases, deadlines, last, day)
+        s = structure(all_budgets, phases, deadlines, last, day, reviews)
         until = days[i + 1] - dt.timedelta(days=1) if i + 1 < len(days) else LAST_DAY
         if result and result[-1][2] == s:
             result[-1] = (result[-1][0], until, s)
@@ -174,10 +186,11 @@ def state_rows(
     phases: Iterable[PhaseFacts],
     deadlines: Iterable[DeadlineFacts],
     engagements: dict[int, Iterable[dt.date]],
+    reviews: Iterable[ReviewFacts] = (),
 ) -> list[dict]:
     """The ``startup_state`` rows of one startup (dates as ``datetime.date``)."""
     rows = []
-    for valid_from, valid_to, s in timeline(conventions, phases, deadlines, engagements):
+    for valid_from, valid_to, s in timeline(conventions, phases, deadlines, engagements, reviews):
         nd = s.next_deadline
         row = {
             "startup_id": startup_id,

@@ -280,11 +280,22 @@ ALERT_LABELS: dict[str, tuple[str, str]] = {
     "END_UNKNOWN": (N_("end unknown"), "warning"),
     # i18n: alert CP_UNPAID: CP scheduled for the year not paid by the payment cut-off
     "CP_UNPAID": (N_("CP unpaid"), "warning"),
-    # A purchase order's own (``startups orders``, the card).
+    # A purchase order's own (``startups orders``), and so the startup's.
     # i18n: alert ORDER_LATE: an order with no service fait past its expected delivery
     "ORDER_LATE": (N_("delivery late"), "warning"),
     # i18n: alert PAID_BEYOND_SF: more paid than the services faits of the order
     "PAID_BEYOND_SF": (N_("paid > service fait"), "critical"),
+    # i18n: alert ORDER_NOT_IN_CHORUS: an order the latest Chorus export of its centre financier does not list
+    "ORDER_NOT_IN_CHORUS": (N_("order not in Chorus"), "warning"),
+    # i18n: alert ORDER_NOT_PLACED: past the order cut-off, next January is not covered by orders
+    "ORDER_NOT_PLACED": (N_("January not ordered"), "warning"),
+    # The investment committee's lead times.
+    # i18n: alert NO_COMMITTEE_BEFORE_EXHAUSTION: the money runs out within 45 days, no committee before
+    "NO_COMMITTEE_BEFORE_EXHAUSTION": (N_("no committee before money runs out"), "critical"),
+    # i18n: alert ENDS_BEFORE_COMMITTEE: a convention ends before the next committee, no successor
+    "ENDS_BEFORE_COMMITTEE": (N_("ends before committee"), "warning"),
+    # i18n: alert FUNDING_UNSIGNED: funding decided 30 days ago, no convention signed
+    "FUNDING_UNSIGNED": (N_("funding unsigned"), "critical"),
 }
 
 

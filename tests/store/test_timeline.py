@@ -17,6 +17,7 @@ from unittest.mock import patch
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import insert, text
+from sqlmodel import select
 
 from store import models as m
 from store.derived import reattribute, refresh
@@ -66,17 +67,33 @@ portfolio = st.fixed_dictionaries(
             ),
             max_size=8,
         ),
-        # Purchase orders: (date, amount, the convention it names, cancelled, its payments).
+        # Purchase orders: (date, amount, the convention it names, status, its payments,
+        # its expected delivery, its services faits, on the centre financier CF1).
         "orders": st.lists(
             st.tuples(
                 days,
                 cents,
                 st.none() | st.integers(0, 5),
-                st.booleans(),
+                st.sampled_from(("open", "open", "closed", "cancelled")),
                 st.lists(st.tuples(days, cents), max_size=2),
+                maybe_day,
+                st.lists(st.tuples(days, cents), max_size=2),
+                st.booleans(),
             ),
             max_size=3,
         ),
+        # Committee reviews: (day, decision, the convention the decision links to).
+        "reviews": st.lists(
+            st.tuples(
+                days,
+                st.sampled_from(("six_months", "provisional", "stop", "undecided")),
+                st.none() | st.integers(0, 5),
+            ),
+            max_size=2,
+            unique_by=lambda r: r[0],
+        ),
+        # A Chorus export covering CF1 on a day, and which of the orders it did not list.
+        "export": st.none() | st.tuples(days, st.lists(st.integers(0, 2), max_size=3)),
         # A staffing plan: (start, end, daily rate, headcount, the convention it names).
         "staffing": st.lists(
             st.tuples(
@@ -152,17 +169,23 @@ def _write(s, p: dict) -> int:
                 label="x",
             )
         )
-    for k, (day, amount, named, cancelled, payments) in enumerate(p.get("orders", ())):
+    for k, (day, amount, named, status, payments, expected, done, on_cf1) in enumerate(
+        p.get("orders", ())
+    ):
         order = m.PurchaseOrder(
             startup_id=startup.id,
             convention_id=ids[named] if named is not None and named < len(ids) else None,
             ej=f"{startup.slug}-{k}",
             date=day,
             amount_cents=amount,
-            status="cancelled" if cancelled else "open",
+            status=status,
+            expected_on=expected,
+            centre_financier="CF1" if on_cf1 else None,
         )
         s.add(order)
         s.flush()
+        for done_on, delivered in done:
+            s.add(m.ServiceFait(order_id=order.id, date=done_on, amount_cents=delivered))
         for paid_on, paid in payments:
             s.add(
                 m.ConsumptionLine(
@@ -173,6 +196,34 @@ def _write(s, p: dict) -> int:
                     kind="payment",
                     label="facture",
                 )
+            )
+    for day, decision, linked in p.get("reviews", ()):
+        committee = s.exec(select(m.Committee).where(m.Committee.date == day)).first()
+        if committee is None:
+            committee = m.Committee(date=day)
+            s.add(committee)
+            s.flush()
+        s.add(
+            m.CommitteeReview(
+                committee_id=committee.id,
+                startup_id=startup.id,
+                decision=decision,
+                convention_id=ids[linked] if linked is not None and linked < len(ids) else None,
+            )
+        )
+    if p.get("export") is not None:
+        day, missing = p["export"]
+        s.execute(insert(m.ChorusExport), [{"file": f"{startup.slug}.xlsx", "day": day}])
+        export_id = s.exec(
+            select(m.ChorusExport.id).where(m.ChorusExport.file == f"{startup.slug}.xlsx")
+        ).one()
+        s.execute(
+            insert(m.ChorusExportCentre), [{"export_id": export_id, "centre_financier": "CF1"}]
+        )
+        for k in sorted(set(missing)):
+            s.execute(
+                insert(m.ChorusExportMissing),
+                [{"export_id": export_id, "ej": f"{startup.slug}-{k}"}],
             )
     reattribute(s, startup.id)
     return startup.id
@@ -245,13 +296,19 @@ def _check_portfolios(store, db_path, portfolios, on) -> None:
                 s.add(m.Deadline(startup_id=startup_id, date=day, title="Comité", done=done))
         # The days where something happens (where a missed breakpoint shows).
         events |= {d for d, *_ in p["lines"]} | {d for d, _ in p["deadlines"]}
-        for day, _amount, _named, _cancelled, payments in p["orders"]:
-            events |= {day, *(d for d, _ in payments)}
+        for day, _amount, _named, _status, payments, expected, done, _cf1 in p["orders"]:
+            events |= {day, expected, *(d for d, _ in payments), *(d for d, _ in done)}
+        for day, _decision, _linked in p["reviews"]:
+            events |= {day, day + dt.timedelta(days=30)}
+        if p["export"] is not None:
+            events.add(p["export"][0])
         for c in p["conventions"]:
             events |= {c["signed"], c["party"], c["starts"], c["ends"]}
             for a in c["avenants"]:
                 events |= {a["signed"], a["ends"]}
     events.discard(None)
+    # The order cut-off (15 December) and the day before, each year.
+    events |= {D(y, 12, 15) for y in range(2018, 2022)}
     for day in sorted({*on, *events, *(d + dt.timedelta(days=1) for d in events)}):
         _same_report(db_path, day)
     _same_report(db_path, on[0], Filters(alerts=True, sort="runway"))

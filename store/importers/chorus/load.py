@@ -25,6 +25,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from sqlalchemy import insert, text
@@ -35,7 +36,15 @@ from store.derived import reattribute
 from store.errors import BadInput
 from store.facts import chunks, load_conventions
 from store.importers.chorus.records import ChorusFile, EjLine
-from store.models import ConsumptionLine, PurchaseOrder, ServiceFait
+from store.models import (
+    ChorusExport,
+    ChorusExportCentre,
+    ChorusExportMissing,
+    ChorusUnplaced,
+    ConsumptionLine,
+    PurchaseOrder,
+    ServiceFait,
+)
 from store.ops.ledger import startup_by_slug
 from store.reader import as_date
 from store.rules.budget import attribute, budgets
@@ -210,6 +219,7 @@ class Unmatched:
     lines: list[int]
     reason: str
     candidates: tuple[int, ...] = ()
+    engaged: int | None = None  # what the export says it engaged (cents)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -232,6 +242,10 @@ class ChorusPlan:
     # Reconciliation: the store's orders on a centre financier this export covers that it
     # does not list, as (EJ, startup slug).
     missing: list[tuple[str, str]] = field(default_factory=list)
+    # The centres financiers the export covers (it lists a line on each).
+    centres: list[str] = field(default_factory=list)
+    # The export's day: the export date it gives, else the day it is imported.
+    day: dt.date | None = None
 
     @property
     def unknown(self) -> list[str]:
@@ -301,6 +315,7 @@ def plan_chorus(session, found: ChorusFile, *, startup: str | None = None) -> Ch
         lines=len(found.records),
         exported_on=found.exported_on,
         without_ej=found.without_ej,
+        day=found.exported_on or dt.date.today(),
     )
     forced = startup_by_slug(session, startup) if startup is not None else None
     slugs = dict(session.execute(text(SQL_STARTUPS)).all())
@@ -338,11 +353,16 @@ def plan_chorus(session, found: ChorusFile, *, startup: str | None = None) -> Ch
             continue
         if day is None:
             plan.unmatched.append(
-                Unmatched(t.ej, t.lines, _("no date in the export: the order's date is unknown"))
+                Unmatched(
+                    t.ej,
+                    t.lines,
+                    _("no date in the export: the order's date is unknown"),
+                    engaged=t.engaged,
+                )
             )
             continue
         if t.engaged <= 0:
-            plan.unmatched.append(Unmatched(t.ej, t.lines, _("nothing engaged")))
+            plan.unmatched.append(Unmatched(t.ej, t.lines, _("nothing engaged"), engaged=t.engaged))
             continue
         key = (t.codes, day, forced is not None)
         found_match = cache.get(key)
@@ -360,7 +380,9 @@ def plan_chorus(session, found: ChorusFile, *, startup: str | None = None) -> Ch
                     count=len(found_match.candidates), day=day.isoformat()
                 )
             )
-            plan.unmatched.append(Unmatched(t.ej, t.lines, reason, found_match.candidates))
+            plan.unmatched.append(
+                Unmatched(t.ej, t.lines, reason, found_match.candidates, t.engaged)
+            )
             continue
         entry = OrderPlan(
             t.ej,
@@ -381,24 +403,27 @@ def plan_chorus(session, found: ChorusFile, *, startup: str | None = None) -> Ch
             paid_on=_latest(t.paid_on, day) if t.paid_on else found.exported_on or day,
         )
         plan.orders.append(entry)
-    plan.missing = _missing(session, found, {t.ej for t in totals}, slugs)
+    plan.centres = sorted({r.centre_financier for r in found.records if r.centre_financier})
+    plan.missing = _missing(session, plan, {t.ej for t in totals}, slugs)
     return plan
 
 
 SQL_ON_CENTRES = """
 SELECT ej, startup_id FROM purchase_order
 WHERE ej IS NOT NULL AND status <> :cancelled AND centre_financier IN ({centres})
+  AND date <= :day
 ORDER BY ej
 """
 
 
-def _missing(session, found: ChorusFile, listed: set[str], slugs: dict) -> list[tuple[str, str]]:
-    """The store's orders on the centres financiers of the export that it does not list."""
-    centres = sorted({r.centre_financier for r in found.records if r.centre_financier})
+def _missing(session, plan: ChorusPlan, listed: set[str], slugs: dict) -> list[tuple[str, str]]:
+    """The store's orders on the centres financiers of the export, dated on or before its
+    day, that it does not list."""
     result = []
-    for chunk in _quoted_chunks(centres):
+    for chunk in _quoted_chunks(plan.centres):
         for ej, sid in session.execute(
-            text(SQL_ON_CENTRES.format(centres=chunk)), {"cancelled": OrderStatus.CANCELLED.value}
+            text(SQL_ON_CENTRES.format(centres=chunk)),
+            {"cancelled": OrderStatus.CANCELLED.value, "day": plan.day},
         ):
             if ej not in listed:
                 result.append((ej, slugs[sid]))
@@ -530,6 +555,94 @@ def apply_plan(session, plan: ChorusPlan, *, source: str) -> None:
     _insert(session, ConsumptionLine.__table__, paid_new)
     for sid in sorted(touched):
         reattribute(session, sid)
+    record_export(session, plan)
+
+
+SQL_EXPORT = "SELECT id FROM chorus_export WHERE file = :file AND day = :day"
+SQL_EXPORT_CENTRES = "SELECT centre_financier FROM chorus_export_centre WHERE export_id = :id"
+SQL_EXPORT_MISSING = "SELECT ej FROM chorus_export_missing WHERE export_id = :id"
+SQL_EXPORT_UNPLACED = """
+SELECT ej, reason, lines, engaged_cents FROM chorus_unplaced WHERE export_id = :id
+"""
+SQL_EXPORT_CLEAR = (
+    "DELETE FROM chorus_export_centre WHERE export_id = :id",
+    "DELETE FROM chorus_export_missing WHERE export_id = :id",
+    "DELETE FROM chorus_unplaced WHERE export_id = :id",
+)
+
+
+def record_export(session, plan: ChorusPlan) -> None:
+    """Keep the export's reconciliation in the store (``chorus_export`` and its children):
+    the centres financiers it covers, the store's orders on them it does not list
+    (ORDER_NOT_IN_CHORUS reads them) and the EJs it could not place (``startups orders
+    --unplaced``, the report's count).  The same export again (same file name, same day)
+    changes nothing; one whose reconciliation differs replaces what was kept of it."""
+    name = PurePath(plan.file).name
+    day = plan.day or dt.date.today()
+    centres = sorted(set(plan.centres))
+    missing = sorted({ej for ej, _slug in plan.missing})
+    unplaced = sorted(
+        {
+            (u.ej, u.reason, ",".join(str(n) for n in u.lines[:20]), u.engaged)
+            for u in plan.unmatched
+        }
+    )
+    found = session.execute(text(SQL_EXPORT), {"file": name, "day": day}).scalar()
+    if found is not None:
+        same = (
+            sorted(session.execute(text(SQL_EXPORT_CENTRES), {"id": found}).scalars()) == centres
+            and sorted(session.execute(text(SQL_EXPORT_MISSING), {"id": found}).scalars())
+            == missing
+            and sorted(tuple(r) for r in session.execute(text(SQL_EXPORT_UNPLACED), {"id": found}))
+            == unplaced
+        )
+        if same:
+            return
+        for sql in SQL_EXPORT_CLEAR:
+            session.execute(text(sql), {"id": found})
+        export_id = found
+    else:
+        session.execute(
+            insert(ChorusExport.__table__),
+            [
+                {
+                    "file": name,
+                    "day": day,
+                    "exported_on": plan.exported_on,
+                    "layout": plan.layout,
+                    "lines": plan.lines,
+                    "imported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+                }
+            ],
+        )
+        export_id = session.execute(text(SQL_EXPORT), {"file": name, "day": day}).scalar()
+    if centres:
+        _insert(
+            session,
+            ChorusExportCentre.__table__,
+            [{"export_id": export_id, "centre_financier": c} for c in centres],
+        )
+    if missing:
+        _insert(
+            session,
+            ChorusExportMissing.__table__,
+            [{"export_id": export_id, "ej": ej} for ej in missing],
+        )
+    if unplaced:
+        _insert(
+            session,
+            ChorusUnplaced.__table__,
+            [
+                {
+                    "export_id": export_id,
+                    "ej": ej,
+                    "reason": reason,
+                    "lines": lines,
+                    "engaged_cents": cents,
+                }
+                for ej, reason, lines, cents in unplaced
+            ],
+        )
 
 
 def _own_row(session, o: OrderPlan, done_new: list, paid_new: list, counted: dict) -> None:
