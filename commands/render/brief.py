@@ -273,8 +273,8 @@ def _order_alert(o: OrderRow, code: str) -> str:
 
 
 def _alerts(b: Brief) -> list[str]:
-    codes = dict.fromkeys((*b.card.assessment.alerts, *b.lead.alerts))  # once each, in order
-    return [alert_words(code) for code in codes]
+    # The card's alerts, the lead-time ones included: the brief says what show says.
+    return [alert_words(code) for code in b.card.assessment.alerts]
 
 
 def _deadlines(b: Brief) -> list[str]:
