@@ -15,82 +15,42 @@ from commands.render import jsonout
 from commands.render.text import visible
 from store.errors import NotFound
 from store.fmt import day
+from store.queries.changes import (
+    action_words,
+    change_words,
+    field_words,
+    local_time,
+    moment_words,
+    short,
+    table_words,
+    value_words,
+)
 from store.queries.history import Entry, entries
 
 _ = i18n.Domain("cli").gettext
-N_ = i18n.N_
-
-# What was done, in words (the codes stay in the JSON).
-ACTIONS = {
-    "insert": N_("created"),
-    "update": N_("changed"),
-    "delete": N_("deleted"),
-    "restore": N_("restored"),
-}
-# The tables a change is about, in words.
-TABLES = {
-    "organisation": N_("organisation"),
-    "incubator": N_("incubator"),
-    "startup": N_("startup"),
-    "startup_sponsor": N_("sponsor of a startup"),
-    "startup_incubator": N_("incubator of a startup"),
-    "phase": N_("phase"),
-    "event": N_("event"),
-    "fast_promotion": N_("FAST promotion"),
-    "fast_award": N_("FAST award"),
-    "convention": N_("convention"),
-    "convention_party": N_("party to a convention"),
-    "schedule_line": N_("schedule line"),
-    "deadline": N_("deadline"),
-    "objective": N_("KPI"),
-    "measurement": N_("KPI measurement"),
-    "consumption_line": N_("consumption line"),
-    "staffing_line": N_("staffing line"),
-    "store": N_("store"),
-}
-
-
-def local_time(at: str) -> dt.datetime | None:
-    """An audit entry's moment (UTC, ISO) in the local time zone; None if unreadable."""
-    try:
-        moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone()
 
 
 def line(e: Entry) -> str:
     """One change as a line: when (local time), who, what, and each field's before → after."""
-
-    def show(value) -> str:
-        text = "∅" if value is None else visible(value)
-        return text if len(text) <= 40 else text[:39] + "…"
-
-    table = _(TABLES[e.table]) if e.table in TABLES else visible(e.table)
-    what = f"{table} {visible(e.row_id)}" if e.row_id else table
+    what = table_words(e.table)
+    if e.row_id:
+        what += f" {visible(e.row_id)}"
     if e.label:
-        what += f" «{show(e.label)}»"
+        what += f" «{short(visible(e.label))}»"
     if e.startup and e.table != "startup":
         what += f" ({visible(e.startup)})"
     if e.action == "update":
         detail = ", ".join(
-            f"{visible(k)}: {show(before)} → {show(after)}"
-            for k, (before, after) in e.changes.items()
+            change_words(e.table, k, before, after) for k, (before, after) in e.changes.items()
         )
     elif e.action == "restore":
-        detail = ", ".join(f"{visible(k)} {show(v)}" for k, v in e.changes.items())
+        detail = ", ".join(
+            f"{field_words(k)} {value_words(e.table, k, v)}" for k, v in e.changes.items()
+        )
     else:
         detail = ""
-    moment = local_time(e.at)
-    at = (
-        f"{day(moment.date())} {moment:%H:%M:%S}"
-        if moment is not None
-        else visible(e.at).replace("T", " ").removesuffix("Z")
-    )
-    action = _(ACTIONS[e.action]) if e.action in ACTIONS else visible(e.action)
-    return f"{at}  {visible(e.actor)}  {action} {what}" + (f" : {detail}" if detail else "")
+    head = f"{moment_words(e.at)}  {visible(e.actor)}  {action_words(e.action)} {what}"
+    return _("{change}: {fields}").format(change=head, fields=detail) if detail else head
 
 
 def since_filter(found: list[Entry], since: dt.date | None) -> list[Entry]:

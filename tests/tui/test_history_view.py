@@ -80,8 +80,8 @@ async def test_the_history_of_a_startup_newest_first(demo_db, run, paris):
         # 08:30 UTC is 10:30 in Paris (summer time), written the French way.
         first = next(row for row in rows if "14/09/2018" in row)
         assert "14/09/2018 10:30:00  coach  modification examen en comité" in first, first
-        assert "decision : undecided → six_months" in text
-        assert "création dépense" in text and "« Solde des prestations 2018 »" in text
+        assert "décision : non décidé → six mois financés" in text
+        assert "création ligne de consommation" in text and "« Solde des prestations 2018 »" in text
         assert "(classe-a-12)" not in text  # the startup is the screen's
         commands = [c.title for c in app.get_system_commands(screen)]
         assert "Historique de cette startup" in commands  # the palette's way here
@@ -149,7 +149,7 @@ async def test_the_history_in_english(demo_db):
         app.action_history("dossiersco")
         await settle(pilot)
         text = screen_text(app)
-        assert "History of dossiersco" in text and "created expense" in text
+        assert "History of dossiersco" in text and "created consumption line" in text
         assert "création" not in text and "Historique" not in text
 
 

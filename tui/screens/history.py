@@ -7,7 +7,6 @@ before → after.  Everything from the log is text, never markup.
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -19,7 +18,15 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Header, Static
 
-from store.fmt import day
+from store.queries.changes import (
+    action_words,
+    change_words,
+    field_words,
+    moment_words,
+    short,
+    table_words,
+    value_words,
+)
 from store.rules.text import visible
 from tui.language import N_, Translated, _, ngettext
 from tui.screens.base import DataScreen
@@ -27,89 +34,25 @@ from tui.widgets.footer import Footer
 
 LIMIT = 200  # changes shown at most, the latest
 
-# What was done, in words (the codes stay in the log).
-ACTIONS = {
-    "insert": N_("created"),
-    "update": N_("changed"),
-    "delete": N_("deleted"),
-    "restore": N_("restored"),
-}
-# The tables a change is about, in words.
-TABLES = {
-    "organisation": N_("organisation"),
-    "incubator": N_("incubator"),
-    "startup": N_("startup"),
-    "startup_sponsor": N_("sponsor of a startup"),
-    "startup_incubator": N_("incubator of a startup"),
-    "phase": N_("phase"),
-    "event": N_("event"),
-    "fast_promotion": N_("FAST promotion"),
-    "fast_award": N_("FAST award"),
-    "convention": N_("convention"),
-    "convention_party": N_("party to a convention"),
-    "schedule_line": N_("schedule line"),
-    "deadline": N_("deadline"),
-    "objective": N_("KPI"),
-    "measurement": N_("KPI measurement"),
-    "consumption_line": N_("expense"),
-    "staffing_line": N_("staffing line"),
-    "purchase_order": N_("purchase order"),
-    "order_line": N_("order line"),
-    "service_fait": N_("service fait"),
-    "committee": N_("investment committee"),
-    "committee_review": N_("committee review"),
-    "store": N_("store"),
-}
-SHORT = 40  # characters of a value shown (a long text is cut, with an ellipsis)
-
-
-def local_time(at: str) -> dt.datetime | None:
-    """An entry's moment (UTC, ISO) in the local time zone; None if unreadable."""
-    try:
-        moment = dt.datetime.fromisoformat(at.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone()
-
-
-def _short(value: object) -> str:
-    text = "∅" if value is None else visible(value)
-    return text if len(text) <= SHORT else text[: SHORT - 1] + "…"
-
 
 def entry_text(e: Any, *, with_startup: bool) -> Text:
     """One change: its moment, its author and what was done; under it, indented, the
     row's label and each field changed."""
-    moment = local_time(e.at)
-    when = (
-        f"{day(moment.date())} {moment:%H:%M:%S}"
-        if moment is not None
-        else visible(e.at).replace("T", " ").removesuffix("Z")
-    )
     text = Text(end="\n")
-    text.append(when, style="bold")
+    text.append(moment_words(e.at), style="bold")
     text.append(f"  {visible(e.actor)}  ", style="dim")
-    action = _(ACTIONS[e.action]) if e.action in ACTIONS else visible(e.action)
-    text.append(action, style="italic")
-    table = _(TABLES[e.table]) if e.table in TABLES else visible(e.table)
-    text.append(f" {table}")
+    text.append(action_words(e.action), style="italic")
+    text.append(f" {table_words(e.table)}")
     if e.row_id:
         text.append(f" {visible(e.row_id)}", style="dim")
     if with_startup and e.startup and e.table != "startup":
         text.append(f" ({visible(e.startup)})", style="dim")
     if e.label:  # on a line of its own, indented: never cut at its closing »
-        text.append("\n    " + _("“{label}”").format(label=_short(e.label)))
+        text.append("\n    " + _("“{label}”").format(label=short(visible(e.label))))
     if e.action == "update":
-        detail = [
-            _("{field}: {before} → {after}").format(
-                field=visible(k), before=_short(b), after=_short(a)
-            )
-            for k, (b, a) in e.changes.items()
-        ]
+        detail = [change_words(e.table, k, b, a) for k, (b, a) in e.changes.items()]
     elif e.action == "restore":
-        detail = [f"{visible(k)} {_short(v)}" for k, v in e.changes.items()]
+        detail = [f"{field_words(k)} {value_words(e.table, k, v)}" for k, v in e.changes.items()]
     else:
         detail = []
     for item in detail:
