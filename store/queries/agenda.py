@@ -248,7 +248,7 @@ def select_items(reader: Rows, on: dt.date, selection: Selection | None = None) 
     if selection.slug is not None:
         found = reader.rows("SELECT id FROM startup WHERE slug = :slug", slug=selection.slug)
         if not found:
-            raise NotFound(f"no startup {selection.slug!r} in the store")
+            raise NotFound(_("no startup {slug!r} in the store").format(slug=selection.slug))
         startup_id = found[0][0]
     # A derived deadline is never overdue: kept only from D on (to D + within days).
     window = (on, selection.until(on))

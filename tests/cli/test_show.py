@@ -161,7 +161,7 @@ def test_show_errors(run, demo_db, tmp_path):
     for args, fragment in (
         (("show", "nope", "--db", demo_db), "aucune startup 'nope'"),
         (("show", "--db", demo_db), "SLUG"),
-        (("show", "dossiersco", "--db", tmp_path / "none.db"), "no store here"),
+        (("show", "dossiersco", "--db", tmp_path / "none.db"), "aucune base ici"),
         (("show", "dossiersco", "--db", demo_db, "--as-of", "2018-02-30"), "--as-of"),
     ):
         result = run(*args)

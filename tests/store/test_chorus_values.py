@@ -54,11 +54,11 @@ def test_unknown_amounts_are_none_not_zero(cell):
 @pytest.mark.parametrize(
     ("cell", "reason"),
     [
-        ("1,234", "is not an amount"),  # thousands or three decimals? refused, not guessed
-        ("1.234", "is not an amount"),
-        ("12,3,4", "is not an amount"),
-        ("1 23,4", "is not an amount"),
-        ("12,345", "is not an amount"),
+        ("1,234", "n'est pas un montant"),  # thousands or three decimals? refused, not guessed
+        ("1.234", "n'est pas un montant"),
+        ("12,3,4", "n'est pas un montant"),
+        ("1 23,4", "n'est pas un montant"),
+        ("12,345", "n'est pas un montant"),
         (1234.565, "has more than two decimals"),
         (math.inf, "is not an amount"),
         (math.nan, "is not an amount"),
