@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import i18n
+from store import fmt
 from store.errors import NotFound
 from store.facts import Rows, load_conventions
 from store.reader import as_date
@@ -118,7 +119,7 @@ def derived_items(
                 startup_title=title,
                 date=d.date - dt.timedelta(days=RENEWAL_DAYS),
                 title=_("Prepare the renewal of the {convention} (ends {day})").format(
-                    convention=name, day=d.date.isoformat()
+                    convention=name, day=fmt.day(d.date)
                 ),
                 kind="renewal",
                 overdue=False,

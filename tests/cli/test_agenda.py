@@ -15,7 +15,7 @@ from store.models import Convention, ConventionParty, Deadline
 from store.open import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
-RENEWAL_2018 = "Préparer le renouvellement de la convention de service (fin le 2018-10-01)"
+RENEWAL_2018 = "Préparer le renouvellement de la convention de service (fin le 01/10/2018)"
 
 
 def deadlines(run, db, *args):
