@@ -406,9 +406,9 @@ def test_bad_lines_are_named_with_their_line(tmp_path):
     assert [(p.line, p.reason) for p in found.problems] == [
         (4, 'Montant payé "12,3,4" n\'est pas un montant'),
         (5, 'Date comptable du SF "31.02.2019" n\'existe pas'),
-        (6, 'N° EJ "14000001O3" is not an EJ number (10 digits)'),
-        (7, 'N° poste EJ "premier" is not a line number'),
-        (8, 'Montant payé "200000000000.0" is beyond 100 000 000 000 €'),
+        (6, "N° EJ \"14000001O3\" n'est pas un numéro d'EJ (10 chiffres)"),
+        (7, 'N° poste EJ "premier" n\'est pas un numéro de ligne'),
+        (8, 'Montant payé "200000000000.0" dépasse 100 000 000 000 €'),
     ]
     assert found.messages()[0] == 'bad.xlsx:4: Montant payé "12,3,4" n\'est pas un montant'
     assert len(found.records) == 12 - 5
