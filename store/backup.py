@@ -36,6 +36,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import StaticPool
 
+import i18n
 from store.audit import record_restore
 from store.db import begin_write, raise_if_unwritable
 from store.derived import reattribute_all
@@ -52,6 +53,8 @@ if TYPE_CHECKING:
 
     from store.db import Store
 
+_ = i18n.Domain("store").gettext
+
 
 def backup(store: Store, dest: Path) -> Path:
     """Back the store up to ``dest``: a JSON export (``*.json``) or a SQLite copy."""
@@ -60,18 +63,22 @@ def backup(store: Store, dest: Path) -> Path:
         return write_export(store, dest)
     if store.location.path is None:
         raise BadInput(
-            f"{dest}: a {store.location.url.split(':', 1)[0]} store is backed up as a JSON "
-            "export: give a destination ending in .json"
+            _(
+                "{dest}: a {engine} store is backed up as a JSON export: give a destination "
+                "ending in .json"
+            ).format(dest=dest, engine=store.location.url.split(":", 1)[0])
         )
     if dest == store.location.path:
-        raise BadInput(f"{dest}: that is the store itself")
+        raise BadInput(_("{dest}: that is the store itself").format(dest=dest))
     os.close(private_new_file(dest))
     dest.unlink()
     try:
         return backup_sqlite(store.location.path, dest)
     except sqlite3.Error as exc:
         dest.unlink(missing_ok=True)
-        raise StartupsError(f"{dest}: the backup failed ({exc})") from exc
+        raise StartupsError(
+            _("{dest}: the backup failed ({reason})").format(dest=dest, reason=exc)
+        ) from exc
 
 
 # --- restore -------------------------------------------------------------------------------
@@ -97,25 +104,35 @@ def load_file(src: Path) -> dict[str, Any]:
     try:
         info = src.stat()
     except FileNotFoundError:
-        raise BadInput(f"{src}: no such file") from None
+        raise BadInput(_("{file}: no such file").format(file=src)) from None
     except OSError as exc:
-        raise BadInput(f"{src}: cannot read it ({exc.strerror})") from None
+        raise BadInput(
+            _("{file}: cannot read it ({reason})").format(file=src, reason=exc.strerror)
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise BadInput(f"{src}: is a directory, not a backup")
+        raise BadInput(_("{file}: is a directory, not a backup").format(file=src))
     if not stat.S_ISREG(info.st_mode):
-        raise BadInput(f"{src}: not a regular file (a FIFO or a device), not a backup")
+        raise BadInput(
+            _("{file}: not a regular file (a FIFO or a device), not a backup").format(file=src)
+        )
     if info.st_size > MAX_EXPORT_BYTES:
-        raise BadInput(f"{src}: {info.st_size} bytes, more than a backup can be (2 GiB)")
+        raise BadInput(
+            _("{file}: {size} bytes, more than a backup can be (2 GiB)").format(
+                file=src, size=info.st_size
+            )
+        )
     with src.open("rb") as f:
         head = f.read(16)
     if head.startswith(b"SQLite format 3"):
         state, revision = sqlite_state(src)
         if state is SchemaState.EMPTY:
-            raise BadInput(f"{src}: an empty store, nothing to restore")
+            raise BadInput(_("{file}: an empty store, nothing to restore").format(file=src))
         if state is SchemaState.NEWER:
             raise StartupsError(
-                f"{src}: made by a newer version of startups (schema {revision}, this version "
-                f"knows up to {HEAD}); upgrade startups to restore it"
+                _(
+                    "{file}: made by a newer version of startups (schema {revision}, this "
+                    "version knows up to {head}); upgrade startups to restore it"
+                ).format(file=src, revision=revision, head=HEAD)
             )
         return _export_sqlite(src, upgrade_from=revision if state is SchemaState.OLD else None)
     try:
@@ -123,8 +140,12 @@ def load_file(src: Path) -> dict[str, Any]:
     except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         # ValueError: not JSON, or a number of thousands of digits; RecursionError: nested
         # deeper than any export.
-        reason = "nested too deep" if isinstance(exc, RecursionError) else str(exc)[:120]
-        raise NotAStore(f"{src}: neither a SQLite backup nor a JSON export ({reason})") from None
+        reason = _("nested too deep") if isinstance(exc, RecursionError) else str(exc)[:120]
+        raise NotAStore(
+            _("{file}: neither a SQLite backup nor a JSON export ({reason})").format(
+                file=src, reason=reason
+            )
+        ) from None
     check_export(data, str(src))
     return data
 
@@ -157,25 +178,37 @@ def _export_sqlite(src: Path, *, upgrade_from: str | None) -> dict[str, Any]:
         return export_data(scratch)
     except (sqlite3.DatabaseError, DBAPIError) as exc:
         message = str(getattr(exc, "orig", exc)).splitlines()[0][:120]
-        raise NotAStore(f"{src}: cannot be read as a backup ({message})") from None
+        raise NotAStore(
+            _("{file}: cannot be read as a backup ({reason})").format(file=src, reason=message)
+        ) from None
     except ValueError as exc:  # a value SQLite holds but no column type accepts
-        raise BadInput(f"{src}: holds a malformed value ({str(exc)[:120]})") from None
+        raise BadInput(
+            _("{file}: holds a malformed value ({reason})").format(file=src, reason=str(exc)[:120])
+        ) from None
 
 
 def check_export(data: Any, where: str) -> None:
     if not isinstance(data, dict) or data.get("schema") != EXPORT_SCHEMA:
-        raise NotAStore(f'{where}: not a startups export (no "schema": "{EXPORT_SCHEMA}")')
+        raise NotAStore(
+            _('{file}: not a startups export (no "schema": "{schema}")').format(
+                file=where, schema=EXPORT_SCHEMA
+            )
+        )
     tables = data.get("tables")
     if not isinstance(tables, dict) or not all(
         isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
         for rows in tables.values()
     ):
-        raise BadInput(f'{where}: "tables" must map each table to a list of rows')
+        raise BadInput(
+            _('{file}: "tables" must map each table to a list of rows').format(file=where)
+        )
     revision = data.get("revision")
     if revision not in REVISIONS:
         raise StartupsError(
-            f"{where}: exported by another version of startups (schema {revision!r}, "
-            f"this version knows up to {HEAD})"
+            _(
+                "{file}: exported by another version of startups (schema {revision}, this "
+                "version knows up to {head})"
+            ).format(file=where, revision=repr(revision), head=HEAD)
         )
 
 
@@ -187,11 +220,11 @@ INT64 = range(-(2**63), 2**63)
 # What a row must hold, beyond its column's type: the checks the importers and the forms
 # make.  (table, column) → (test, what it must be).
 _KNOWN = {
-    ("convention", "kind"): (CONVENTION_KINDS, "convention or avenant"),
-    ("consumption_line", "kind"): (LINE_KINDS, "engagement or payment"),
+    ("convention", "kind"): (CONVENTION_KINDS, ", ".join(CONVENTION_KINDS)),
+    ("consumption_line", "kind"): (LINE_KINDS, ", ".join(LINE_KINDS)),
     ("deadline", "kind"): (DEADLINE_KINDS, ", ".join(DEADLINE_KINDS)),
     ("convention_party", "role"): (PARTY_ROLES, ", ".join(PARTY_ROLES)),
-    ("objective", "direction"): (("at_least", "at_most"), "at_least or at_most"),
+    ("objective", "direction"): (("at_least", "at_most"), "at_least, at_most"),
 }
 _JSON_COLUMNS = {("convention", "evidence"), ("startup", "thematiques"), ("startup", "usertypes")}
 
@@ -202,25 +235,25 @@ def _check(table: str, column: Column, name: str, value: Any) -> str | None:
         try:
             check_plausible(value)
         except ValueError as exc:
-            return f"{value.isoformat()} {exc}"
+            return f"{value.isoformat()} {exc}"  # exc: the reason, translated
     elif isinstance(column.type, Integer) and not isinstance(column.type, Boolean):
         if value not in INT64:
-            return f"{value} does not fit in 64 bits"
+            return _("{value} does not fit in 64 bits").format(value=value)
         if name.endswith("_cents"):
             if value < 0:
-                return f"{value} is a negative amount"
+                return _("{value} is a negative amount").format(value=value)
             if value > MAX_CENTS:
-                return f"{value} cents is more than any budget here (10^11 €)"
+                return _("{value} cents is more than any budget here (10^11 €)").format(value=value)
             if table == "consumption_line" and name == "amount_cents" and value == 0:
-                return "a consumption line of 0"
+                return _("a consumption line of 0")
     known = _KNOWN.get((table, name))
     if known is not None and value not in known[0]:
-        return f"{value!r} is not one of {known[1]}"
+        return _("{value} is not one of {choices}").format(value=repr(value), choices=known[1])
     if (table, name) in _JSON_COLUMNS:
         try:
             json.loads(value)
         except (TypeError, ValueError, RecursionError):
-            return "is not valid JSON"
+            return _("is not valid JSON")
     return None
 
 
@@ -229,7 +262,11 @@ def _convert(table: Table, row: dict[str, Any], where: str, index: int) -> dict[
     for name, value in row.items():
         column = table.columns.get(name)
         if column is None:
-            raise BadInput(f"{where}: table {table.name}, row {index + 1}: no column {name!r}")
+            raise BadInput(
+                _("{file}: table {table}, row {row}: no column {column}").format(
+                    file=where, table=table.name, row=index + 1, column=repr(name)
+                )
+            )
         if value is not None:
             try:
                 if isinstance(column.type, DateTime):
@@ -248,13 +285,23 @@ def _convert(table: Table, row: dict[str, Any], where: str, index: int) -> dict[
                     raise TypeError
             except (TypeError, ValueError):
                 raise BadInput(
-                    f"{where}: table {table.name}, row {index + 1}, column {name}: "
-                    f"{str(value)[:40]!r} is not a valid {column.type}"
+                    _(
+                        "{file}: table {table}, row {row}, column {column}: {value} is not a valid {type}"
+                    ).format(
+                        file=where,
+                        table=table.name,
+                        row=index + 1,
+                        column=name,
+                        value=repr(str(value)[:40]),
+                        type=column.type,
+                    )
                 ) from None
             problem = _check(table.name, column, name, value)
             if problem is not None:
                 raise BadInput(
-                    f"{where}: table {table.name}, row {index + 1}, column {name}: {problem}"
+                    _("{file}: table {table}, row {row}, column {column}: {problem}").format(
+                        file=where, table=table.name, row=index + 1, column=name, problem=problem
+                    )
                 )
         out[name] = value
     return out
@@ -333,7 +380,9 @@ def _load(connection: Connection, data: dict[str, Any], where: str, *, as_is: bo
     known = {t.name for t in tables}
     unknown = sorted(set(data["tables"]) - known)
     if unknown:
-        raise BadInput(f"{where}: unknown table {unknown[0]!r}")
+        raise BadInput(
+            _("{file}: unknown table {table}").format(file=where, table=repr(unknown[0]))
+        )
     for table in reversed(tables):
         connection.execute(table.delete())
     restored = 0
@@ -369,8 +418,10 @@ def restore(store: Store, data: dict[str, Any], *, replace: bool, where: str) ->
             )
             if existing and not replace:
                 raise BadInput(
-                    f"{store.location.display()}: holds {existing} rows; restoring replaces "
-                    "them all (confirm with --yes)"
+                    _(
+                        "{store}: holds {rows} rows; restoring replaces them all (confirm "
+                        "with --yes)"
+                    ).format(store=store.location.display(), rows=existing)
                 )
             restored = _load(connection, data, where)
             # The derived rows (attributions, rollup, timeline) from the restored facts, by
@@ -383,6 +434,8 @@ def restore(store: Store, data: dict[str, Any], *, replace: bool, where: str) ->
         raise_if_unwritable(store.location, exc)
         first = (str(exc.orig).strip().splitlines() or ["?"])[0]
         raise BadInput(
-            f"{where}: cannot be restored, nothing changed ({store.location.scrub(first)})"
+            _("{file}: cannot be restored, nothing changed ({reason})").format(
+                file=where, reason=store.location.scrub(first)
+            )
         ) from exc
     return RestoreResult(rows=restored, replaced=existing, source_revision=source_revision)

@@ -22,9 +22,13 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 from sqlmodel import Session
 
+import i18n
+from i18n import N_
 from store.engine import make_engine, remove_created
 from store.errors import Conflict, ReadOnlyStore, StartupsError, StoreBusy
 from store.location import StoreLocation
+
+_ = i18n.Domain("store").gettext
 
 if TYPE_CHECKING:
     from sqlalchemy import Table
@@ -127,7 +131,11 @@ class Store:
 
     def refuse_writes(self) -> None:
         if self.read_only:
-            raise ReadOnlyStore(f"{self.location.display()}: opened read-only, changes are refused")
+            raise ReadOnlyStore(
+                _("{store}: opened read-only, changes are refused").format(
+                    store=self.location.display()
+                )
+            )
 
     @contextmanager
     def session(self) -> Iterator[Session]:
@@ -150,7 +158,9 @@ class Store:
                 session.rollback()
                 if self.read_only and "readonly" in str(exc.orig).replace("-", "").replace(" ", ""):
                     raise ReadOnlyStore(
-                        f"{self.location.display()}: opened read-only, changes are refused"
+                        _("{store}: opened read-only, changes are refused").format(
+                            store=self.location.display()
+                        )
                     ) from exc
                 raise_if_unwritable(self.location, exc)
                 known = failure(self.location, exc)
@@ -211,8 +221,10 @@ def raise_if_unwritable(location: StoreLocation, exc: DBAPIError) -> None:
         "readonly database" in message or "unable to open database file" in message
     ):
         raise StartupsError(
-            f"{location.path}: cannot write to the store ({message}; "
-            "is the file or its folder read-only?)"
+            _(
+                "{store}: cannot write to the store ({reason}; is the file or its folder "
+                "read-only?)"
+            ).format(store=location.path, reason=message)
         ) from exc
 
 
@@ -225,11 +237,15 @@ def failure(location: StoreLocation, exc: DBAPIError) -> StartupsError | None:
     where = location.display()
     if "database is locked" in lowered or "database table is locked" in lowered:
         return StoreBusy(
-            f"{where}: the store is busy (another program is writing to it); "
-            "nothing was written, try again in a moment"
+            _(
+                "{store}: the store is busy (another program is writing to it); nothing was "
+                "written, try again in a moment"
+            ).format(store=where)
         )
     if "disk is full" in lowered or "no space left" in lowered:
-        return StartupsError(f"{where}: the disk is full; nothing was written")
+        return StartupsError(
+            _("{store}: the disk is full; nothing was written").format(store=where)
+        )
     if any(
         sign in lowered
         for sign in (
@@ -242,8 +258,10 @@ def failure(location: StoreLocation, exc: DBAPIError) -> StartupsError | None:
         )
     ):
         return StartupsError(
-            f"{where}: the connection to the store was lost; nothing was written "
-            "(is the server running?)"
+            _(
+                "{store}: the connection to the store was lost; nothing was written (is the "
+                "server running?)"
+            ).format(store=where)
         )
     return None
 
@@ -267,5 +285,28 @@ def begin_write(store: Store) -> Iterator[Connection]:
 
 def _conflict_message(exc: Exception) -> str:
     m = re.search(r"table '([^']+)'", str(exc))
-    what = f"this {m[1].replace('_', ' ')}" if m else "this row"
-    return f"{what} was changed by someone else since it was read — reload and try again"
+    what = _(CONFLICT_WHATS.get(m[1], N_("this row"))) if m else _("this row")
+    return _("{what} was changed by someone else since it was read — reload and try again").format(
+        what=what
+    )
+
+
+# What was changed, by its table.
+CONFLICT_WHATS = {
+    "organisation": N_("this organisation"),
+    "incubator": N_("this incubator"),
+    "phase": N_("this phase"),
+    "schedule_line": N_("this schedule line"),
+    "startup": N_("this startup"),
+    "convention": N_("this convention"),
+    "convention_party": N_("this party of a convention"),
+    "consumption_line": N_("this consumption line"),
+    "deadline": N_("this deadline"),
+    "objective": N_("this KPI"),
+    "measurement": N_("this measurement"),
+    "purchase_order": N_("this order"),
+    "order_line": N_("this order line"),
+    "staffing_line": N_("this staffing line"),
+    "committee": N_("this committee"),
+    "committee_review": N_("this committee decision"),
+}

@@ -15,9 +15,12 @@ from urllib.parse import quote
 from sqlalchemy import create_engine, event
 from sqlalchemy.pool import QueuePool
 
+import i18n
 from store.errors import BadInput, NotAStore
 from store.location import StoreLocation
 from store.schema import connect_read_only
+
+_ = i18n.Domain("store").gettext
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -71,15 +74,21 @@ def make_engine(location: StoreLocation, *, read_only: bool = False) -> Engine:
     except ImportError as exc:
         if location.url.startswith("postgresql"):
             raise BadInput(
-                f"{location.display()}: PostgreSQL support is not installed "
-                "(run `uv sync --extra postgres`, or `pip install 'startups[postgres]'`)"
+                _(
+                    "{store}: PostgreSQL support is not installed (run `uv sync --extra "
+                    "postgres`, or `pip install 'startups[postgres]'`)"
+                ).format(store=location.display())
             ) from exc
         raise NotAStore(
-            f"{location.display()}: no driver for this database URL ({location.scrub(str(exc))})"
+            _("{store}: no driver for this database URL ({reason})").format(
+                store=location.display(), reason=location.scrub(str(exc))
+            )
         ) from exc
     except Exception as exc:  # unknown dialect, malformed URL: bad input, said in one line
         raise NotAStore(
-            f"{location.display()}: cannot open this database URL ({location.scrub(str(exc))})"
+            _("{store}: cannot open this database URL ({reason})").format(
+                store=location.display(), reason=location.scrub(str(exc))
+            )
         ) from exc
 
 

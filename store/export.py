@@ -22,7 +22,10 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import MetaData, Table, select
 from sqlalchemy.exc import SAWarning
 
+import i18n
 from store.errors import BadInput
+
+_ = i18n.Domain("store").gettext
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -102,9 +105,13 @@ def private_new_file(dest: Path) -> int:
     try:
         return os.open(dest, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
-        raise BadInput(f"{dest}: already exists (choose a new name; nothing overwritten)") from None
+        raise BadInput(
+            _("{file}: already exists (choose a new name; nothing overwritten)").format(file=dest)
+        ) from None
     except OSError as exc:
-        raise BadInput(f"{dest}: cannot write it ({exc.strerror})") from None
+        raise BadInput(
+            _("{file}: cannot write it ({reason})").format(file=dest, reason=exc.strerror)
+        ) from None
 
 
 def backup_before_upgrade(store: Store, revision: str | None) -> Path:

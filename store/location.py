@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
+import i18n
 from store.errors import BadInput
+
+_ = i18n.Domain("store").gettext
 
 ENV_VAR = "STARTUPS_DB"
 _URL_RE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*://")
@@ -77,21 +80,25 @@ def resolve(db: str | None = None) -> StoreLocation:
         if value.startswith("sqlite+pysqlite://"):
             value = "sqlite://" + value[len("sqlite+pysqlite://") :]
         if value.startswith("sqlite:///") and len(value) > len("sqlite:///"):
-            raw, _, options = value[len("sqlite:///") :].partition("?")
+            raw, _sep, options = value[len("sqlite:///") :].partition("?")
             if options:
                 # Never silently ignored: a SQLite store is a file, opened as this program
                 # opens it (read-only where a command only reads).
                 raise BadInput(
-                    f"{mask_url(value)}: options in a SQLite URL are not supported "
-                    f"({mask_url('?' + options)[1:]}); give the file's path"
+                    _(
+                        "{url}: options in a SQLite URL are not supported ({options}); give "
+                        "the file's path"
+                    ).format(url=mask_url(value), options=mask_url("?" + options)[1:])
                 )
             path = Path(unquote(raw)).expanduser().absolute()
             if raw != ":memory:":
                 return StoreLocation(url=f"sqlite:///{path}", path=path)
         if value.lower().startswith("sqlite"):
             raise BadInput(
-                f"{mask_url(value)}: an in-memory or malformed SQLite URL keeps nothing; "
-                "give a file (a path, or sqlite:///PATH)"
+                _(
+                    "{url}: an in-memory or malformed SQLite URL keeps nothing; give a file "
+                    "(a path, or sqlite:///PATH)"
+                ).format(url=mask_url(value))
             )
         for scheme in _POSTGRES_SCHEMES:
             if value.startswith(scheme):

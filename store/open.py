@@ -12,10 +12,13 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import i18n
 from store.errors import NotAStore, StartupsError, StoreMissing
 from store.location import resolve
 from store.reader import Reader
 from store.schema import HEAD, SchemaState, classify, sqlite_state
+
+_ = i18n.Domain("store").gettext
 
 if TYPE_CHECKING:
     from store.db import Store
@@ -51,14 +54,18 @@ def _server_state(store: Store) -> tuple[SchemaState, str | None]:
             if "alembic_version" not in names:
                 if names:
                     raise NotAStore(
-                        f"{store.location.display()}: a database, but not a startups store"
+                        _("{store}: a database, but not a startups store").format(
+                            store=store.location.display()
+                        )
                     )
                 return SchemaState.EMPTY, None
             revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
     except (OperationalError, DBAPIError) as exc:
         first = (str(exc.orig).strip().splitlines() or ["?"])[0]
         raise StartupsError(
-            f"{store.location.display()}: cannot connect ({store.location.scrub(first)})"
+            _("{store}: cannot connect ({reason})").format(
+                store=store.location.display(), reason=store.location.scrub(first)
+            )
         ) from exc
     return classify(revision), revision
 
@@ -87,7 +94,10 @@ def open_store(db: str | None = None, *, create: bool = True, read_only: bool = 
         if state is SchemaState.MISSING:
             if not create:
                 raise StoreMissing(
-                    f"{location.path}: no store here (create one with `startups init` or `startups demo`)"
+                    _(
+                        "{store}: no store here (create one with `startups init` or "
+                        "`startups demo`)"
+                    ).format(store=location.path)
                 )
             store.created = create_private_file(location.path)
             state = SchemaState.EMPTY
@@ -95,15 +105,23 @@ def open_store(db: str | None = None, *, create: bool = True, read_only: bool = 
         state, revision = _server_state(store)
     if state is SchemaState.NEWER:
         raise StartupsError(
-            f"{location.display()}: made by a newer version of startups (schema {revision}, "
-            f"this version knows up to {HEAD}); upgrade startups"
+            _(
+                "{store}: made by a newer version of startups (schema {revision}, this version "
+                "knows up to {head}); upgrade startups"
+            ).format(store=location.display(), revision=revision, head=HEAD)
         )
     if state is SchemaState.EMPTY and not create:
-        raise StoreMissing(f"{location.display()}: an empty store (load one with `startups demo`)")
+        raise StoreMissing(
+            _("{store}: an empty store (load one with `startups demo`)").format(
+                store=location.display()
+            )
+        )
     if state is SchemaState.OLD and read_only:
         raise StartupsError(
-            f"{location.display()}: made by an earlier version (schema {revision}); "
-            "open it once without --read-only to upgrade it"
+            _(
+                "{store}: made by an earlier version (schema {revision}); open it once "
+                "without --read-only to upgrade it"
+            ).format(store=location.display(), revision=revision)
         )
     if state is SchemaState.OLD and location.path is not None:
         store.backup_path = _backup_beside(location.path, revision)
@@ -118,8 +136,9 @@ def open_store(db: str | None = None, *, create: bool = True, read_only: bool = 
                 remove_created(store.created)
             if isinstance(exc, DBAPIError):
                 raise StartupsError(
-                    f"{location.display()}: cannot write the schema "
-                    f"({location.scrub(str(exc.orig))})"
+                    _("{store}: cannot write the schema ({reason})").format(
+                        store=location.display(), reason=location.scrub(str(exc.orig))
+                    )
                 ) from exc
             raise
         store.upgraded_from = revision
@@ -138,15 +157,21 @@ def open_reader(db: str | None = None) -> Reader:
     """A reader on an existing, current store (upgrading an older one first)."""
     location = resolve(db)
     if location.path is not None:
-        state, _ = sqlite_state(location.path)
+        state, _revision = sqlite_state(location.path)
         if state is SchemaState.MISSING:
             raise StoreMissing(
-                f"{location.path}: no store here (load the demo with `startups demo --db {location.path}`)"
+                _(
+                    "{store}: no store here (load the demo with `startups demo --db {store}`)"
+                ).format(store=location.path)
             )
         if state is SchemaState.CURRENT:
             return Reader(location)
         if state is SchemaState.EMPTY:
-            raise StoreMissing(f"{location.path}: an empty store (load one with `startups demo`)")
+            raise StoreMissing(
+                _("{store}: an empty store (load one with `startups demo`)").format(
+                    store=location.path
+                )
+            )
     # Older store (upgraded after a backup), newer store (refused), or a server URL.
     open_store(location.spec, create=False).dispose()
     return Reader(location)

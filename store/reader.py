@@ -13,9 +13,12 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+import i18n
 from store.errors import NotAStore, StartupsError
 from store.location import StoreLocation
 from store.schema import connect_read_only
+
+_ = i18n.Domain("store").gettext
 
 
 def as_date(value: Any) -> dt.date | None:
@@ -25,7 +28,9 @@ def as_date(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value)[:10])
     except ValueError as exc:
-        raise StartupsError(f"the store holds a malformed date: {value!r}") from exc
+        raise StartupsError(
+            _("the store holds a malformed date: {value}").format(value=repr(value))
+        ) from exc
 
 
 class Reader:
@@ -56,7 +61,11 @@ class Reader:
             try:
                 return self._run_sqlite(sql, params).fetchall()
             except sqlite3.DatabaseError as exc:
-                raise NotAStore(f"{self.location.path}: cannot read the store ({exc})") from exc
+                raise NotAStore(
+                    _("{store}: cannot read the store ({reason})").format(
+                        store=self.location.path, reason=exc
+                    )
+                ) from exc
         return list(self.iter_rows(sql, **params))
 
     def iter_rows(self, sql: str, **params: Any) -> Iterator[tuple]:
@@ -65,7 +74,11 @@ class Reader:
             try:
                 yield from self._run_sqlite(sql, params)
             except sqlite3.DatabaseError as exc:
-                raise NotAStore(f"{self.location.path}: cannot read the store ({exc})") from exc
+                raise NotAStore(
+                    _("{store}: cannot read the store ({reason})").format(
+                        store=self.location.path, reason=exc
+                    )
+                ) from exc
             return
         if self._engine is None:
             from store.engine import make_engine
@@ -82,7 +95,11 @@ class Reader:
             try:
                 self._sqlite = connect_read_only(self.location.path)
             except sqlite3.Error as exc:
-                raise NotAStore(f"{self.location.path}: cannot open the store ({exc})") from exc
+                raise NotAStore(
+                    _("{store}: cannot open the store ({reason})").format(
+                        store=self.location.path, reason=exc
+                    )
+                ) from exc
             self._sqlite.execute("PRAGMA busy_timeout=5000")
         sqlite_params = {
             k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()

@@ -13,7 +13,10 @@ import sqlite3
 from enum import Enum
 from pathlib import Path
 
+import i18n
 from store.errors import NotAStore
+
+_ = i18n.Domain("store").gettext
 
 # Every revision ever released, oldest first; the last one is the head.
 REVISIONS = (
@@ -77,29 +80,37 @@ def sqlite_state(path: Path) -> tuple[SchemaState, str | None]:
     if not path.exists():
         return SchemaState.MISSING, None
     if path.is_dir():
-        raise NotAStore(f"{path}: is a directory, not a store file")
+        raise NotAStore(_("{file}: is a directory, not a store file").format(file=path))
     try:
         if path.stat().st_size == 0:
             return SchemaState.EMPTY, None
     except OSError as exc:
-        raise NotAStore(f"{path}: cannot read it ({exc.strerror})") from exc
+        raise NotAStore(
+            _("{file}: cannot read it ({reason})").format(file=path, reason=exc.strerror)
+        ) from exc
     try:
         con = connect_read_only(path)
     except sqlite3.Error as exc:
-        raise NotAStore(f"{path}: cannot open it as a store ({exc})") from exc
+        raise NotAStore(
+            _("{file}: cannot open it as a store ({reason})").format(file=path, reason=exc)
+        ) from exc
     try:
         try:
             row = con.execute("SELECT version_num FROM alembic_version").fetchone()
         except sqlite3.DatabaseError as exc:
             if "no such table" not in str(exc):
-                raise NotAStore(f"{path}: not a SQLite database") from exc
+                raise NotAStore(_("{file}: not a SQLite database").format(file=path)) from exc
             tables = con.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
             if tables == 0:
                 return SchemaState.EMPTY, None
-            raise NotAStore(f"{path}: a SQLite database, but not a startups store") from exc
+            raise NotAStore(
+                _("{file}: a SQLite database, but not a startups store").format(file=path)
+            ) from exc
     finally:
         con.close()
     revision = row[0] if row else None
     if revision is None:
-        raise NotAStore(f"{path}: a startups store with no schema revision recorded")
+        raise NotAStore(
+            _("{file}: a startups store with no schema revision recorded").format(file=path)
+        )
     return classify(revision), revision

@@ -11,6 +11,7 @@ import json
 from collections.abc import Sequence
 
 import i18n
+from commands.render.card import no_convention
 from store.fmt import day, eur, months, number
 from store.queries.brief import Brief
 from store.queries.orders import OrderRow, status_label
@@ -179,13 +180,19 @@ def _money_facts(b: Brief) -> list[str]:
         if a.runway_months is None and a.remaining_cents is None
         else months(a.runway_months, unknown=_("no end in sight at this rate"))
     )
+    without = no_convention(a)
+
+    def money(cents: int | float | None) -> str:
+        """As show says it: with no convention, a sum of nothing recorded is —, not 0 €."""
+        return "—" if without and not cents else eur(cents)
+
     facts = [
         _("Envelope in force: {amount}").format(amount=envelope),
         _("Engaged (AE): {engaged}; left to engage: {left}").format(
-            engaged=eur(a.engaged_cents), left=eur(a.remaining_cents)
+            engaged=money(a.engaged_cents), left="—" if without else eur(a.remaining_cents)
         ),
         _("Paid (CP): {paid}; left to pay: {to_pay}").format(
-            paid=eur(a.paid_cents), to_pay=eur(a.to_pay_cents)
+            paid=money(a.paid_cents), to_pay=money(a.to_pay_cents)
         ),
     ]
     if a.cp_left_this_year_cents is not None:
@@ -196,7 +203,7 @@ def _money_facts(b: Brief) -> list[str]:
         )
     facts += [
         _("Current rate of engagement (90 days): {amount} a month; runway: {runway}").format(
-            amount=eur(a.burn_rate_cents_per_month), runway=runway
+            amount=money(a.burn_rate_cents_per_month), runway=runway
         ),
         _("Engaged over the last 12 months: {amount}").format(amount=eur(b.annual_spending_cents)),
     ]

@@ -168,6 +168,12 @@ def _conventions(card: Card) -> Tree:
     return tree
 
 
+def no_convention(a) -> bool:
+    """No convention in force, no envelope, none awaiting signature: what the report shows
+    as « aucune convention » (its amounts are not known, never 0 €)."""
+    return not a.conventions_in_force and not a.envelope_cents and not a.pending_cents
+
+
 def _money(card: Card) -> Panel:
     a = card.assessment
     grid = Table.grid(padding=(0, 2))
@@ -175,22 +181,30 @@ def _money(card: Card) -> Panel:
     grid.add_column(justify="right", no_wrap=True)
     deadline = a.next_deadline
     unknown = _("unknown")
-    if not a.conventions_in_force and not a.envelope_cents and not a.pending_cents:
+    none = "—"
+    without = no_convention(a)
+    if without:
         # None in force on the date (as the report says it): not 0 €.
         envelope = _("no convention")
-        remaining = "—"
+        remaining = none
     else:
         envelope = eur(a.envelope_cents, unknown=unknown)
         remaining = eur(a.remaining_cents, unknown=unknown)
+
+    def money(cents: int | float) -> str:
+        """An amount; with no convention, a sum of nothing recorded is not known: —."""
+        return none if without and not cents else eur(cents)
+
+    rate = a.burn_rate_cents_per_month
     rows = [
         (_("Envelope"), envelope),
-        (_("Awaiting signature"), eur(a.pending_cents)),
-        (_("Consumed"), eur(a.consumed_cents)),
+        (_("Awaiting signature"), money(a.pending_cents)),
+        (_("Consumed"), money(a.consumed_cents)),
         (_("Remaining"), remaining),
-        (_("Outside any convention"), eur(a.unattributed_cents)),
+        (_("Outside any convention"), money(a.unattributed_cents)),
         (
             _("Burn rate (90 days)"),
-            _("{amount}/month").format(amount=eur(a.burn_rate_cents_per_month)),
+            none if without and not rate else _("{amount}/month").format(amount=eur(rate)),
         ),
         (_("Runway"), months(a.runway_months)),
         (_("Conventions in force"), str(a.conventions_in_force)),
@@ -200,7 +214,10 @@ def _money(card: Card) -> Panel:
             text(f"{day(deadline.date)} {deadline.title}") if deadline else "—",
         ),
     ]
-    rows[4:4] = money_rows(a)
+    zero = eur(0)
+    rows[4:4] = [
+        (label, none if without and value == zero else value) for label, value in money_rows(a)
+    ]
     for label, value in rows:
         grid.add_row(label, value)
     for projection in a.projections:

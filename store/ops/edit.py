@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import delete, select
 
+import i18n
+from store import fmt
 from store.derived import reattribute
 from store.errors import InvalidField, NotFound
 from store.models import (
@@ -45,6 +47,8 @@ from store.rules.vocab import (
 if TYPE_CHECKING:
     from store.db import Store
 
+_ = i18n.Domain("store").gettext
+
 
 # --- parsing what a person typed -----------------------------------------------------------
 
@@ -60,13 +64,13 @@ def parse_date(name: str, value: Any, *, required: bool = False) -> dt.date | No
         return value
     if _blank(value):
         if required:
-            raise InvalidField(name, "a date is required (dd/mm/yyyy or yyyy-mm-dd)")
+            raise InvalidField(name, _("a date is required (dd/mm/yyyy or yyyy-mm-dd)"))
         return None
     text = str(value).strip()
     try:
         return parse_day(text)
     except ValueError as exc:
-        raise InvalidField(name, f"{text!r} {exc}") from None
+        raise InvalidField(name, f"{text!r} {exc}") from None  # exc: the reason, translated
 
 
 def parse_cents(
@@ -79,26 +83,29 @@ def parse_cents(
         cents = _cents(name, Decimal(str(value)))
     elif _blank(value):
         if required:
-            raise InvalidField(name, "an amount is required")
+            raise InvalidField(name, _("an amount is required"))
         return None
     else:
         try:
             cents = read_amount_cents(str(value))
         except ValueError as exc:
-            raise InvalidField(name, f"{str(value).strip()!r} {exc} in euros") from None
+            raise InvalidField(
+                name,
+                _("{value} {reason} in euros").format(value=repr(str(value).strip()), reason=exc),
+            ) from None
     if cents < 0:
-        raise InvalidField(name, "an amount cannot be negative")
+        raise InvalidField(name, _("an amount cannot be negative"))
     if positive and cents == 0:
-        raise InvalidField(name, "the amount must be more than 0")
+        raise InvalidField(name, _("the amount must be more than 0"))
     return cents
 
 
 def _cents(name: str, amount: Decimal) -> int:
     if not amount.is_finite():
-        raise InvalidField(name, "not an amount")
+        raise InvalidField(name, _("not an amount"))
     cents = amount * 100
     if cents != cents.to_integral_value():
-        raise InvalidField(name, "at most two decimals (cents)")
+        raise InvalidField(name, _("at most two decimals (cents)"))
     return int(cents)
 
 
@@ -107,15 +114,17 @@ def parse_number(name: str, value: Any, *, required: bool = False) -> float | No
         return float(value)
     if _blank(value):
         if required:
-            raise InvalidField(name, "a value is required")
+            raise InvalidField(name, _("a value is required"))
         return None
     text = re.sub(r"[\s\u00a0\u202f]", "", str(value)).replace(",", ".")
     try:
         number = float(text)
     except ValueError:
-        raise InvalidField(name, f"{str(value).strip()!r} is not a number") from None
+        raise InvalidField(
+            name, _("{value} is not a number").format(value=repr(str(value).strip()))
+        ) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise InvalidField(name, "not a number")
+        raise InvalidField(name, _("not a number"))
     return number
 
 
@@ -134,7 +143,10 @@ def parse_schedule(name: str, value: Any) -> list[tuple[int, int | None, int | N
             m = re.fullmatch(r"\s*(\d{4})\s*:\s*([^/]*?)\s*(?:/\s*(.*?))?\s*", part)
             if m is None:
                 raise InvalidField(
-                    name, f"{part.strip()!r}: expected YEAR: AE/CP (e.g. 2020: 50000/50000)"
+                    name,
+                    _("{part}: expected YEAR: AE/CP (e.g. 2020: 50000/50000)").format(
+                        part=repr(part.strip())
+                    ),
                 )
             entries.append((m.group(1), m.group(2), m.group(3)))
     else:
@@ -143,9 +155,9 @@ def parse_schedule(name: str, value: Any) -> list[tuple[int, int | None, int | N
     for year, ae, cp in entries:
         y = int(year)
         if not 1990 <= y <= 2100:
-            raise InvalidField(name, f"{y} is not a plausible year")
+            raise InvalidField(name, _("{year} is not a plausible year").format(year=y))
         if any(r[0] == y for r in result):
-            raise InvalidField(name, f"{y} appears twice")
+            raise InvalidField(name, _("{year} appears twice").format(year=y))
         result.append((y, parse_cents(name, ae), parse_cents(name, cp)))
     return sorted(result)
 
@@ -172,7 +184,12 @@ def _text(value: Any, *, multiline: bool = False) -> str | None:
 def _choice(name: str, value: Any, choices: tuple[str, ...], default: str) -> str:
     text = _text(value) or default
     if text not in choices:
-        raise InvalidField(name, f"{text!r} is not one of {', '.join(choices)}")
+        raise InvalidField(
+            name,
+            _("{value} is not one of {choices}").format(
+                value=repr(text), choices=", ".join(choices)
+            ),
+        )
     return text
 
 
@@ -182,7 +199,7 @@ def _id(name: str, value: Any) -> int | None:
     try:
         return int(value)
     except (TypeError, ValueError):
-        raise InvalidField(name, f"{value!r} is not an id") from None
+        raise InvalidField(name, _("{value} is not an id").format(value=repr(value))) from None
 
 
 # --- conventions and avenants ---------------------------------------------------------------
@@ -247,7 +264,7 @@ def _check_convention(data: ConventionInput) -> _ConventionValues:
     kind = _choice("kind", data.kind, CONVENTION_KINDS, "convention")
     parent_id = _id("parent_id", data.parent_id)
     if kind == "avenant" and parent_id is None:
-        raise InvalidField("parent_id", "an avenant needs the convention it amends")
+        raise InvalidField("parent_id", _("an amendment needs the convention it amends"))
     if kind == "convention":
         parent_id = None
     number = None
@@ -255,30 +272,42 @@ def _check_convention(data: ConventionInput) -> _ConventionValues:
         try:
             number = int(str(data.number).strip())
         except ValueError:
-            raise InvalidField("number", f"{data.number!r} is not a number") from None
+            raise InvalidField(
+                "number", _("{value} is not a number").format(value=repr(data.number))
+            ) from None
         if number < 1:
-            raise InvalidField("number", "an avenant number starts at 1")
+            raise InvalidField("number", _("an amendment number starts at 1"))
     signed_on = parse_date("signed_on", data.signed_on)
     starts_on = parse_date("starts_on", data.starts_on)
     ends_on = parse_date("ends_on", data.ends_on)
     if starts_on and ends_on and ends_on < starts_on:
-        raise InvalidField("ends_on", f"the end ({ends_on}) is before the start ({starts_on})")
+        raise InvalidField(
+            "ends_on",
+            _("the end ({end}) is before the start ({start})").format(
+                end=fmt.day(ends_on), start=fmt.day(starts_on)
+            ),
+        )
     if signed_on and ends_on and ends_on < signed_on and starts_on is None:
-        raise InvalidField("ends_on", f"the end ({ends_on}) is before the signature ({signed_on})")
+        raise InvalidField(
+            "ends_on",
+            _("the end ({end}) is before the signature ({signed})").format(
+                end=fmt.day(ends_on), signed=fmt.day(signed_on)
+            ),
+        )
     ceiling = (
         data.ceiling_cents
         if data.ceiling_cents is not None
         else parse_cents("ceiling", data.ceiling)
     )
     if ceiling is not None and ceiling < 0:
-        raise InvalidField("ceiling", "an amount cannot be negative")
+        raise InvalidField("ceiling", _("an amount cannot be negative"))
     parties = []
     for i, party in enumerate(data.parties):
         if party.is_blank():
             continue
         name = _text(party.name)
         if name is None:
-            raise InvalidField(f"parties.{i}.name", "a party needs a name")
+            raise InvalidField(f"parties.{i}.name", _("a party needs a name"))
         parties.append(
             {
                 "name": name,
@@ -292,7 +321,7 @@ def _check_convention(data: ConventionInput) -> _ConventionValues:
     schedule = parse_schedule("schedule", data.schedule)
     unknown = set(data.imputation) - set(IMPUTATION_KEYS)
     if unknown:
-        raise InvalidField(sorted(unknown)[0], "not an imputation code")
+        raise InvalidField(sorted(unknown)[0], _("not an imputation code"))
     imputation = {k: _text(data.imputation.get(k)) for k in IMPUTATION_KEYS}
     return _ConventionValues(
         kind=kind,
@@ -321,19 +350,22 @@ def save_convention(store: Store, data: ConventionInput) -> int:
         if data.id is not None:
             convention = session.get(Convention, data.id)
             if convention is None or convention.startup_id != startup.id:
-                raise NotFound(f"no convention {data.id} for {data.startup}")
+                raise NotFound(
+                    _("no convention {id} for {slug}").format(id=data.id, slug=data.startup)
+                )
         else:
             convention = Convention(startup_id=startup.id, source="manual")
         if values.parent_id is not None:
             parent = session.get(Convention, values.parent_id)
             if parent is None or parent.startup_id != startup.id:
                 raise InvalidField(
-                    "parent_id", f"no convention {values.parent_id} for this startup"
+                    "parent_id",
+                    _("no convention {id} for this startup").format(id=values.parent_id),
                 )
             ancestor: Convention | None = parent
             while ancestor is not None:
                 if data.id is not None and ancestor.id == data.id:
-                    raise InvalidField("parent_id", "an avenant cannot amend itself")
+                    raise InvalidField("parent_id", _("an amendment cannot amend itself"))
                 ancestor = (
                     session.get(Convention, ancestor.parent_id) if ancestor.parent_id else None
                 )
@@ -342,7 +374,7 @@ def save_convention(store: Store, data: ConventionInput) -> int:
             and values.kind == "avenant"
             and session.exec(select(Convention.id).where(Convention.parent_id == data.id)).first()
         ):
-            raise InvalidField("kind", "this convention has avenants: it cannot become one")
+            raise InvalidField("kind", _("this convention has amendments: it cannot become one"))
         convention.kind = values.kind
         convention.title = values.title
         convention.parent_id = values.parent_id
@@ -381,7 +413,7 @@ def convention_input(store: Store, convention_id: int) -> ConventionInput:
     with store.session() as session:
         c = session.get(Convention, convention_id)
         if c is None:
-            raise NotFound(f"no convention {convention_id}")
+            raise NotFound(_("no convention {id}").format(id=convention_id))
         startup = session.get(Startup, c.startup_id)
         parties = session.exec(
             select(ConventionParty)
@@ -444,7 +476,9 @@ def _check_own_convention(session, startup_id: int, convention_id: int | None) -
         return
     named = session.get(Convention, convention_id)
     if named is None or named.startup_id != startup_id:
-        raise InvalidField("convention_id", f"no convention {convention_id} for this startup")
+        raise InvalidField(
+            "convention_id", _("no convention {id} for this startup").format(id=convention_id)
+        )
 
 
 def save_line(store: Store, data: LineInput) -> int:
@@ -453,7 +487,7 @@ def save_line(store: Store, data: LineInput) -> int:
     cents = parse_cents("amount", data.amount, required=True, positive=True)
     label = _text(data.label)
     if label is None:
-        raise InvalidField("label", "a label is required (what was paid or committed)")
+        raise InvalidField("label", _("a label is required (what was paid or committed)"))
     kind = _choice("kind", data.kind, LINE_KINDS, "payment")
     convention_id = _id("convention_id", data.convention_id)
     with store.session() as session:
@@ -462,7 +496,9 @@ def save_line(store: Store, data: LineInput) -> int:
         if data.id is not None:
             line = session.get(ConsumptionLine, data.id)
             if line is None or line.startup_id != startup.id:
-                raise NotFound(f"no consumption line {data.id} for {data.startup}")
+                raise NotFound(
+                    _("no consumption line {id} for {slug}").format(id=data.id, slug=data.startup)
+                )
         else:
             line = ConsumptionLine(
                 startup_id=startup.id, date=day, amount_cents=cents, source="manual"
@@ -496,7 +532,7 @@ def save_deadline(store: Store, data: DeadlineInput) -> int:
     day = parse_date("date", data.date, required=True)
     title = _text(data.title)
     if title is None:
-        raise InvalidField("title", "a deadline needs a title")
+        raise InvalidField("title", _("a deadline needs a title"))
     kind = _choice("kind", data.kind, DEADLINE_KINDS, "other")
     convention_id = _id("convention_id", data.convention_id)
     with store.session() as session:
@@ -505,7 +541,9 @@ def save_deadline(store: Store, data: DeadlineInput) -> int:
         if data.id is not None:
             deadline = session.get(Deadline, data.id)
             if deadline is None or deadline.startup_id != startup.id:
-                raise NotFound(f"no deadline {data.id} for {data.startup}")
+                raise NotFound(
+                    _("no deadline {id} for {slug}").format(id=data.id, slug=data.startup)
+                )
         else:
             deadline = Deadline(startup_id=startup.id, date=day, title=title, source="manual")
         deadline.date = day
@@ -522,7 +560,7 @@ def set_deadline_done(store: Store, deadline_id: int, done: bool, on: dt.date) -
     with store.session() as session:
         deadline = session.get(Deadline, deadline_id)
         if deadline is None:
-            raise NotFound(f"no deadline {deadline_id}")
+            raise NotFound(_("no deadline {id}").format(id=deadline_id))
         deadline.done = done
         deadline.done_on = on if done else None
         session.add(deadline)
@@ -555,12 +593,12 @@ def save_objective(store: Store, data: ObjectiveInput) -> int:
     only followed); a target date without a target is not."""
     metric = _text(data.metric)
     if metric is None:
-        raise InvalidField("metric", "a KPI needs a name (what is measured)")
+        raise InvalidField("metric", _("a KPI needs a name (what is measured)"))
     unit = _text(data.unit)
     target = parse_number("target", data.target)
     target_date = parse_date("target_date", data.target_date)
     if target_date is not None and target is None:
-        raise InvalidField("target", "a target date needs a target value")
+        raise InvalidField("target", _("a target date needs a target value"))
     direction = _choice("direction", data.direction, KPI_DIRECTIONS, "at_least")
     description = _text(data.description, multiline=True)
     with store.session() as session:
@@ -568,7 +606,7 @@ def save_objective(store: Store, data: ObjectiveInput) -> int:
         if data.id is not None:
             objective = session.get(Objective, data.id)
             if objective is None or objective.startup_id != startup.id:
-                raise NotFound(f"no KPI {data.id} for {data.startup}")
+                raise NotFound(_("no KPI {id} for {slug}").format(id=data.id, slug=data.startup))
         else:
             objective = Objective(startup_id=startup.id, metric=metric, source="manual")
         objective.metric = metric
@@ -594,12 +632,12 @@ def save_measurement(store: Store, data: MeasurementInput) -> int:
 
     objective_id = _id("objective_id", data.objective_id)
     if objective_id is None:
-        raise InvalidField("objective_id", "choose the KPI measured")
+        raise InvalidField("objective_id", _("choose the KPI measured"))
     day = parse_date("date", data.date, required=True)
     value = parse_number("value", data.value, required=True)
     with store.session() as session:
         if session.get(Objective, objective_id) is None:
-            raise InvalidField("objective_id", f"no KPI {objective_id}")
+            raise InvalidField("objective_id", _("no KPI {id}").format(id=objective_id))
         measurement = Measurement(
             objective_id=objective_id, date=day, value=value, note=_text(data.note), source="manual"
         )

@@ -10,17 +10,20 @@ import re
 
 from sqlmodel import Session, select
 
+import i18n
 from store.derived import reattribute
 from store.errors import BadInput, NotFound
 from store.models import ConsumptionLine, Convention, Deadline, Startup
 from store.rules.text import clean_text
 from store.rules.vocab import LINE_KINDS, LineKind
 
+_ = i18n.Domain("store").gettext
+
 
 def startup_by_slug(session: Session, slug: str) -> Startup:
     startup = session.exec(select(Startup).where(Startup.slug == slug)).first()
     if startup is None:
-        raise NotFound(f"no startup {slug!r} in the store")
+        raise NotFound(_("no startup {slug} in the store").format(slug=repr(slug)))
     return startup
 
 
@@ -45,18 +48,23 @@ def new_line(
     other than engagement/payment, a convention that is not the startup's.
     """
     if not isinstance(amount_cents, int) or isinstance(amount_cents, bool) or amount_cents <= 0:
-        raise BadInput(f"amount {amount_cents!r}: a consumption line needs a positive amount")
+        raise BadInput(
+            _("amount {value}: a consumption line needs a positive amount").format(
+                value=repr(amount_cents)
+            )
+        )
     if kind not in LINE_KINDS:
-        raise BadInput(f"kind {kind!r}: expected engagement or payment")
+        raise BadInput(_("kind {value}: expected engagement or payment").format(value=repr(kind)))
     if convention_id is not None:
         convention = session.get(Convention, convention_id)
         if convention is None:
-            raise NotFound(f"no convention {convention_id} in the store")
+            raise NotFound(_("no convention {id} in the store").format(id=convention_id))
         if convention.startup_id != startup.id:
             owner = session.get(Startup, convention.startup_id)
             raise BadInput(
-                f"convention {convention_id} belongs to {owner.slug if owner else '?'}, "
-                f"not to {startup.slug}"
+                _("convention {id} belongs to {owner}, not to {slug}").format(
+                    id=convention_id, owner=owner.slug if owner else "?", slug=startup.slug
+                )
             )
     return ConsumptionLine(
         startup_id=startup.id,
@@ -88,7 +96,7 @@ def add_expense(
     """
     startup = startup_by_slug(session, slug)
     if not label.strip():
-        raise BadInput("label: a consumption line needs a label")
+        raise BadInput(_("label: a consumption line needs a label"))
     line = new_line(
         session,
         startup,
@@ -118,21 +126,34 @@ def mark_deadline_done(session: Session, ref: str, on: dt.date) -> tuple[Deadlin
     """
     text = ref.strip()
     if derived := DERIVED_REF.fullmatch(text):
-        what = "end" if derived[2] == "end" else "renewal reminder"
-        raise BadInput(
-            f"{text} is derived from convention {derived[1]}'s {what}: it cannot be marked "
-            "done (record an avenant or a new convention instead)"
+        message = (
+            _(
+                "{ref} is derived from convention {id}'s end: it cannot be marked done "
+                "(record an amendment or a new convention instead)"
+            )
+            if derived[2] == "end"
+            else _(
+                "{ref} is derived from convention {id}'s renewal reminder: it cannot be "
+                "marked done (record an amendment or a new convention instead)"
+            )
         )
+        raise BadInput(message.format(ref=text, id=derived[1]))
     if re.fullmatch(r"event-\d+", text):
         raise BadInput(
-            f"{text} is a committee from beta.gouv.fr: an event, not a task to mark done"
+            _("{ref} is a committee from beta.gouv.fr: an event, not a task to mark done").format(
+                ref=text
+            )
         )
     match = re.fullmatch(r"(?:deadline-)?(\d+)", text)
     if match is None:
-        raise BadInput(f"{text!r} is not a deadline id (a number, as `startups deadlines` lists)")
+        raise BadInput(
+            _("{ref} is not a deadline id (a number, as `startups deadlines` lists)").format(
+                ref=repr(text)
+            )
+        )
     deadline = session.get(Deadline, int(match[1]))
     if deadline is None:
-        raise NotFound(f"no deadline {match[1]} in the store")
+        raise NotFound(_("no deadline {id} in the store").format(id=match[1]))
     if deadline.done:
         return deadline, False
     deadline.done = True

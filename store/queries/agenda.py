@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import i18n
+from store import fmt
 from store.errors import NotFound
 from store.facts import Rows, load_conventions
 from store.reader import as_date
@@ -118,7 +119,7 @@ def derived_items(
                 startup_title=title,
                 date=d.date - dt.timedelta(days=RENEWAL_DAYS),
                 title=_("Prepare the renewal of the {convention} (ends {day})").format(
-                    convention=name, day=d.date.isoformat()
+                    convention=name, day=fmt.day(d.date)
                 ),
                 kind="renewal",
                 overdue=False,
@@ -248,7 +249,7 @@ def select_items(reader: Rows, on: dt.date, selection: Selection | None = None) 
     if selection.slug is not None:
         found = reader.rows("SELECT id FROM startup WHERE slug = :slug", slug=selection.slug)
         if not found:
-            raise NotFound(f"no startup {selection.slug!r} in the store")
+            raise NotFound(_("no startup {slug!r} in the store").format(slug=selection.slug))
         startup_id = found[0][0]
     # A derived deadline is never overdue: kept only from D on (to D + within days).
     window = (on, selection.until(on))

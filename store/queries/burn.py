@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
+import i18n
 from store.errors import NotFound
 from store.facts import Rows, load_conventions
 from store.reader import as_date
 from store.rules.burn import Point, series
 from store.rules.vocab import LineKind, OrderStatus
+
+_ = i18n.Domain("store").gettext
 
 SQL_STARTUP = "SELECT id FROM startup WHERE slug = :slug"
 # What is engaged (AE): the lines that are no order's payment, and the orders…
@@ -33,7 +36,7 @@ def startup_id(source: Rows, slug: str) -> int:
     """The id of the startup ``slug`` (``NotFound`` when there is none)."""
     found = source.rows(SQL_STARTUP, slug=slug)
     if not found:
-        raise NotFound(f"no startup {slug!r} in the store")
+        raise NotFound(_("no startup {slug!r} in the store").format(slug=slug))
     return found[0][0]
 
 

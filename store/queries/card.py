@@ -17,6 +17,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import i18n
 from store.errors import NotFound
 from store.facts import Rows, consumption_on, cutoffs, load_facts
 from store.queries.agenda import AgendaItem, all_items
@@ -33,6 +34,8 @@ from store.rules.budget import (
 )
 from store.rules.rollup import month_of
 from store.rules.vocab import IMPUTATION_KEYS, Status, phase_rank
+
+_ = i18n.Domain("store").gettext
 
 # Status of a convention (or avenant) on D.
 IN_FORCE, PENDING, UPCOMING, ENDED = (s.value for s in Status)
@@ -320,7 +323,7 @@ def build_card(reader: Rows, slug: str, on: dt.date) -> Card:
     """The card of the startup ``slug`` on D; ``NotFound`` when there is none."""
     found = reader.rows(SQL_STARTUP, slug=slug)
     if not found:
-        raise NotFound(f"no startup {slug!r} in the store")
+        raise NotFound(_("no startup {slug!r} in the store").format(slug=slug))
     (
         sid,
         slug,

@@ -10,8 +10,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import i18n
 from store.errors import NotFound
 from store.facts import Rows
+
+_ = i18n.Domain("store").gettext
 
 
 @dataclass(frozen=True)
@@ -63,7 +66,7 @@ def entries(source: Rows, slug: str | None = None, *, limit: int = 50) -> list[E
             SQL_DELETED_STARTUP_ID, slug=slug
         )
         if not found or found[0][0] is None:
-            raise NotFound(f"no startup {slug!r} in the store or its history")
+            raise NotFound(_("no startup {slug!r} in the store or its history").format(slug=slug))
         startup_id = int(found[0][0])
     result = []
     if startup_id is None:

@@ -3,13 +3,16 @@
 Shared by ``startups expense add``, the CSV importers and the app's forms, so that an
 amount accepted in one place is accepted everywhere.  Each parser returns cents or
 raises ``ValueError`` whose message is the reason, phrased to follow the field's name
-and value (``montant "12,3,4" is not an amount``).
+and value (``montant "12,3,4" n'est pas un montant``), in the language of the run.
 """
 
 from __future__ import annotations
 
 import re
 
+import i18n
+
+_ = i18n.Domain("store").gettext
 # Spaces that exports put between thousands: plain, no-break (U+00A0), narrow no-break
 # (U+202F, what babel and recent spreadsheets write for fr_FR), thin (U+2009).
 THOUSANDS_SPACES = " \u00a0\u202f\u2009"
@@ -49,7 +52,7 @@ def read_amount_cents(text: str) -> int:
     """
     raw = text.strip()
     if not raw:
-        raise ValueError("is empty")
+        raise ValueError(_("is empty"))
     value = _CURRENCY.sub("", raw).strip(THOUSANDS_SPACES)
     negative = False
     if value and (value[0] in _MINUS or value[-1] in _MINUS):
@@ -65,13 +68,13 @@ def read_amount_cents(text: str) -> int:
         if match:
             break
     else:
-        raise ValueError("is not an amount")
+        raise ValueError(_("is not an amount"))
     digits = re.sub(r"[^0-9]", "", match["int"])
     if len(digits) > 14:  # beyond MAX_CENTS whatever the decimals: never a huge number
-        raise ValueError("is more than 100 000 000 000 €")
+        raise ValueError(_("is more than 100 000 000 000 €"))
     cents = int(digits) * 100 + int((match.groupdict().get("dec") or "0").ljust(2, "0"))
     if cents > MAX_CENTS:
-        raise ValueError("is more than 100 000 000 000 €")
+        raise ValueError(_("is more than 100 000 000 000 €"))
     return -cents if negative else cents
 
 
@@ -83,7 +86,7 @@ def parse_amount_cents(text: str) -> int:
     """
     cents = read_amount_cents(text)
     if cents < 0:
-        raise ValueError("is negative (a consumption line is money spent or committed)")
+        raise ValueError(_("is negative (a consumption line is money spent or committed)"))
     if cents == 0:
-        raise ValueError("is zero")
+        raise ValueError(_("is zero"))
     return cents

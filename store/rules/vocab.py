@@ -417,6 +417,6 @@ def parse_line_kind(text: str) -> str:
     kind = LINE_KIND_WORDS.get(fold(text))
     if kind is None:
         if not text.strip():
-            raise ValueError("is empty (expected engagement or paiement)")
-        raise ValueError("is neither engagement nor paiement")
+            raise ValueError(_("is empty (expected engagement or paiement)"))
+        raise ValueError(_("is neither engagement nor paiement"))
     return kind

@@ -15,7 +15,7 @@ from store.models import Convention, ConventionParty, Deadline
 from store.open import open_store
 
 ROOT = Path(__file__).resolve().parents[2]
-RENEWAL_2018 = "Préparer le renouvellement de la convention de service (fin le 2018-10-01)"
+RENEWAL_2018 = "Préparer le renouvellement de la convention de service (fin le 01/10/2018)"
 
 
 def deadlines(run, db, *args):
@@ -136,10 +136,10 @@ def test_overdue_shows_in_the_report_before_done(run, demo_db):
 @pytest.mark.parametrize(
     ("ref", "fragment"),
     [
-        ("99", "no deadline 99"),
-        ("convention-1-end", "derived from convention 1's end"),
-        ("convention-1-renewal", "renewal reminder"),
-        ("abc", "'abc' is not a deadline id"),
+        ("99", "aucune échéance 99"),
+        ("convention-1-end", "découle de la fin de la convention 1"),
+        ("convention-1-renewal", "rappel de renouvellement"),
+        ("abc", "'abc' n'est pas un identifiant d'échéance"),
     ],
 )
 def test_done_errors(run, demo_db, ref, fragment):
@@ -152,7 +152,7 @@ def test_deadlines_errors(run, demo_db, tmp_path):
     )
     assert_one_line_error(run("deadlines", "--db", demo_db, "--within", "-1"), "--within")
     assert_one_line_error(run("deadlines", "--db", demo_db, "--format", "xml"), "--format")
-    assert_one_line_error(run("deadlines", "--db", tmp_path / "none.db"), "no store here")
+    assert_one_line_error(run("deadlines", "--db", tmp_path / "none.db"), "aucune base ici")
 
 
 def test_startup_filter(run, demo_db):
@@ -304,7 +304,7 @@ def test_committees_are_in_the_agenda_never_overdue(run, demo_db):
     ics = run("deadlines", "--db", demo_db, "--as-of", "2018-06-01", "--format", "ics").out
     assert f"UID:event-{committee_id}@" in ics
     ref = f"event-{committee_id}"
-    assert_one_line_error(run("deadline", "done", ref, "--db", demo_db), ref, "committee")
+    assert_one_line_error(run("deadline", "done", ref, "--db", demo_db), ref, "comité")
 
 
 def test_conventions_are_loaded_as_the_report_loads_them(demo_db):

@@ -121,7 +121,7 @@ def test_negative_limit(run, demo_db):
 def test_not_a_store(run, tmp_path):
     junk = tmp_path / "notes.txt"
     junk.write_text("hello\n" * 500)
-    assert_one_line_error(run("report", "--db", junk), 2, str(junk), "not a SQLite database")
+    assert_one_line_error(run("report", "--db", junk), 2, str(junk), "pas une base SQLite")
 
 
 def test_unreadable_store(run, tmp_path):
@@ -137,7 +137,7 @@ def test_unreadable_store(run, tmp_path):
 
 def test_missing_store(run, tmp_path):
     missing = tmp_path / "nope.db"
-    assert_one_line_error(run("report", "--db", missing), 2, str(missing), "no store")
+    assert_one_line_error(run("report", "--db", missing), 2, str(missing), "aucune base")
     assert not missing.exists()
 
 

@@ -39,7 +39,7 @@ def test_a_store_locked_longer_than_we_wait_is_busy(run, demo_db, monkeypatch):
         holder.rollback()
         holder.close()
     assert result.code == 1
-    one_line(result, "the store is busy", "try again")
+    one_line(result, "la base est occupée", "réessayez")
 
 
 def test_a_full_disk_is_one_line_and_leaves_no_store(run, tmp_path, monkeypatch):
@@ -131,4 +131,4 @@ def test_a_server_gone_mid_write_is_one_line(pg_url):
     store.dispose()
     killer.dispose()
     message = str(failed.value)
-    assert "connection to the store was lost" in message and "\n" not in message
+    assert "la connexion à la base est perdue" in message and "\n" not in message

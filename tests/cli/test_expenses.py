@@ -80,22 +80,22 @@ def test_amounts(text, cents):
 @pytest.mark.parametrize(
     ("text", "reason"),
     [
-        ("12,3,4", "is not an amount"),
-        ("1,234", "is not an amount"),  # a thousands comma or 3 decimals? refused, not guessed
-        ("12.345", "is not an amount"),
-        ("1 23,4", "is not an amount"),
-        ("12,345", "is not an amount"),
-        ("1.5.6", "is not an amount"),
-        ("abc", "is not an amount"),
-        ("\u0661\u0662", "is not an amount"),  # digits, but not ours
-        ("€", "is not an amount"),
-        ("", "is empty"),
-        ("-50", "is negative"),
-        ("−50,00", "is negative"),
-        ("(120,00)", "is negative"),
-        ("50-", "is negative"),
-        ("0", "is zero"),
-        ("0,00", "is zero"),
+        ("12,3,4", "n'est pas un montant"),
+        ("1,234", "n'est pas un montant"),  # a thousands comma or 3 decimals? refused, not guessed
+        ("12.345", "n'est pas un montant"),
+        ("1 23,4", "n'est pas un montant"),
+        ("12,345", "n'est pas un montant"),
+        ("1.5.6", "n'est pas un montant"),
+        ("abc", "n'est pas un montant"),
+        ("\u0661\u0662", "n'est pas un montant"),  # digits, but not ours
+        ("€", "n'est pas un montant"),
+        ("", "est vide"),
+        ("-50", "est négatif"),
+        ("−50,00", "est négatif"),
+        ("(120,00)", "est négatif"),
+        ("50-", "est négatif"),
+        ("0", "est nul"),
+        ("0,00", "est nul"),
     ],
 )
 def test_amounts_refused(text, reason):
@@ -119,7 +119,7 @@ def test_days_and_kinds():
     assert parse_line_kind("ENGAGEMENT") == "engagement"
     assert parse_line_kind("Engagément") == "engagement"  # accents do not matter
     assert parse_line_kind("payment") == "payment"
-    with pytest.raises(ValueError, match="neither"):
+    with pytest.raises(ValueError, match="n'est ni"):
         parse_line_kind("virement")
 
 
@@ -175,7 +175,7 @@ def test_a_quoted_label_over_two_lines_keeps_the_next_line_numbers():
     data = b'date,amount,label\n2018-06-01,10,"two\nlines"\n2018-06-02,x,y\n'
     with pytest.raises(BadRows) as caught:
         read_expenses(data, "e.csv")
-    assert caught.value.problems == ['e.csv:4: amount "x" is not an amount']
+    assert caught.value.problems == ['e.csv:4: amount "x" n\'est pas un montant']
 
 
 def test_each_kind_of_bad_row_is_named_with_its_line():
@@ -184,26 +184,26 @@ def test_each_kind_of_bad_row_is_named_with_its_line():
     assert caught.value.problems == [
         'bad_rows.csv:3: date "2018/13/45" n\'est pas une date (attendu : jj/mm/aaaa ou aaaa-mm-jj)',
         'bad_rows.csv:4: date "31/02/2019" n\'existe pas',
-        'bad_rows.csv:5: montant "12,3,4" is not an amount',
-        'bad_rows.csv:6: montant "-50,00" is negative (a consumption line is money spent or committed)',
-        'bad_rows.csv:7: nature "virement" is neither engagement nor paiement',
-        "bad_rows.csv:8: has 2 fields, the header has 4",
+        'bad_rows.csv:5: montant "12,3,4" n\'est pas un montant',
+        'bad_rows.csv:6: montant "-50,00" est négatif (une ligne de consommation est de l\'argent dépensé ou engagé)',
+        'bad_rows.csv:7: nature "virement" n\'est ni engagement ni paiement',
+        "bad_rows.csv:8: a 2 champs, l'en-tête en a 4",
     ]
 
 
 def test_too_many_fields_says_so():
-    with pytest.raises(BadRows, match=r"e.csv:2: has 5 fields, the header has 4"):
+    with pytest.raises(BadRows, match=r"e.csv:2: a 5 champs, l'en-tête en a 4"):
         read_expenses(b"date,amount,label,kind\n2018-06-01,12,50,x,payment\n", "e.csv")
 
 
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"", "e.csv: empty file"),
-        (b"\r\n  \n", "e.csv: empty file"),
-        (b"jour;valeur;commentaire\n", "e.csv:1: header"),
-        (b"date;libelle\n01/01/2018;x\n", "no montant/amount column"),
-        (b"\x00\xff\xfe garbage", "e.csv:1: header"),
+        (b"", "e.csv : fichier vide"),
+        (b"\r\n  \n", "e.csv : fichier vide"),
+        (b"jour;valeur;commentaire\n", "e.csv:1: en-tête"),
+        (b"date;libelle\n01/01/2018;x\n", "pas de colonne montant/amount"),
+        (b"\x00\xff\xfe garbage", "e.csv:1: en-tête"),
     ],
 )
 def test_bad_files(data, message):
@@ -217,7 +217,7 @@ def test_bad_rows_are_listed_up_to_a_limit():
     with pytest.raises(BadRows) as caught:
         read_expenses(data, "e.csv")
     lines = caught.value.lines()
-    assert len(lines) == 101 and lines[-1] == "... and 50 more bad rows"
+    assert len(lines) == 101 and lines[-1] == "... et 50 autres lignes incorrectes"
 
 
 _CSVISH = st.text(alphabet=list(";,\"'\r\n\t0123456789/-.: éÉaZ€\u00a0\u202f\x00"), max_size=200)
@@ -355,13 +355,13 @@ def test_bad_rows_write_nothing_and_are_each_named(run, demo_db):
         "8",
     ]
     assert all(line.startswith(f"startups : erreur : {path}:") for line in lines)
-    assert lines[2] == f'startups : erreur : {path}:5: montant "12,3,4" is not an amount'
+    assert lines[2] == f'startups : erreur : {path}:5: montant "12,3,4" n\'est pas un montant'
     assert lines_of(demo_db, "classe-a-12") == before
 
 
 @pytest.mark.parametrize(
     ("name", "fragment"),
-    [("empty.csv", "empty file"), ("wrong_header.csv", "wrong_header.csv:1: header")],
+    [("empty.csv", "fichier vide"), ("wrong_header.csv", "wrong_header.csv:1: en-tête")],
 )
 def test_bad_files_through_the_command(run, demo_db, name, fragment):
     before = lines_of(demo_db, "classe-a-12")
@@ -373,7 +373,8 @@ def test_bad_files_through_the_command(run, demo_db, name, fragment):
 def test_import_errors(run, demo_db, tmp_path):
     good = FIXTURES / "plain.csv"
     assert_one_line_error(
-        run("import", "expenses", good, "--startup", "nope", "--db", demo_db), "no startup 'nope'"
+        run("import", "expenses", good, "--startup", "nope", "--db", demo_db),
+        "aucune startup 'nope'",
     )
     assert_one_line_error(
         run(
@@ -385,11 +386,11 @@ def test_import_errors(run, demo_db, tmp_path):
             "--db",
             demo_db,
         ),
-        "missing.csv: cannot read it",
+        "missing.csv : illisible",
     )
     assert_one_line_error(
         run("import", "expenses", good, "--startup", "dossiersco", "--db", tmp_path / "none.db"),
-        "no store here",
+        "aucune base ici",
     )
     assert not (tmp_path / "none.db").exists()
 
@@ -490,19 +491,19 @@ def test_expense_outside_any_convention_is_unattributed(run, demo_db):
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (("nope", "--amount", "10"), "no startup 'nope'"),
-        (("classe-a-12", "--amount", "-10"), "--amount '-10' is negative"),
-        (("classe-a-12", "--amount", "0"), "is zero"),
-        (("classe-a-12", "--amount", "12,3,4"), "is not an amount"),
+        (("nope", "--amount", "10"), "aucune startup 'nope'"),
+        (("classe-a-12", "--amount", "-10"), "--amount '-10' est négatif"),
+        (("classe-a-12", "--amount", "0"), "est nul"),
+        (("classe-a-12", "--amount", "12,3,4"), "n'est pas un montant"),
         (("classe-a-12", "--amount", "10", "--date", "31/02/2019"), "n'existe pas"),
         (
             ("classe-a-12", "--amount", "10", "--date", "demain"),
             "'--date' : 'demain' n'est pas une date",
         ),
         (("classe-a-12", "--amount", "10", "--kind", "virement"), "--kind 'virement'"),
-        (("classe-a-12", "--amount", "10", "--convention", "4"), "belongs to dossiersco"),
-        (("classe-a-12", "--amount", "10", "--convention", "999"), "no convention 999"),
-        (("classe-a-12", "--amount", "10", "--label", "  "), "label"),
+        (("classe-a-12", "--amount", "10", "--convention", "4"), "appartient à dossiersco"),
+        (("classe-a-12", "--amount", "10", "--convention", "999"), "aucune convention 999"),
+        (("classe-a-12", "--amount", "10", "--label", "  "), "libellé"),
     ],
 )
 def test_expense_add_errors(run, demo_db, args, fragment):
@@ -526,7 +527,7 @@ def test_add_expense_store_function(demo_db):
         assert line.id is not None and line.counted_convention_id == 4
         with pytest.raises(NotFound):
             add_expense(session, "nope", date=dt.date(2018, 7, 1), amount_cents=1, label="x")
-        with pytest.raises(BadInput, match="positive"):
+        with pytest.raises(BadInput, match="positif"):
             add_expense(session, "dossiersco", date=dt.date(2018, 7, 1), amount_cents=0, label="x")
     store.dispose()
 
@@ -546,7 +547,7 @@ def test_a_fifo_is_refused_at_once(run, demo_db, tmp_path):
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)  # reading it would wait for a writer forever
     result = run("import", "expenses", fifo, "--startup", "classe-a-12", "--db", demo_db)
-    assert result.code == 2 and "not a regular file" in result.err
+    assert result.code == 2 and "pas un fichier ordinaire" in result.err
     assert result.err.count("\n") == 1
 
 
@@ -557,7 +558,7 @@ def test_the_size_cap_is_said(run, demo_db, tmp_path, monkeypatch):
     result = run(
         "import", "expenses", FIXTURES / "plain.csv", "--startup", "classe-a-12", "--db", demo_db
     )
-    assert result.code == 2 and "more than an export can be (1 GiB)" in result.err
+    assert result.code == 2 and "plus qu'un export ne peut en faire (1 Gio)" in result.err
 
 
 def test_a_long_export_streams_to_what_a_list_gives(run, demo_db, tmp_path):

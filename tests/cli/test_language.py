@@ -1,6 +1,7 @@
 """One language on the command line: every command's help, a sample of errors, and what
 ``report``, ``show``, ``deadlines``, ``burn`` and ``log`` print, in French and in English,
-hold no sentence of the other language from the ``cli`` catalog.
+hold no sentence of the other language from the ``cli`` and ``store`` catalogs (the
+store's errors: edits, lines and deadlines, amounts and dates, backups, imports).
 
 The help texts are translated when the commands' modules are imported, so each language
 runs in a fresh process (``STARTUPS_LANG``) that goes through every command line in turn
@@ -25,7 +26,10 @@ from babel.messages.pofile import read_po
 import cli
 
 ROOT = Path(__file__).resolve().parents[2]
-PO = ROOT / "i18n" / "locale" / "fr" / "LC_MESSAGES" / "cli.po"
+CATALOGS = ROOT / "i18n" / "locale" / "fr" / "LC_MESSAGES"
+PO = CATALOGS / "cli.po"
+STORE_PO = CATALOGS / "store.po"
+FIXTURES = ROOT / "tests" / "fixtures"
 
 # Runs the given command lines with cli.main, in the language of the environment, and
 # prints {"line": "stdout + stderr"} as JSON.
@@ -67,10 +71,13 @@ def fragments(message: str) -> list[str]:
     return [" ".join(p.split()) for p in parts if len(p.split()) >= 3]
 
 
-def distinctive() -> tuple[set[str], set[str]]:
-    """The English and the French fragments of the cli catalog that differ between the two."""
-    with PO.open("rb") as f:
-        catalog = read_po(f)
+def distinctive(*pos: Path) -> tuple[set[str], set[str]]:
+    """The English and the French fragments of catalogs (the cli's by default) that differ
+    between the two."""
+    catalog = []
+    for po in pos or (PO,):
+        with po.open("rb") as f:
+            catalog += list(read_po(f))
     english: set[str] = set()
     french: set[str] = set()
     for message in catalog:
@@ -107,6 +114,9 @@ def run_all(lines: list[list[str]], language: str, home: Path) -> dict[str, str]
     return json.loads(done.stdout)
 
 
+EXPENSE = ["expense", "add", "classe-a-12", "--date", "2018-09-01"]
+
+
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory) -> dict[str, dict[str, str]]:
     home = tmp_path_factory.mktemp("language")
@@ -129,6 +139,38 @@ def outputs(tmp_path_factory) -> dict[str, dict[str, str]]:
         ["--lang", "xx", "report"],
         ["expense", "add", "classe-a-12", "--db", db, "--date", "2018-09-01"],
         ["restore", str(home / "none.json"), "--db", db],
+        # the store's errors, a few of each family
+        [*EXPENSE, "--amount", "12,3,4", "--label", "x", "--db", db],
+        [*EXPENSE, "--amount", "-5", "--label", "x", "--db", db],
+        [*EXPENSE, "--amount", "12", "--label", "x", "--convention", "99", "--db", db],
+        [*EXPENSE, "--amount", "12", "--label", "x", "--convention", "4", "--db", db],
+        ["deadline", "done", "convention-1-renewal", "--db", db],
+        ["deadline", "done", "abc", "--db", db],
+        ["backup", db, "--db", db],
+        ["restore", str(FIXTURES / "expenses" / "plain.csv"), "--db", db],
+        ["report", "--db", str(FIXTURES / "expenses" / "plain.csv")],
+        ["report", "--db", "sqlite:///x.db?mode=ro"],
+        [
+            "import",
+            "expenses",
+            str(FIXTURES / "expenses" / "bad_rows.csv"),
+            "--startup",
+            "classe-a-12",
+            "--db",
+            db,
+        ],
+        [
+            "import",
+            "expenses",
+            str(FIXTURES / "expenses" / "wrong_header.csv"),
+            "--startup",
+            "classe-a-12",
+            "--db",
+            db,
+        ],
+        ["import", "betagouv", str(FIXTURES / "expenses"), "--db", db],
+        ["import", "betagouv", str(FIXTURES / "betagouv-bad"), "--db", str(home / "bad.db")],
+        ["import", "convention", str(FIXTURES / "expenses" / "plain.csv"), "--db", db],
         # what people read
         ["--as-of", "15/09/2018", "report", "--db", db],
         ["--as-of", "15/09/2018", "report", "--db", db, "--format", "markdown"],
@@ -151,7 +193,7 @@ def test_every_command_is_run_in_both_languages(outputs):
 
 
 def test_french_output_holds_no_english_sentence(outputs):
-    english, _french = distinctive()
+    english, _french = distinctive(PO, STORE_PO)
     assert len(english) > 50
     leaks = {
         line: sorted(f for f in english if f in " ".join(text.split()))
@@ -161,7 +203,7 @@ def test_french_output_holds_no_english_sentence(outputs):
 
 
 def test_english_output_holds_no_french_sentence(outputs):
-    _english, french = distinctive()
+    _english, french = distinctive(PO, STORE_PO)
     assert len(french) > 50
     leaks = {
         line: sorted(f for f in french if f in " ".join(text.split()))
@@ -179,3 +221,27 @@ def test_the_two_languages_differ_where_people_read(outputs):
     errors = [k for k in fr if "--frobnicate" in k]
     assert fr[errors[0]].startswith("startups : erreur : ")
     assert en[errors[0]].startswith("startups: error: ")
+
+
+def test_the_store_errors_are_in_the_language_of_the_run(outputs):
+    fr, en = outputs["fr"], outputs["en"]
+
+    def said(language: dict[str, str], part: str) -> str:
+        (line,) = [k for k in language if part in k and "--help" not in k]
+        return language[line]
+
+    assert "n'est pas un montant" in said(fr, "--amount 12,3,4")
+    assert "is not an amount" in said(en, "--amount 12,3,4")
+    assert "aucune convention 99 dans la base" in said(fr, "--convention 99 ")
+    assert "no convention 99 in the store" in said(en, "--convention 99 ")
+    assert "appartient à dossiersco" in said(fr, "--convention 4 ")
+    assert "découle du rappel de renouvellement" in said(fr, "convention-1-renewal")
+    assert "is derived from convention 1's renewal reminder" in said(en, "convention-1-renewal")
+    assert "c'est la base elle-même" in said(fr, "backup ")
+    assert "that is the store itself" in said(en, "backup ")
+    bad_rows = said(fr, "bad_rows.csv")
+    assert 'montant "12,3,4" n\'est pas un montant' in bad_rows
+    assert 'montant "12,3,4" is not an amount' in said(en, "bad_rows.csv")
+    assert "pas une copie de beta.gouv.fr" in said(fr, f"betagouv {FIXTURES / 'expenses'} ")
+    assert "en-tête YAML cassé" in said(fr, "betagouv-bad")
+    assert "broken YAML front matter" in said(en, "betagouv-bad")

@@ -98,5 +98,5 @@ def test_report_on_a_read_only_store_and_folder(run, demo_db, tmp_path):
     write = ro("restore", str(export), "--db", str(db), "--yes")
     assert write.returncode == 1, write.stderr
     assert write.stderr.count("\n") == 1 and "Traceback" not in write.stderr
-    assert "read-only" in write.stderr and str(db) in write.stderr
+    assert "lecture seule" in write.stderr and str(db) in write.stderr
     assert _digest(folder) == before

@@ -161,7 +161,7 @@ def test_show_errors(run, demo_db, tmp_path):
     for args, fragment in (
         (("show", "nope", "--db", demo_db), "aucune startup 'nope'"),
         (("show", "--db", demo_db), "SLUG"),
-        (("show", "dossiersco", "--db", tmp_path / "none.db"), "no store here"),
+        (("show", "dossiersco", "--db", tmp_path / "none.db"), "aucune base ici"),
         (("show", "dossiersco", "--db", demo_db, "--as-of", "2018-02-30"), "--as-of"),
     ):
         result = run(*args)
@@ -181,3 +181,79 @@ def test_show_imports_neither_textual_nor_sqlalchemy(demo_db):
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 0, proc.stderr
     assert "HEAVY []" in proc.stderr
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def _budget(out: str) -> dict[str, str]:
+    """The budget panel's rows: label → value (the panel's frame taken off)."""
+    rows = {}
+    inside = False
+    for line in out.splitlines():
+        if "Budget" in line and "─" in line:
+            inside = True
+            continue
+        if inside and line.lstrip().startswith("╰"):
+            break
+        if inside:
+            cells = line.strip().strip("│").strip()
+            label, _gap, value = cells.partition("   ")
+            rows[label.strip()] = value.strip()
+    return rows
+
+
+def test_a_startup_with_no_convention_shows_no_zero_for_what_is_unknown(run, demo_db):
+    assert run("import", "betagouv", FIXTURES / "betagouv", "--db", demo_db).code in (0, 1)
+    shown = run("show", "basegun", "--as-of", "2026-12-01", "--db", demo_db)
+    assert shown.code == 0, shown.err
+    budget = _budget(shown.out)
+    assert budget["Enveloppe"] == "aucune convention"
+    for label in (
+        "En attente de signature",
+        "Consommé",
+        "Reste",
+        "Engagé (AE)",
+        "Payé (CP)",
+        "Reste à payer",
+        "Hors convention",
+        "Rythme (90 jours)",
+    ):
+        assert budget[label] == "—", (label, budget[label])
+    assert "0 €" not in shown.out
+
+    # show's JSON says null where the report's JSON does, and 0 where it does.
+    card_json = run("show", "basegun", "--as-of", "2026-12-01", "--format", "json", "--db", demo_db)
+    a = card_json.json()["assessment"]
+    report = run("report", "--as-of", "2026-12-01", "--format", "json", "--db", demo_db).json()
+    (row,) = [r for r in report["startups"] if r["slug"] == "basegun"]
+    pairs = {
+        "envelope_cents": "envelope_eur",
+        "remaining_cents": "remaining_eur",
+        "consumed_cents": "consumed_eur",
+        "pending_cents": "pending_eur",
+        "paid_cents": "paid_eur",
+        "cp_left_this_year_cents": "cp_left_this_year_eur",
+        "runway_months": "runway_months",
+    }
+    for card_key, report_key in pairs.items():
+        assert (a[card_key] is None) == (row[report_key] is None), card_key
+    assert a["envelope_cents"] is None and a["remaining_cents"] is None
+
+    # Lines recorded with no convention: their real sum, not a dash (outside any
+    # convention: nothing is consumed of a convention).
+    added = run(
+        "expense", "add", "basegun", "--date", "2026-11-02", "--amount", "1200",
+        "--label", "hébergement", "--db", demo_db,
+    )  # fmt: skip
+    assert added.code == 0, added.err
+    budget = _budget(run("show", "basegun", "--as-of", "2026-12-01", "--db", demo_db).out)
+    assert budget["Enveloppe"] == "aucune convention"
+    assert budget["Hors convention"] == "1\u202f200\u00a0€"
+    assert budget["Rythme (90 jours)"] == "400\u00a0€/mois"
+    assert budget["Consommé"] == budget["Reste"] == budget["En attente de signature"] == "—"
+
+    english = run("--lang", "en", "show", "basegun", "--as-of", "2026-12-01", "--db", demo_db)
+    budget = _budget(english.out)
+    assert budget["Envelope"] == "no convention" and budget["Consumed"] == "—"
+    assert budget["Outside any convention"] == "€1,200" and "€0" not in english.out

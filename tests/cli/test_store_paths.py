@@ -21,7 +21,7 @@ def test_a_plain_path_is_that_file_whatever_its_characters(run, tmp_path, name):
 def test_options_in_a_sqlite_url_are_refused_not_ignored(run, tmp_path, demo_db):
     result = run("report", "--db", f"sqlite:///{demo_db}?mode=ro")
     assert result.code == 2
-    assert "options in a SQLite URL are not supported (mode=ro)" in result.err
+    assert "les options d'une URL SQLite ne sont pas prises en charge (mode=ro)" in result.err
     assert result.err.count("\n") == 1
 
 

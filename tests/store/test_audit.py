@@ -106,7 +106,7 @@ def test_a_read_only_store_refuses_writes(demo_url):
     store = open_store(demo_url, read_only=True)
     with store.session() as s:  # reading is fine
         assert s.exec(select(m.Startup)).all()
-    with pytest.raises(ReadOnlyStore, match="read-only"), store.session() as s:
+    with pytest.raises(ReadOnlyStore, match="lecture seule"), store.session() as s:
         s.add(m.Organisation(slug="x", name="X"))
     with pytest.raises(ReadOnlyStore), store.session() as s:
         startup = s.exec(select(m.Startup)).first()

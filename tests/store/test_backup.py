@@ -97,7 +97,7 @@ def test_sqlite_backup_is_a_consistent_copy(run, demo_db, tmp_path):
     assert export(run, dest) == export(run, demo_db)
     # A backup never overwrites anything.
     again = run("backup", dest, "--db", demo_db)
-    assert again.code == 2 and "already exists" in again.err
+    assert again.code == 2 and "existe déjà" in again.err
     assert export(run, dest) == export(run, demo_db)
 
 

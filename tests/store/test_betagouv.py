@@ -377,7 +377,7 @@ def test_a_second_import_changes_nothing(run, checkout, imported):
     before = dump(imported)
     result = run("import", "betagouv", checkout / "content", "--db", imported)
     assert result.code == 0, result.err
-    assert " 0 created, 0 updated, " in result.out and "0 skipped" in result.out
+    assert " 0 créé, 0 mis à jour, " in result.out and "0 ignoré" in result.out
     assert dump(imported) == before
 
 
@@ -405,8 +405,8 @@ def test_reimport_updates_in_place_and_keeps_local_data(run, checkout, imported)
 
     result = run("import", "betagouv", checkout, "--db", db)
     assert result.code == 0, result.err
-    assert "0 created, 2 updated" in result.out
-    assert "1 startups gone upstream" in result.out
+    assert "0 créé, 2 mis à jour" in result.out
+    assert "1 startup disparue à la source" in result.out
     assert query(db, "SELECT id, title, notes FROM startup WHERE slug = 'dossiersco'") == [
         (sco_id, "DossierSco", "Relancer le rectorat")
     ]
@@ -449,7 +449,7 @@ def test_demo_then_import_keeps_the_demo(run, demo_db, checkout):
     c12 = {a for a in awards(demo_db) if a[2] == "classe-a-12"}
     assert {(n, amount, source[:4]) for n, _, _, amount, source in c12} == {(2, 50_000_00, "demo")}
     # dgesco, menjs, dinum (organisation and incubator), and the two startups.
-    assert "6 local rows left as they are" in result.out
+    assert "6 lignes locales laissées telles quelles" in result.out
     r = report(run, demo_db, "2018-06-01")["classe-a-12"]
     assert (r["envelope_eur"], r["phase"], r["sponsors"]) == (269700.0, "acceleration", ["dgesco"])
     assert len(report(run, demo_db, "2018-06-01")) == 12
@@ -479,12 +479,12 @@ def test_import_then_demo_adds_the_conventions(run, imported):
 
 
 BAD = {
-    "binaire.md": "a binary file",
-    "sans-front-matter.md": "no front matter",
-    "yaml-casse.md": "broken YAML front matter (line 4",
+    "binaire.md": "un fichier binaire",
+    "sans-front-matter.md": "pas d'en-tête YAML",
+    "yaml-casse.md": "en-tête YAML cassé (ligne 4",
 }
 # A defect of one field costs the field, not the startup: named, then left out.
-DEFECTIVE = {"date-impossible.md": "phases[0].start: '2019-02-30' n'existe pas; left unknown"}
+DEFECTIVE = {"date-impossible.md": "phases[0].start : '2019-02-30' n'existe pas ; laissé inconnu"}
 
 
 def test_bad_files_are_named_and_the_rest_is_imported(run, tmp_path, db_path):
@@ -500,7 +500,7 @@ def test_bad_files_are_named_and_the_rest_is_imported(run, tmp_path, db_path):
         assert name in line and reason in line, line
     for line, (name, reason) in zip(warnings, sorted(DEFECTIVE.items()), strict=True):
         assert name in line and reason in line, line
-    assert "3 skipped" in result.out
+    assert "3 ignorés" in result.out
     assert query(db_path, "SELECT count(*) FROM startup") == [(7,)]
     # The defective startup is in, with its phase and the start left unknown.
     assert query(

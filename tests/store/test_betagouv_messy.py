@@ -56,11 +56,11 @@ def test_a_defective_field_costs_the_field_not_the_startup(run, tmp_path, db_pat
     assert all("messy.md" in line for line in warnings)
     said = " ".join(warnings)
     for fragment in (
-        "title: control characters removed",
-        "events[0]: an event with no date; this event is left out",
-        "events[1]: an event with no name; this event is left out",
-        "events[2].comment: control characters removed",
-        "fast.promotion: 'nine' is not a number; this FAST award is left out",
+        "title : caractères de contrôle retirés",
+        "events[0] : un événement sans date ; cet événement est laissé de côté",
+        "events[1] : un événement sans nom ; cet événement est laissé de côté",
+        "events[2].comment : caractères de contrôle retirés",
+        "fast.promotion : 'nine' n'est pas un nombre ; cette dotation FAST est laissée de côté",
     ):
         assert fragment in said, fragment
     assert "\x1b" not in result.err and "\u202e" not in result.err
@@ -107,8 +107,11 @@ def test_links_out_of_the_tree_and_fifos_are_named_and_skipped(run, tmp_path, db
     os.mkfifo(startups / "fifo.md")
     result = run("import", "betagouv", root, "--db", db_path)
     assert result.code == 1  # files had to be skipped
-    assert "lien.md: a link to a file outside the beta.gouv.fr tree, skipped" in result.err
-    assert "fifo.md: not a regular file" in result.err
+    assert (
+        "lien.md : un lien vers un fichier hors de l'arborescence beta.gouv.fr, ignoré"
+        in result.err
+    )
+    assert "fifo.md : pas un fichier ordinaire" in result.err
     assert rows(db_path, "SELECT count(*) FROM startup WHERE title = 'Secret'") == [(0,)]
     assert rows(db_path, "SELECT count(*) FROM startup WHERE slug = 'messy'") == [(1,)]
 
@@ -120,4 +123,4 @@ def test_a_broken_events_list_costs_the_events(run, tmp_path, db_path):
     (root / "content" / "_startups" / "broken.md").write_text(text, encoding="utf-8")
     result = run("import", "betagouv", root, "--db", db_path)
     assert rows(db_path, "SELECT count(*) FROM startup WHERE slug = 'broken'") == [(1,)]
-    assert "broken.md: events" in result.err and result.code == 0
+    assert "broken.md : events" in result.err and result.code == 0

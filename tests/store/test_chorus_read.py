@@ -404,13 +404,13 @@ def test_bad_lines_are_named_with_their_line(tmp_path):
     write_xlsx(path, [["Exercice comptable : 2019"], header, *rows])
     found = read_chorus(path, name="bad.xlsx")
     assert [(p.line, p.reason) for p in found.problems] == [
-        (4, 'Montant payé "12,3,4" is not an amount'),
+        (4, 'Montant payé "12,3,4" n\'est pas un montant'),
         (5, 'Date comptable du SF "31.02.2019" n\'existe pas'),
-        (6, 'N° EJ "14000001O3" is not an EJ number (10 digits)'),
-        (7, 'N° poste EJ "premier" is not a line number'),
-        (8, 'Montant payé "200000000000.0" is beyond 100 000 000 000 €'),
+        (6, "N° EJ \"14000001O3\" n'est pas un numéro d'EJ (10 chiffres)"),
+        (7, 'N° poste EJ "premier" n\'est pas un numéro de ligne'),
+        (8, 'Montant payé "200000000000.0" dépasse 100 000 000 000 €'),
     ]
-    assert found.messages()[0] == 'bad.xlsx:4: Montant payé "12,3,4" is not an amount'
+    assert found.messages()[0] == 'bad.xlsx:4: Montant payé "12,3,4" n\'est pas un montant'
     assert len(found.records) == 12 - 5
     assert 4 not in by_line(found) and 3 in by_line(found)
 
@@ -425,7 +425,7 @@ def test_every_reason_of_a_line_is_given(tmp_path):
     (problem,) = read_chorus(path).problems
     assert problem.line == 2
     assert problem.reason == (
-        'Montant engagé "1.234" is not an amount; Montant payé "beaucoup" is not an amount'
+        'Montant engagé "1.234" n\'est pas un montant; Montant payé "beaucoup" n\'est pas un montant'
     )
 
 
@@ -454,7 +454,7 @@ def test_long_csv_bad_lines(tmp_path):
             "réceptionné, Montant certifié non soldé, Montant pré-enregistré, Montant "
             "facturé, Montant payé",
         ),
-        (14, 'the 2025 amount "1,234" is not an amount'),
+        (14, 'the 2025 amount "1,234" n\'est pas un montant'),
         (19, "Montant engagé again for the same line (first at line 18)"),
     ]
     # the three EJ lines those rows belong to are not records; the others are

@@ -54,20 +54,20 @@ def test_unknown_amounts_are_none_not_zero(cell):
 @pytest.mark.parametrize(
     ("cell", "reason"),
     [
-        ("1,234", "is not an amount"),  # thousands or three decimals? refused, not guessed
-        ("1.234", "is not an amount"),
-        ("12,3,4", "is not an amount"),
-        ("1 23,4", "is not an amount"),
-        ("12,345", "is not an amount"),
-        (1234.565, "has more than two decimals"),
-        (math.inf, "is not an amount"),
-        (math.nan, "is not an amount"),
-        (True, "is not an amount"),
-        (dt.datetime(2019, 1, 1), "is not an amount"),
-        ("100 000 000 000,01", "is beyond 100 000 000 000 €"),
-        (1e12, "is beyond 100 000 000 000 €"),
-        (10**12, "is beyond 100 000 000 000 €"),
-        ("9" * 400, "is beyond 100 000 000 000 €"),
+        ("1,234", "n'est pas un montant"),  # thousands or three decimals? refused, not guessed
+        ("1.234", "n'est pas un montant"),
+        ("12,3,4", "n'est pas un montant"),
+        ("1 23,4", "n'est pas un montant"),
+        ("12,345", "n'est pas un montant"),
+        (1234.565, "a plus de deux décimales"),
+        (math.inf, "n'est pas un montant"),
+        (math.nan, "n'est pas un montant"),
+        (True, "n'est pas un montant"),
+        (dt.datetime(2019, 1, 1), "n'est pas un montant"),
+        ("100 000 000 000,01", "dépasse 100 000 000 000 €"),
+        (1e12, "dépasse 100 000 000 000 €"),
+        (10**12, "dépasse 100 000 000 000 €"),
+        ("9" * 400, "dépasse 100 000 000 000 €"),
     ],
 )
 def test_amount_near_misses_are_refused_with_the_reason(cell, reason):
@@ -189,7 +189,7 @@ def test_ej_numbers(cell, ej):
     ["140000010", "14000001011", "1 400 000 101", "14000001O1", 1400000101.5, True, "EJ1400000101"],
 )
 def test_ej_near_misses_are_refused(cell):
-    with pytest.raises(ValueError, match="is not an EJ number"):
+    with pytest.raises(ValueError, match="n'est pas un numéro d'EJ"):
         v.ej_number(cell)
 
 
@@ -202,7 +202,7 @@ def test_line_numbers(cell, poste):
 
 @pytest.mark.parametrize("cell", ["0", 0, -1, "1.5", 1.5, "1a", "1 000 000", 10**7, True])
 def test_line_number_near_misses_are_refused(cell):
-    with pytest.raises(ValueError, match="is not a line number"):
+    with pytest.raises(ValueError, match="n'est pas un numéro de ligne"):
         v.line_number(cell)
 
 

@@ -100,7 +100,7 @@ def test_a_stale_save_is_refused_across_processes(demo_url, tmp_path):
     go.touch()
     _out, err = editor.communicate(timeout=30)
     assert editor.returncode == 1, err
-    assert "Conflict" in err and "changed by someone else" in err and "reload" in err
+    assert "Conflict" in err and "quelqu'un d'autre a modifié" in err and "rechargez" in err
     store = open_store(demo_url)
     with store.session() as s:
         c = s.exec(select(m.Convention).where(m.Convention.ceiling_cents == 27_000_000)).one()
@@ -139,7 +139,7 @@ def test_stale_in_process_is_a_conflict(engine_store):
         s.add(theirs)
     mine.name = "mine"
     with (
-        pytest.raises(Conflict, match="organisation was changed by someone else"),
+        pytest.raises(Conflict, match="quelqu'un d'autre a modifié cette organisation"),
         engine_store.session() as s,
     ):
         s.add(mine)

@@ -86,13 +86,13 @@ def test_a_folder_of_the_seeds_imports_in_one_go(run, db_path, tmp_path):
         ("dossiersco", "avenant", "2018-12-05", 200_000_00, 0),
     ]
     # One line per file, conventions first; a PDF of the same text adds nothing to it.
-    lines = [line for line in result.err.splitlines() if ": stored" in line or ": nothing" in line]
+    lines = [line for line in result.err.splitlines() if ": enregistré" in line or ": rien" in line]
     names = [line.split(": ")[0] for line in lines]
     assert set(names) == {p.name for p in folder.iterdir()}
     assert [n.startswith("classe") for n in names] == sorted(
         (n.startswith("classe") for n in names), reverse=True
     )
-    stored = [line for line in lines if ": stored" in line]
+    stored = [line for line in lines if ": enregistré" in line]
     assert len(stored) == 3, lines  # one of each text: the 2018 and 2020 conventions, the avenant
     assert len(lines) - len(stored) == len(names) - 3
     # Again: everything is already there.
@@ -134,14 +134,14 @@ def test_what_is_not_a_convention_is_refused_and_the_rest_stored(run, db_path, t
     result = run("import", "convention", folder, "--db", db_path, "--yes")
     assert result.code == 2, result.err
     refused = [line for line in result.err.splitlines() if line.startswith("startups : ")]
-    reasons = {pathlib.Path(line.split(": ")[1]).name: line for line in refused}
-    assert "not a convention" in reasons["README.md"]
-    assert "not a convention" in reasons["notes.txt"]
-    assert "unsupported file type" in reasons["scan.docx"]
+    reasons = {pathlib.Path(line.split(": ")[1].strip()).name: line for line in refused}
+    assert "ni une convention ni un avenant" in reasons["README.md"]
+    assert "ni une convention ni un avenant" in reasons["notes.txt"]
+    assert "type de fichier non pris en charge" in reasons["scan.docx"]
     if hasattr(os, "mkfifo"):
-        assert "not a regular file" in reasons["pipe.txt"]
+        assert "pas un fichier ordinaire" in reasons["pipe.txt"]
     assert "Traceback" not in result.err
-    assert "README.md" in result.out and "not read" in result.out  # in the table too
+    assert "README.md" in result.out and "non lu" in result.out  # in the table too
     assert counts(db_path)["convention"] == 4  # the three seeds (and a placeholder)
     titles = rows(db_path, "SELECT title FROM convention WHERE title IS NOT NULL")
     assert all("coach" not in (t or "") for (t,) in titles)
@@ -153,7 +153,7 @@ def test_the_readme_alone_is_refused(run, db_path):
         result = run("import", "convention", ROOT / "README.md", "--db", db_path, *args)
         assert result.code == 2
         (line,) = result.err.splitlines()
-        assert "README.md: not a convention" in line
+        assert "README.md : ni une convention ni un avenant" in line
         assert result.out == ""
     assert counts(db_path)["convention"] == 0
 
@@ -164,8 +164,8 @@ def test_a_dry_run_stores_nothing_and_shows_the_plan(run, db_path, tmp_path):
     before = counts(db_path)
     result = run("import", "convention", folder, "--db", db_path, "--dry-run")
     assert result.code == 0, result.err
-    assert "creates a convention" in result.out and "creates an avenant" in result.out
-    assert "placeholder of 2018-04-12" in result.out
+    assert "crée une convention" in result.out and "crée un avenant" in result.out
+    assert "fiche provisoire du 12/04/2018" in result.out
     assert "essai : rien n’est enregistré" in result.err
     assert counts(db_path) == before
 
@@ -175,7 +175,7 @@ def test_without_a_store_a_dry_run_shows_what_it_read(run, tmp_path):
     db = tmp_path / "nowhere" / "store.db"
     result = run("import", "convention", folder, "--db", db, "--dry-run")
     assert result.code == 0, result.err
-    assert "read: 2 parties" in result.out
+    assert "lu : 2 parties" in result.out
     assert not db.parent.exists()
 
 
@@ -215,7 +215,7 @@ def test_the_same_file_twice_is_planned_once(run, db_path, tmp_path):
     shutil.copy(CLASSE_2018, copy)
     result = run("import", "convention", CLASSE_2018, copy, "--db", db_path, "--yes")
     assert result.code == 0, result.err
-    assert f"same file as {CLASSE_2018.name}" in result.out
+    assert f"même fichier que {CLASSE_2018.name}" in result.out
     assert counts(db_path)["convention"] == 1
 
 
@@ -224,7 +224,7 @@ def test_a_missing_path_is_refused_in_one_line(run, db_path, tmp_path):
     result = run("import", "convention", CLASSE_2018, tmp_path / "nope", "--db", db_path, "--yes")
     assert result.code == 2
     (line,) = result.err.splitlines()
-    assert "nope: no such file or folder" in line
+    assert "nope : aucun fichier ni dossier de ce nom" in line
     assert counts(db_path)["convention"] == 0
 
 
@@ -260,5 +260,5 @@ def test_a_device_is_refused_at_once_in_the_cli(run, db_path, device):
         assert result.code == 2
         (line,) = result.err.splitlines()
         assert line.endswith(
-            f"{device}: not a regular file (a pipe, a device or a socket): not read"
+            f"{device} : pas un fichier ordinaire (un tube, un périphérique ou une socket) : non lu"
         )

@@ -183,7 +183,7 @@ def test_services_match_a_startup_when_unambiguous(run, db_path):
     add_startups(db_path, ("classe-a-12", "Classe à 12"), ("dossiersco", "DossierSco"))
     result = imp(run, db_path, CLASSE_2018, "--yes")
     assert result.code == 0, result.err
-    assert "matched by the service « Classe à 12 »" in result.out
+    assert "trouvée par le service « Classe à 12 »" in result.out
     result = imp(run, db_path, DOSSIERSCO, "--yes")
     assert result.code == 0, result.err
     rows = query(
@@ -204,7 +204,7 @@ def test_no_or_several_matching_startups_are_refused(run, db_path):
     add_startups(db_path, ("classe-a-12", "Classe à 12"), ("classe-a-12-bis", "CLASSE A 12"))
     before = counts(db_path)
     result = imp(run, db_path, CLASSE_2018, "--yes")
-    assert result.code == 2 and "several startups" in result.err
+    assert result.code == 2 and "plusieurs startups" in result.err
     assert "classe-a-12, classe-a-12-bis" in result.err
     assert counts(db_path) == before
 
@@ -216,7 +216,7 @@ def test_an_unknown_store_is_not_created_without_startup(run, db_path):
 
 def test_a_bad_startup_slug_is_refused(run, db_path):
     result = imp(run, db_path, CLASSE_2018, "--startup", "Classe à 12", "--yes")
-    assert result.code == 2 and "not a startup slug" in result.err
+    assert result.code == 2 and "pas un identifiant de startup" in result.err
     assert not db_path.exists()  # the store it would have created is not left behind
 
 
@@ -270,7 +270,7 @@ def test_an_ambiguous_parent_is_refused_with_yes(run, demo_db):
     result = imp(run, demo_db, DOSSIERSCO, "--yes")
     assert result.code == 2
     (line,) = result.err.splitlines()
-    assert "convention modifiée ambiguë" in line and "2 conventions of 2018-04-12" in line
+    assert "convention modifiée ambiguë" in line and "2 conventions du 12/04/2018" in line
     assert "Autre convention" in line and "relancer sans --yes" in line
     assert counts(demo_db) == before
 
@@ -318,7 +318,7 @@ def test_an_avenant_that_does_not_date_its_parent_is_asked_about(run, demo_db, t
     assert extract_file(undated)["parent"] is None
     before = counts(demo_db)
     result = imp(run, demo_db, undated, "--yes")
-    assert result.code == 2 and "does not date the convention it amends" in result.err
+    assert result.code == 2 and "ne date pas la convention qu'il modifie" in result.err
     assert counts(demo_db) == before
 
 
@@ -331,7 +331,7 @@ def test_a_placeholder_parent_is_completed_by_its_own_text(run, db_path, tmp_pat
     before = counts(db_path)
     result = imp(run, db_path, own, "--yes")
     assert result.code == 0, result.err
-    assert "recognised as" in result.out and "placeholder" in result.out
+    assert "reconnu comme" in result.out and "fiche provisoire" in result.out
     after = counts(db_path)
     assert after["convention"] == before["convention"]
     assert after["convention_party"] == before["convention_party"] + 2
@@ -350,7 +350,7 @@ def test_the_same_file_twice_adds_nothing(run, db_path):
     before = counts(db_path)
     result = imp(run, db_path, CLASSE_2018, "--startup", "classe-a-12", "--yes")
     assert result.code == 0
-    assert "already imported" in result.err and "nothing to do" in result.err
+    assert "déjà importé" in result.err and "rien à faire" in result.err
     assert counts(db_path) == before
     # Also without --yes and without a terminal: nothing to ask.
     assert imp(run, db_path, CLASSE_2018).code == 0
@@ -363,7 +363,7 @@ def test_the_demo_conventions_are_completed_not_duplicated(run, demo_db):
     for path in (CLASSE_2018, CLASSE_2020, DOSSIERSCO):
         result = imp(run, demo_db, path, "--yes")
         assert result.code == 0, result.err
-        assert "recognised as" in result.out
+        assert "reconnu comme" in result.out
     assert counts(demo_db) == before
     rows = {
         r["source"]: r
@@ -390,7 +390,7 @@ def test_the_demo_conventions_are_completed_not_duplicated(run, demo_db):
     s.dispose()
     # And a second round is "already imported".
     for path in (CLASSE_2018, CLASSE_2020, DOSSIERSCO):
-        assert "already imported" in imp(run, demo_db, path, "--yes").err
+        assert "déjà importé" in imp(run, demo_db, path, "--yes").err
     assert counts(demo_db) == before
 
 
@@ -454,7 +454,7 @@ def test_dry_run_on_a_store_previews_the_plan(run, demo_db):
     result = imp(run, demo_db, DOSSIERSCO, "--dry-run")
     assert result.code == 0
     assert "ceiling_eur" in result.out and "l. 46:" in result.out
-    assert "amends: #" in result.out and "not in the store" not in result.out
+    assert "modifie : #" in result.out and "absent(e) de la base" not in result.out
     assert counts(demo_db) == before
 
 
@@ -462,7 +462,7 @@ def test_json_without_dry_run_keeps_stdout_pure(run, db_path):
     result = imp(run, db_path, CLASSE_2018, "--json", "--startup", "classe-a-12", "--yes")
     assert result.code == 0, result.err
     assert set(result.json()) == CONTRACT_KEYS
-    assert "stored classe-a-12 convention" in result.err
+    assert "enregistré : classe-a-12, convention" in result.err
     assert counts(db_path)["convention"] == 1
 
 
@@ -481,18 +481,18 @@ def _scan_pdf(path: pathlib.Path) -> None:
 @pytest.mark.parametrize(
     ("name", "content", "reason"),
     [
-        ("empty.txt", b"", "empty"),
-        ("blank.txt", b"  \n\n \t\n", "empty"),
-        ("binary.txt", bytes(range(256)) * 8, "binary"),
-        ("image.png", b"\x89PNG\r\n\x1a\n" + bytes(200), "unsupported"),
+        ("empty.txt", b"", "vide"),
+        ("blank.txt", b"  \n\n \t\n", "vide"),
+        ("binary.txt", bytes(range(256)) * 8, "binaire"),
+        ("image.png", b"\x89PNG\r\n\x1a\n" + bytes(200), "non pris en charge"),
         (
             "recette.txt",
             b"Recette de la tarte aux pommes : 3 pommes, 200 g de farine.\n",
-            "not a convention",
+            "ni une convention ni un avenant",
         ),
         ("broken.pdf", b"%PDF-1.4\n%garbage\x00\x01 not really a pdf", "PDF"),
-        ("missing.txt", None, "cannot read"),
-        ("scan.pdf", "scan", "no text layer"),
+        ("missing.txt", None, "illisible"),
+        ("scan.pdf", "scan", "couche texte"),
     ],
 )
 def test_bad_input_is_refused_in_one_line(run, demo_db, tmp_path, name, content, reason):
@@ -517,7 +517,7 @@ def test_a_words_mismatch_is_shown_not_hidden(run, demo_db):
     result = imp(run, demo_db, MISMATCH, "--yes")
     assert result.code == 0, result.err
     assert "NO: the amount in words" in result.out
-    assert "warning: the ceiling in figures does not match" in result.out
+    assert "avertissement : le plafond en chiffres ne correspond pas" in result.out
 
 
 # --- the store API the app uses ----------------------------------------------------------------

@@ -69,14 +69,14 @@ def test_a_fast_convention_finds_its_startup_by_its_award_and_fills_its_amount(d
         plan = plan_import(session, extraction)
         assert not plan.problems, plan.problems
         assert plan.startup.slug == "immersion"
-        assert plan.startup.how == "matched by its FAST award to « Immersion facilitée »"
+        assert plan.startup.how == "trouvée par sa dotation FAST à « Immersion facilitée »"
         assert plan.fast_award is not None and plan.fast_award.number == 14
         assert plan.fast_award_values == {"amount_cents": 150_000_00}
         summary = "\n".join(plan.summary())
-        assert "FAST: the FAST 14 award to « Immersion facilitée »" in summary
-        assert "its amount set to 150" in summary
+        assert "FAST : la dotation FAST 14 à « Immersion facilitée »" in summary
+        assert "son montant fixé à 150" in summary
         result = apply_import(session, plan)
-    assert result.fast_award_id is not None and "FAST award" in result.summary()
+    assert result.fast_award_id is not None and "dotation FAST" in result.summary()
     with s.session() as session:
         award = session.exec(select(FastAward)).one()
         assert award.amount_cents == 150_000_00
@@ -86,7 +86,7 @@ def test_a_fast_convention_finds_its_startup_by_its_award_and_fills_its_amount(d
             dt.date(2024, 2, 15),
             dt.date(2025, 2, 14),
         )
-        assert "FAST 14 award" in convention.notes and "150" in convention.notes
+        assert "dotation FAST 14" in convention.notes and "150" in convention.notes
         parties = session.exec(select(ConventionParty).order_by(ConventionParty.position)).all()
         assert [(p.name, p.role, p.signed_on) for p in parties] == [
             ("DINUM", "financeur", dt.date(2024, 2, 15)),
@@ -103,9 +103,9 @@ def test_a_known_award_amount_is_kept_and_the_difference_shown(db_path):
     s = _store(db_path, _fast14("Immersion facilitée", 120_000_00))
     with s.session() as session:
         plan = plan_import(session, extract_file(FAST14))
-        assert plan.startup.how == "matched by the service « Immersion facilitée »"
+        assert plan.startup.how == "trouvée par le service « Immersion facilitée »"
         assert plan.fast_award is not None and plan.fast_award_values == {}
-        assert ("FAST 14 award amount", "120 000 €", "150 000 €") in [
+        assert ("montant de la dotation FAST 14", "120 000 €", "150 000 €") in [
             (
                 a,
                 b.replace("\u202f", " ").replace("\xa0", " "),
@@ -124,7 +124,7 @@ def test_a_fast_convention_without_its_award_warns(db_path):
     with s.session() as session:
         plan = plan_import(session, extract_file(FAST14))
         assert plan.fast_award is None
-        assert any("no FAST 14 award" in w for w in plan.warnings)
+        assert any("pas de dotation FAST 14" in w for w in plan.warnings)
     s.dispose()
 
 
@@ -146,13 +146,13 @@ def test_the_acts_own_date_is_its_conclusion_when_no_signature_date_is_given(
     )
     result = run("import", "convention", convention, "--db", db_path, "--yes")
     assert result.code == 0, result.err
-    assert "concluded: 2021-03-03, the act's own date (its title)" in result.out
+    assert "conclue : le 03/03/2021, la date de l'acte lui-même (son titre)" in result.out
     with sqlite3.connect(db_path) as con:
         signed, ends, notes, evidence = con.execute(
             "SELECT signed_on, ends_on, notes, evidence FROM convention"
         ).fetchone()
     assert (signed, ends) == ("2021-03-03", "2022-03-02")
-    assert "the date its title gives" in notes
+    assert "la date que donne son titre" in notes
     assert '"dated_on"' in evidence and '"signed_on"' not in evidence
     report = run("report", "--db", db_path, "--as-of", "2021-06-01", "--format", "json").json()
     (row,) = report["startups"]
@@ -190,5 +190,7 @@ def test_a_startup_is_found_by_its_sponsor_among_those_of_the_same_name(db_path)
         plan = plan_import(session, extract_file(CLASSE_2018))
         assert not plan.problems
         assert plan.startup.slug == "classe-a-12"
-        assert plan.startup.how == "matched by the service « Classe à 12 » and its sponsor, a party"
+        assert (
+            plan.startup.how == "trouvée par le service « Classe à 12 » et son sponsor, une partie"
+        )
     s.dispose()

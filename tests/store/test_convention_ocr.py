@@ -101,7 +101,8 @@ def test_without_the_tools_a_mixed_pdf_is_read_from_its_text_pages(tmp_path, mon
     with store.session() as session:  # no startup matches: the warning is there anyway
         plan = plan_import(session, r)
     assert any(
-        f"page(s) {typed_pages + 1} hold an image without text and were not read" in w
+        f"la ou les pages {typed_pages + 1} contiennent une image sans texte et n'ont pas été lues"
+        in w
         and "ocrmypdf tesseract-ocr tesseract-ocr-fra" in w
         for w in plan.warnings
     )
@@ -160,9 +161,9 @@ def test_without_the_tools_one_line_names_the_packages(tmp_path, monkeypatch, on
     with pytest.raises(UnreadableDocument) as info:
         read_document(one_scan)
     assert str(info.value) == (
-        f"{one_scan}: the PDF has no text layer on any page (a scan); OCR needs the packages "
-        "ocrmypdf tesseract-ocr tesseract-ocr-fra (Debian/Ubuntu: apt-get install ocrmypdf "
-        "tesseract-ocr tesseract-ocr-fra)"
+        f"{one_scan} : le PDF est sans couche texte sur toutes ses pages (un scan) ; l'OCR demande "
+        "les paquets ocrmypdf tesseract-ocr tesseract-ocr-fra (Debian/Ubuntu : apt-get install "
+        "ocrmypdf tesseract-ocr tesseract-ocr-fra)"
     )
 
 
@@ -174,28 +175,28 @@ def test_without_the_french_data_one_line_names_its_package(tmp_path, monkeypatc
     with pytest.raises(UnreadableDocument) as info:
         read_document(one_scan)
     assert str(info.value).endswith(
-        "OCR needs the packages tesseract-ocr-fra "
-        "(Debian/Ubuntu: apt-get install tesseract-ocr-fra)"
+        "l'OCR demande les paquets tesseract-ocr-fra "
+        "(Debian/Ubuntu : apt-get install tesseract-ocr-fra)"
     )
 
 
 def test_without_ocrmypdf_alone(tmp_path, monkeypatch, one_scan):
     monkeypatch.setenv("PATH", _bin_without(tmp_path, "ocrmypdf"))
-    with pytest.raises(UnreadableDocument, match=r"OCR needs the packages ocrmypdf[ (]"):
+    with pytest.raises(UnreadableDocument, match=r"l'OCR demande les paquets ocrmypdf[ (]"):
         read_document(one_scan)
 
 
 @needs_ocr
 def test_an_ocr_run_past_its_deadline_is_stopped(one_scan):
     data = one_scan.read_bytes()
-    with pytest.raises(ocr.OcrFailed, match=r"OCR took longer than 0\.2 s and was stopped"):
+    with pytest.raises(ocr.OcrFailed, match=r"l'OCR a pris plus de 0,2 s et a été arrêtée"):
         ocr.ocr_pages(data, [1], 1, timeout=0.2)
 
 
 @needs_ocr
 def test_a_timeout_is_a_failure_of_the_work(one_scan, monkeypatch):
     monkeypatch.setattr(ocr, "_deadline", lambda pages: 0.2)
-    with pytest.raises(OcrFailed, match=f"{one_scan}: OCR took longer than 0.2 s"):
+    with pytest.raises(OcrFailed, match=f"{one_scan} : l'OCR a pris plus de 0,2 s"):
         read_document(one_scan)
 
 

@@ -61,13 +61,17 @@ def _forged(data, table, index, **values):
     ("table", "values", "said"),
     [
         ("convention", {"ends_on": "9999-12-31"}, "n'est pas un jour plausible"),
-        ("consumption_line", {"amount_cents": 5 * 10**18}, "more than any budget"),
-        ("consumption_line", {"amount_cents": -500}, "negative amount"),
-        ("consumption_line", {"amount_cents": 2**70}, "does not fit in 64 bits"),
-        ("consumption_line", {"kind": "virement"}, "is not one of engagement or payment"),
-        ("deadline", {"kind": "party"}, "is not one of deliverable"),
-        ("convention", {"kind": "contrat"}, "is not one of convention or avenant"),
-        ("convention", {"evidence": "{not json"}, "is not valid JSON"),
+        ("consumption_line", {"amount_cents": 5 * 10**18}, "dépasse tout budget"),
+        ("consumption_line", {"amount_cents": -500}, "est un montant négatif"),
+        ("consumption_line", {"amount_cents": 2**70}, "ne tient pas sur 64 bits"),
+        (
+            "consumption_line",
+            {"kind": "virement"},
+            "n'est pas l'une des valeurs engagement, payment",
+        ),
+        ("deadline", {"kind": "party"}, "n'est pas l'une des valeurs deliverable"),
+        ("convention", {"kind": "contrat"}, "n'est pas l'une des valeurs convention, avenant"),
+        ("convention", {"evidence": "{not json"}, "n'est pas du JSON valide"),
     ],
 )
 def test_every_row_is_checked(run, demo_db, tmp_path, table, values, said):
@@ -76,7 +80,7 @@ def test_every_row_is_checked(run, demo_db, tmp_path, table, values, said):
     target = tmp_path / "restored.db"
     result = run("restore", path, "--db", target)
     assert result.code == 2, result.err
-    assert said in result.err and f"table {table}, row 1" in result.err
+    assert said in result.err and f"table {table}, ligne 1" in result.err
     assert result.err.count("\n") == 1
     assert not target.exists()  # nothing half-written: no store created either
 
@@ -85,7 +89,7 @@ def test_a_json_nested_without_end_is_one_line(run, tmp_path):
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 200_000 + "]" * 200_000, encoding="utf-8")
     result = run("restore", deep, "--db", tmp_path / "x.db")
-    assert result.code == 2 and "nested too deep" in result.err
+    assert result.code == 2 and "imbrication trop profonde" in result.err
     assert result.err.count("\n") == 1
 
 
@@ -93,7 +97,7 @@ def test_a_number_of_thousands_of_digits_is_one_line(run, tmp_path):
     huge = tmp_path / "huge.json"
     huge.write_text('{"schema": "startups.export/1", "revision": ' + "9" * 5000 + "}")
     result = run("restore", huge, "--db", tmp_path / "x.db")
-    assert result.code == 2 and "neither a SQLite backup nor a JSON export" in result.err
+    assert result.code == 2 and "ni une sauvegarde SQLite ni un export JSON" in result.err
     assert result.err.count("\n") == 1
 
 
@@ -128,7 +132,7 @@ def test_a_backup_from_a_newer_version_names_the_file_given(run, demo_db, tmp_pa
     con.commit()
     con.close()
     result = run("restore", backup, "--db", tmp_path / "x.db")
-    assert result.code == 1 and f"{backup}: made by a newer version" in result.err
+    assert result.code == 1 and f"{backup} : créé par une version plus récente" in result.err
     assert result.err.count("\n") == 1
 
 
@@ -136,7 +140,7 @@ def test_a_fifo_is_refused_at_once(run, tmp_path):
     fifo = tmp_path / "pipe.json"
     os.mkfifo(fifo)
     result = run("restore", fifo, "--db", tmp_path / "x.db")
-    assert result.code == 2 and "not a regular file" in result.err
+    assert result.code == 2 and "pas un fichier ordinaire" in result.err
 
 
 def test_a_restore_leaves_no_copy_of_the_backup(run, demo_db, tmp_path, monkeypatch):

@@ -249,23 +249,23 @@ def test_a_store_from_a_newer_version_is_refused(tmp_path):
     con.execute("UPDATE alembic_version SET version_num = '9999_future'")
     con.commit()
     con.close()
-    with pytest.raises(StartupsError, match="newer version"):
+    with pytest.raises(StartupsError, match="version plus récente"):
         open_store(str(path))
 
 
 def test_not_a_store(tmp_path):
     junk = tmp_path / "junk.db"
     junk.write_bytes(b"this is not a database at all" * 100)
-    with pytest.raises(NotAStore, match="not a SQLite database"):
+    with pytest.raises(NotAStore, match="pas une base SQLite"):
         open_store(str(junk))
     other = tmp_path / "other.db"
     con = sqlite3.connect(other)
     con.execute("CREATE TABLE foo (x)")
     con.commit()
     con.close()
-    with pytest.raises(NotAStore, match="not a startups store"):
+    with pytest.raises(NotAStore, match="pas une base startups"):
         open_store(str(other))
-    with pytest.raises(NotAStore, match="directory"):
+    with pytest.raises(NotAStore, match="dossier"):
         open_store(str(tmp_path))
 
 

@@ -176,7 +176,7 @@ async def test_new_convention_typed_at_80x24(app, demo_db, run):
         assert "120 000" in line_with(app, "Plafond")
         await save(pilot, form)
         assert app.screen is form
-        await error_shown(pilot, form, "ends_on", "the end (2018-08-01) is before the signature")
+        await error_shown(pilot, form, "ends_on", "la fin (01/08/2018) précède la signature")
         assert "01/08/2018" in line_with(app, "Fin")
         check_form_fits(form)
         await clear(pilot)
@@ -223,7 +223,7 @@ async def test_new_avenant_typed_at_80x24(app, demo_db, run):
         await pilot.press("tab")
         await type_text(pilot, "-5")
         await save(pilot, form)
-        await error_shown(pilot, form, "ceiling", "negative")
+        await error_shown(pilot, form, "ceiling", "négatif")
         assert "-5" in line_with(app, "Plafond")
         await clear(pilot)
         await type_text(pilot, "300 000")
@@ -254,7 +254,7 @@ async def test_new_line_typed_at_80x24(app, demo_db, run):
         await pilot.press("tab")
         await type_text(pilot, "Hébergement")
         await save(pilot, form)
-        await error_shown(pilot, form, "amount", "negative")
+        await error_shown(pilot, form, "amount", "négatif")
         await clear(pilot)
         await type_text(pilot, "1 200,50")
         await save(pilot, form)
@@ -314,7 +314,7 @@ async def test_a_kpi_is_created_then_measured_at_80x24(app, demo_db, run):
         await pilot.press("tab")
         await type_text(pilot, "01/09/2019")
         await save(pilot, form)
-        await error_shown(pilot, form, "target", "'beaucoup' is not a number")
+        await error_shown(pilot, form, "target", "'beaucoup' n'est pas un nombre")
         await clear(pilot)
         await type_text(pilot, "500")
         await save(pilot, form)
@@ -328,7 +328,7 @@ async def test_a_kpi_is_created_then_measured_at_80x24(app, demo_db, run):
         await pilot.press("tab", "tab")
         await type_text(pilot, "cent vingt")
         await save(pilot, form)
-        await error_shown(pilot, form, "value", "not a number")
+        await error_shown(pilot, form, "value", "n'est pas un nombre")
         await clear(pilot)
         await type_text(pilot, "120")
         await pilot.press("tab")
@@ -515,12 +515,16 @@ def test_save_objective_checks_before_writing(demo_db):
     store = open_store(str(demo_db), create=False)
     try:
         cases = [
-            (ObjectiveInput("dossiersco", metric="  "), "metric", "needs a name"),
-            (ObjectiveInput("dossiersco", metric="x", target="dix"), "target", "not a number"),
+            (ObjectiveInput("dossiersco", metric="  "), "metric", "a besoin d'un nom"),
+            (
+                ObjectiveInput("dossiersco", metric="x", target="dix"),
+                "target",
+                "n'est pas un nombre",
+            ),
             (
                 ObjectiveInput("dossiersco", metric="x", target_date="2019-09-01"),
                 "target",
-                "target date",
+                "date cible",
             ),
             (
                 ObjectiveInput("dossiersco", metric="x", target_date="31/02/2019", target=1),

@@ -53,7 +53,7 @@ async def test_the_readme_is_refused_in_the_app(demo_db):
     async with app.run_test(size=SIZE) as pilot:
         dialog = await _open_import(pilot, ROOT / "README.md")
         error = text_of(dialog.query_one("#error-path", Static))
-        assert "README.md" in error and "not a convention" in error
+        assert "README.md" in error and "ni une convention ni un avenant" in error
         assert "creates" not in text_of(dialog.query_one("#import-plan", Static))
         assert dialog.query_one("#confirm").disabled
         await pilot.press("ctrl+s")
@@ -77,8 +77,8 @@ async def test_a_folder_is_planned_then_imported_file_by_file(demo_db, tmp_path)
         plan = text_of(dialog.query_one("#import-plan", Static))
         for seed in SEEDS.glob("*.txt"):
             assert seed.name in plan
-        assert plan.count("completes #") == 3  # the demo's own conventions, completed
-        assert "README.md" in plan and "not read" in plan
+        assert plan.count("complète le n° ") == 3  # the demo's own conventions, completed
+        assert "README.md" in plan and "non lu" in plan
         assert "3 fichiers à importer" in plan
         assert "README.md" in text_of(dialog.query_one("#error-path", Static))
         assert count(demo_db, "SELECT COUNT(*) FROM convention WHERE evidence IS NOT NULL") == 0
@@ -86,7 +86,7 @@ async def test_a_folder_is_planned_then_imported_file_by_file(demo_db, tmp_path)
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, ImportScreen)
-        assert any("3 file(s) stored" in n.message for n in app._notifications)
+        assert any("3 fichiers enregistrés" in n.message for n in app._notifications)
         # Two startups were completed: the app stays where it was.
         assert not isinstance(app.screen, StartupScreen)
     assert count(demo_db, "SELECT COUNT(*) FROM convention") == before

@@ -373,7 +373,7 @@ async def test_line_form_save_validation_and_cancel(app, demo_db):
         fill(form, amount="-100", label="Hébergement")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "negative" in error_text(form, "amount") and app.screen is form
+        assert "négatif" in error_text(form, "amount") and app.screen is form
         fill(form, amount="100", date="2018-09-31")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -420,18 +420,18 @@ async def test_convention_form_new_edit_and_errors(app, demo_db):
         fill(form, title="Convention 2019", starts_on="2019-06-01", ends_on="2019-01-01")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "before the start" in error_text(form, "ends_on")
+        assert "précède le début" in error_text(form, "ends_on")
         fill(form, ends_on="2019-12-31", ceiling="-5")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "negative" in error_text(form, "ceiling")
+        assert "négatif" in error_text(form, "ceiling")
         # An avenant without a parent.
         form.query_one("#f-kind", Select).value = "avenant"
         form.query_one("#f-parent-id", Select).value = Select.NULL
         fill(form, ceiling="120000")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "amends" in error_text(form, "parent_id")
+        assert "modifie" in error_text(form, "parent_id")
         assert count(demo_db, conventions) == before
         form.query_one("#f-kind", Select).value = "convention"
         fill(
@@ -499,7 +499,7 @@ async def test_deadline_form_and_done(app, demo_db):
         fill(form, title="", date="2019-03-01")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "title" in error_text(form, "title")
+        assert "titre" in error_text(form, "title")
         assert count(demo_db, deadlines) == before
         fill(form, title="Comité d'investissement")
         await pilot.press("ctrl+s")
@@ -531,7 +531,7 @@ async def test_measurement_form(app, demo_db):
         fill(form, value="beaucoup")
         await pilot.press("ctrl+s")
         await settle(pilot)
-        assert "not a number" in error_text(form, "value")
+        assert "n'est pas un nombre" in error_text(form, "value")
         assert count(demo_db, measurements) == before
         fill(form, value="12")
         await pilot.press("ctrl+s")
@@ -578,7 +578,7 @@ async def test_import_the_dossiersco_avenant_completes_the_demo_one(app, demo_db
         await pilot.press("enter")
         await settle(pilot)
         plan = text_of(dialog.query_one("#import-plan", Static))
-        assert "startup: dossiersco" in plan and "completed, not duplicated" in plan
+        assert "startup : dossiersco" in plan and "complété, pas dupliqué" in plan
         assert "parent" in plan and "convention du 2018-04-12" in plan  # a field, its value
         assert "l. " in plan  # and its evidence
         assert count(demo_db, "SELECT COUNT(*) FROM convention WHERE evidence IS NOT NULL") == 0
@@ -755,5 +755,5 @@ async def test_a_store_that_cannot_be_read_at_start_is_a_notification(tmp_path):
     app = StartupsApp(str(tmp_path / "nothing.db"), AS_OF)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)  # ready: the screen reports it could not load
-        assert any("no store here" in n.message for n in app._notifications)
+        assert any("aucune base ici" in n.message for n in app._notifications)
         assert table(app).row_count == 0 and not table(app).loading

@@ -415,7 +415,7 @@ def test_pdf_without_text_layer(tmp_path: pathlib.Path) -> None:
     pdf.rect(20, 20, 120, 80, style="F")
     path = tmp_path / "scan.pdf"
     pdf.output(str(path))
-    with pytest.raises(UnreadableDocument, match="no text layer"):
+    with pytest.raises(UnreadableDocument, match="couche texte"):
         extract_file(path)
 
 
@@ -430,13 +430,13 @@ def test_broken_pdf(tmp_path: pathlib.Path) -> None:
 def test_unreadable_files(tmp_path: pathlib.Path) -> None:
     binary = tmp_path / "junk.txt"
     binary.write_bytes(bytes(range(256)) * 4)
-    with pytest.raises(UnreadableDocument, match="binary"):
+    with pytest.raises(UnreadableDocument, match="binaire"):
         read_document(binary)
     docx = tmp_path / "convention.docx"
     docx.write_bytes(b"PK\x03\x04")
-    with pytest.raises(UnreadableDocument, match="unsupported file type"):
+    with pytest.raises(UnreadableDocument, match="type de fichier non pris en charge"):
         read_document(docx)
-    with pytest.raises(UnreadableDocument, match="cannot read"):
+    with pytest.raises(UnreadableDocument, match="illisible"):
         read_document(tmp_path / "missing.txt")
 
 

@@ -25,14 +25,17 @@ def test_a_fifo_is_refused_without_being_opened_for_reading(tmp_path):
     os.mkfifo(fifo)  # nobody writes to it: reading it would block for ever
     with pytest.raises(UnreadableDocument) as info:
         read_document(fifo)
-    assert str(info.value) == f"{fifo}: not a regular file (a pipe, a device or a socket): not read"
+    assert (
+        str(info.value)
+        == f"{fifo} : pas un fichier ordinaire (un tube, un périphérique ou une socket) : non lu"
+    )
 
 
 @pytest.mark.parametrize("device", ["/dev/zero", "/dev/urandom", "/dev/null"])
 def test_a_device_is_refused_at_once(device):
     if not pathlib.Path(device).exists():
         pytest.skip(f"no {device} here")
-    with pytest.raises(UnreadableDocument, match="not a regular file"):
+    with pytest.raises(UnreadableDocument, match="pas un fichier ordinaire"):
         read_document(pathlib.Path(device))
 
 
@@ -41,12 +44,12 @@ def test_a_symlink_to_a_device_is_refused(tmp_path):
         pytest.skip("no /dev/zero here")
     link = tmp_path / "convention.pdf"
     link.symlink_to("/dev/zero")
-    with pytest.raises(UnreadableDocument, match="not a regular file"):
+    with pytest.raises(UnreadableDocument, match="pas un fichier ordinaire"):
         extract_file(link)
 
 
 def test_a_folder_is_refused(tmp_path):
-    with pytest.raises(UnreadableDocument, match="is a folder"):
+    with pytest.raises(UnreadableDocument, match="un dossier, pas un fichier"):
         read_document(tmp_path)
 
 
@@ -56,7 +59,7 @@ def test_a_text_file_over_the_cap_is_refused_with_the_cap(tmp_path):
         f.truncate(read.TEXT_MAX_BYTES + 1)
     with pytest.raises(UnreadableDocument) as info:
         read_document(big)
-    assert str(info.value) == f"{big}: too large (8.0 MiB; at most 8.0 MiB for a text file)"
+    assert str(info.value) == f"{big} : trop gros (8,0 Mio ; au plus 8,0 Mio pour un fichier texte)"
     exactly = tmp_path / "exactly.txt"
     exactly.write_bytes(b"CONVENTION DE SERVICE\n".ljust(read.TEXT_MAX_BYTES, b" "))
     assert read_document(exactly).startswith("CONVENTION DE SERVICE")
@@ -69,11 +72,11 @@ def test_a_pdf_over_the_cap_is_refused_with_the_cap(tmp_path):
         f.truncate(read.PDF_MAX_BYTES + 1)
     with pytest.raises(UnreadableDocument) as info:
         read_document(big)
-    assert "too large" in str(info.value) and "at most 64.0 MiB for a PDF" in str(info.value)
+    assert "trop gros" in str(info.value) and "au plus 64,0 Mio pour un PDF" in str(info.value)
     # The PDF cap applies to a PDF whatever its name says.
     named = tmp_path / "convention.txt"
     named.write_bytes(b"%PDF-1.4\n" + b" " * (read.TEXT_MAX_BYTES + 10))
-    with pytest.raises(UnreadableDocument, match="not a readable PDF"):
+    with pytest.raises(UnreadableDocument, match="pas un PDF lisible"):
         read_document(named)
 
 
@@ -129,14 +132,14 @@ def test_a_stream_shared_by_many_pages_is_refused_before_any_text_is_read(tmp_pa
     with pytest.raises(UnreadableDocument) as info:
         extract_file(bomb)
     assert str(info.value) == (
-        f"{bomb}: its pages decompress to more than 8.0 MiB of contents (the limit): not read"
+        f"{bomb} : ses pages se décompressent en plus de 8,0 Mio de contenu (la limite) : non lu"
     )
 
 
 def test_one_page_with_a_huge_stream_is_refused(tmp_path):
     bomb = tmp_path / "one.pdf"
     bomb.write_bytes(shared_stream_bomb(pages=1, decoded_mib=9))
-    with pytest.raises(UnreadableDocument, match=r"more than 8\.0 MiB"):
+    with pytest.raises(UnreadableDocument, match=r"plus de 8,0 Mio"):
         read_document(bomb)
 
 
@@ -150,7 +153,7 @@ def test_too_many_pages_are_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(read, "PDF_MAX_PAGES", 5)
     many = tmp_path / "many.pdf"
     many.write_bytes(shared_stream_bomb(pages=6, decoded_mib=0))
-    with pytest.raises(UnreadableDocument, match=r"6 pages \(at most 5 for a convention\)"):
+    with pytest.raises(UnreadableDocument, match=r"6 pages \(au plus 5 pour une convention\)"):
         read_document(many)
 
 

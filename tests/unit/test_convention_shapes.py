@@ -576,22 +576,22 @@ def test_a_date_alone_in_the_body_is_not_a_signature():
 
 
 def test_the_readme_is_not_a_convention():
-    with pytest.raises(NotAConvention, match="no title"):
+    with pytest.raises(NotAConvention, match="aucun titre"):
         extract_file(ROOT / "README.md")
 
 
 @pytest.mark.parametrize(
     ("text", "why"),
     [
-        ("Compte rendu\nLa convention de service a été signée.\n" + PARTIES, "no title"),
-        ("CONVENTION DE SERVICE\nLa DINUM et la DGESCO se réunissent.\n", "no parties"),
+        ("Compte rendu\nLa convention de service a été signée.\n" + PARTIES, "aucun titre"),
+        ("CONVENTION DE SERVICE\nLa DINUM et la DGESCO se réunissent.\n", "aucune partie"),
         (
             "CONVENTION DE SERVICE\nEntre :\nla DINUM, représentée par Jean Dupont\n",
-            "one party",
+            "une seule partie",
         ),
-        ("CONVENTION DE SERVICE\nEntre :\nla DINUM\net\nla DGESCO\n", "neither articles"),
-        ("# Convention\n\nNotes sur la convention : à relire.\n", "no parties"),
-        ("Le présent avenant prend effet le 1er janvier 2020.\n" + PARTIES, "no title"),
+        ("CONVENTION DE SERVICE\nEntre :\nla DINUM\net\nla DGESCO\n", "ni articles"),
+        ("# Convention\n\nNotes sur la convention : à relire.\n", "aucune partie"),
+        ("Le présent avenant prend effet le 1er janvier 2020.\n" + PARTIES, "aucun titre"),
     ],
 )
 def test_without_positive_evidence_a_text_is_refused(text, why):

@@ -157,8 +157,16 @@ def phase_timeline(card: StartupCard) -> Text:
     return text
 
 
+def _without_convention(a) -> bool:
+    """No convention in force, no envelope, none awaiting signature: the report's
+    « aucune convention », whose amounts are not known (never 0 €)."""
+    return not a.conventions_in_force and not a.envelope_cents and not a.pending_cents
+
+
 def budget_summary(card: StartupCard) -> Table:
     a = card.assessment
+    if _without_convention(a):
+        return _budget_without_convention(card)
     table = Table.grid(padding=(0, 2))
     table.add_column(style="dim")
     table.add_column(justify="right")
@@ -188,6 +196,38 @@ def budget_summary(card: StartupCard) -> Table:
     )
     for row in money_rows(a):
         table.add_row(*row)
+    return table
+
+
+def _budget_without_convention(card: StartupCard) -> Table:
+    """The budget summary of a startup with no convention: « aucune convention », and —
+    for every sum of nothing recorded (the real sum where lines are recorded)."""
+    a = card.assessment
+    none = "—"
+
+    def money(cents: int | float) -> str:
+        return _money(cents) if cents else none
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="dim")
+    table.add_column(justify="right")
+    table.add_column(style="dim")
+    table.add_column(justify="right")
+    rate = a.burn_rate_cents_per_month
+    table.add_row(_("Envelope"), _("no convention in force"), _("Conventions in force"), number(0))
+    table.add_row(
+        _("Consumed"), money(a.consumed_cents), _("Pending (unsigned)"), money(a.pending_cents)
+    )
+    table.add_row(
+        _("Left"),
+        none,
+        _("Pace (90 d)"),
+        _("{amount}/month").format(amount=_money(rate)) if rate else none,
+    )
+    table.add_row(_("Outside a convention"), money(a.unattributed_cents), _("Runway"), none)
+    zero = _money(0)
+    for row in money_rows(a):
+        table.add_row(*(none if i % 2 and cell == zero else cell for i, cell in enumerate(row)))
     return table
 
 

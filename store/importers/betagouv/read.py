@@ -74,7 +74,22 @@ OLD_ACTIVE = frozenset({"investigation", "construction", "acceleration"})
 
 
 class FileError(ValueError):
-    """A file that cannot be read; the message is the one-line reason."""
+    """A file that cannot be read; the message is the one-line reason.
+
+    ``at(field, reason)`` names the field too: the message is then ``field: reason``."""
+
+    field: str | None = None
+    reason: str = ""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.reason = message
+
+    @classmethod
+    def at(cls, field: str, reason: str) -> FileError:
+        error = cls(_("{field}: {reason}").format(field=field, reason=reason))
+        error.field, error.reason = field, reason
+        return error
 
 
 @dataclass(frozen=True)
@@ -83,7 +98,7 @@ class BadFile:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.reason}"
+        return _("{file}: {reason}").format(file=self.path, reason=self.reason)
 
 
 @dataclass(frozen=True)
@@ -95,7 +110,9 @@ class FieldWarning:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.field}: {self.reason}"
+        return _("{file}: {field}: {reason}").format(
+            file=self.path, field=self.field, reason=self.reason
+        )
 
 
 # The defects of the file being read (a field dropped or cleaned), collected by
@@ -106,17 +123,17 @@ _DEFECTS: ContextVar[list[tuple[str, str]] | None] = ContextVar("defects", defau
 def _defect(field: str, reason: str) -> None:
     defects = _DEFECTS.get()
     if defects is None:  # read outside load_snapshot (the demo's own files): strict
-        raise FileError(f"{field}: {reason}")
+        raise FileError.at(field, reason)
     defects.append((field, reason))
 
 
 def _left_out(exc: FileError, where: str, what: str) -> None:
     """Say that a broken item is left out, naming its field as precisely as the error does."""
     message = str(exc)
-    field, _, reason = message.partition(": ")
-    if not reason or not field.startswith(where):
+    field, reason = exc.field, exc.reason
+    if not field or not field.startswith(where):
         field, reason = where, message
-    _defect(field, f"{reason}; {what}")
+    _defect(field, _("{reason}; {what}").format(reason=reason, what=what))
 
 
 def _clean(value: str, field: str, *, multiline: bool = False) -> str:
@@ -124,7 +141,7 @@ def _clean(value: str, field: str, *, multiline: bool = False) -> str:
     on every terminal that shows it): removed, with a warning naming the field."""
     cleaned = clean_text(value, multiline=multiline)
     if cleaned != value.strip():
-        _defect(field, "control characters removed")
+        _defect(field, _("control characters removed"))
     return cleaned
 
 
@@ -250,14 +267,14 @@ def read_text(path: Path) -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise FileError(f"cannot read it ({exc.strerror})") from exc
+        raise FileError(_("cannot read it ({reason})").format(reason=exc.strerror)) from exc
     if b"\x00" in data:
-        raise FileError("a binary file, not text")
+        raise FileError(_("a binary file, not text"))
     text, encoding = decode(data)
     if encoding != UTF8 and (_CONTROL.search(text) or re.search(r"[\x80-\x9f]", text)):
-        raise FileError("neither UTF-8 nor Latin-1 text (undecodable bytes)")
+        raise FileError(_("neither UTF-8 nor Latin-1 text (undecodable bytes)"))
     if _CONTROL.search(text):
-        raise FileError("a binary file, not text (control characters)")
+        raise FileError(_("a binary file, not text (control characters)"))
     return text
 
 
@@ -277,34 +294,35 @@ def front_matter(text: str) -> tuple[dict[str, Any], str]:
 
     handler = YAMLHandler()
     if not handler.detect(text):
-        raise FileError("no front matter (the file must start with a '---' line)")
+        raise FileError(_("no front matter (the file must start with a '---' line)"))
     try:
         fm, body = handler.split(text)
     except ValueError:
-        raise FileError("front matter not closed (no second '---' line)") from None
+        raise FileError(_("front matter not closed (no second '---' line)")) from None
     try:
         meta = yaml.load(fm, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = " ".join(str(exc.problem or exc.context or "").split())
-        raise FileError(f"broken YAML front matter ({where}{problem})") from None
+        if mark is not None:
+            problem = _("line {line}: {problem}").format(line=mark.line + 1, problem=problem)
+        raise FileError(_("broken YAML front matter ({problem})").format(problem=problem)) from None
     except (yaml.YAMLError, ValueError, TypeError, RecursionError) as exc:
         message = " ".join(str(exc).split())[:120]
-        raise FileError(f"broken YAML front matter ({message})") from None
+        raise FileError(_("broken YAML front matter ({problem})").format(problem=message)) from None
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise FileError(f"front matter is a {_kind(meta)}, not a set of fields")
+        raise FileError(_("front matter is {kind}, not a set of fields").format(kind=_kind(meta)))
     return meta, body
 
 
 def _kind(value: Any) -> str:
     if isinstance(value, list):
-        return "list"
+        return _("a list")
     if isinstance(value, dict):
-        return "mapping"
-    return "single value"
+        return _("a mapping")
+    return _("a single value")
 
 
 def _text(meta: dict, key: str, where: str | None = None, *, multiline: bool = False) -> str | None:
@@ -316,7 +334,7 @@ def _text(meta: dict, key: str, where: str | None = None, *, multiline: bool = F
         return _clean(value, where or key, multiline=multiline) or None
     if isinstance(value, int | float | dt.date):
         return str(value)
-    raise FileError(f"{where or key}: expected text, found a {_kind(value)}")
+    raise FileError.at(where or key, _("expected text, found {kind}").format(kind=_kind(value)))
 
 
 def _texts(meta: dict, key: str) -> tuple[str, ...]:
@@ -327,7 +345,9 @@ def _texts(meta: dict, key: str) -> tuple[str, ...]:
     out = []
     for i, item in enumerate(items):
         if isinstance(item, dict | list):
-            raise FileError(f"{key}[{i}]: expected text, found a {_kind(item)}")
+            raise FileError.at(
+                f"{key}[{i}]", _("expected text, found {kind}").format(kind=_kind(item))
+            )
         if item is not None and str(item).strip():
             text = _clean(str(item), f"{key}[{i}]")
             if text:
@@ -350,32 +370,36 @@ def parse_date(value: Any, where: str) -> dt.date | None:
             raise ValueError(_("is not a date (expected dd/mm/yyyy or yyyy-mm-dd)"))
         return parse_day(value)
     except ValueError as exc:
-        raise FileError(f"{where}: {str(value).strip()[:40]!r} {exc}") from None
+        raise FileError.at(where, f"{str(value).strip()[:40]!r} {exc}") from None
 
 
 def _euros_to_cents(value: Any, where: str) -> int | None:
     if value is None or value == "":
         return None
     if isinstance(value, bool):
-        raise FileError(f"{where}: {value!r} is not an amount")
+        raise FileError.at(where, _("{value} is not an amount").format(value=repr(value)))
     if isinstance(value, int | float):
         return round(value * 100)
     digits = re.sub(r"[\s\u202f\u00a0€]", "", str(value)).replace(",", ".")
     try:
         return round(float(digits) * 100)
     except ValueError:
-        raise FileError(f"{where}: {str(value)[:40]!r} is not an amount") from None
+        raise FileError.at(
+            where, _("{value} is not an amount").format(value=repr(str(value)[:40]))
+        ) from None
 
 
 def _int(value: Any, where: str) -> int:
     if isinstance(value, bool):
-        raise FileError(f"{where}: {value!r} is not a number")
+        raise FileError.at(where, _("{value} is not a number").format(value=repr(value)))
     if isinstance(value, int):
         return value
     try:
         return int(str(value).strip())
     except ValueError:
-        raise FileError(f"{where}: {str(value)[:40]!r} is not a number") from None
+        raise FileError.at(
+            where, _("{value} is not a number").format(value=repr(str(value)[:40]))
+        ) from None
 
 
 def ref_slug(ref: str) -> str | None:
@@ -406,10 +430,10 @@ def _meta(path: Path) -> tuple[dict[str, Any], str]:
 
 
 def parse_organisation(path: Path) -> OrganisationRecord:
-    meta, _ = _meta(path)
+    meta, _body = _meta(path)
     name = _text(meta, "name") or _text(meta, "acronym")
     if name is None:
-        raise FileError("no name")
+        raise FileError(_("no name"))
     return OrganisationRecord(
         slug=file_slug(path),
         name=name,
@@ -420,10 +444,10 @@ def parse_organisation(path: Path) -> OrganisationRecord:
 
 
 def parse_incubator(path: Path) -> IncubatorRecord:
-    meta, _ = _meta(path)
+    meta, _body = _meta(path)
     title = _text(meta, "title")
     if title is None:
-        raise FileError("no title")
+        raise FileError(_("no title"))
     owner = _text(meta, "owner")
     return IncubatorRecord(
         slug=file_slug(path),
@@ -438,7 +462,7 @@ def parse_incubator(path: Path) -> IncubatorRecord:
 
 
 def parse_phase_definition(path: Path) -> PhaseDefinition:
-    meta, _ = _meta(path)
+    meta, _body = _meta(path)
     name = _text(meta, "status") or _text(meta, "name") or file_slug(path)
     order = meta.get("order")
     return PhaseDefinition(
@@ -454,7 +478,10 @@ def _phases(meta: dict) -> tuple[PhaseRecord, ...]:
         return ()
     if not isinstance(value, list):
         _defect(
-            "phases", f"expected a list of {{name, start, end}}, found a {_kind(value)}; left out"
+            "phases",
+            _("expected a list of {{name, start, end}}, found {kind}; left out").format(
+                kind=_kind(value)
+            ),
         )
         return ()
     phases = []
@@ -463,7 +490,7 @@ def _phases(meta: dict) -> tuple[PhaseRecord, ...]:
         try:
             phases.append(_phase(item, where))
         except FileError as exc:  # one broken phase costs the phase, not the startup
-            _left_out(exc, where, "this phase is left out")
+            _left_out(exc, where, _("this phase is left out"))
     return tuple(phases)
 
 
@@ -471,10 +498,10 @@ def _phase(item: Any, where: str) -> PhaseRecord:
     if isinstance(item, str | int | float) and not isinstance(item, bool):
         return PhaseRecord(name=_clean(str(item), where))
     if not isinstance(item, dict):
-        raise FileError(f"expected {{name, start, end}}, found a {_kind(item)}")
+        raise FileError(_("expected {{name, start, end}}, found {kind}").format(kind=_kind(item)))
     name = _text(item, "name", f"{where}.name")
     if name is None:
-        raise FileError("a phase with no name")
+        raise FileError(_("a phase with no name"))
     start = _optional_date(item, "start", where)
     end = _optional_date(item, "end", where)
     return PhaseRecord(
@@ -487,7 +514,7 @@ def _optional_date(item: dict, key: str, where: str) -> dt.date | None:
     try:
         return parse_date(item.get(key), f"{where}.{key}")
     except FileError as exc:
-        _left_out(exc, f"{where}.{key}", "left unknown")
+        _left_out(exc, f"{where}.{key}", _("left unknown"))
         return None
 
 
@@ -516,22 +543,29 @@ def _events(meta: dict) -> tuple[EventRecord, ...]:
     if value is None:
         return ()
     if not isinstance(value, list):
-        _defect("events", f"expected a list of {{name, date}}, found a {_kind(value)}; left out")
+        _defect(
+            "events",
+            _("expected a list of {{name, date}}, found {kind}; left out").format(
+                kind=_kind(value)
+            ),
+        )
         return ()
     events = []
     for i, item in enumerate(value):
         where = f"events[{i}]"
         try:
             if not isinstance(item, dict):
-                raise FileError(f"expected {{name, date, comment}}, found a {_kind(item)}")
+                raise FileError(
+                    _("expected {{name, date, comment}}, found {kind}").format(kind=_kind(item))
+                )
             name = _text(item, "name", f"{where}.name")
             day = parse_date(item.get("date"), f"{where}.date")
             if name is None:
-                raise FileError("an event with no name")
+                raise FileError(_("an event with no name"))
             if day is None:
-                raise FileError("an event with no date")
+                raise FileError(_("an event with no date"))
         except FileError as exc:  # one broken event costs the event, not the startup
-            _left_out(exc, where, "this event is left out")
+            _left_out(exc, where, _("this event is left out"))
             continue
         events.append(
             EventRecord(name=name, date=day, comment=_text(item, "comment", f"{where}.comment"))
@@ -552,17 +586,19 @@ def _fast(meta: dict) -> tuple[FastRecord, ...]:
             item = {"promotion": item}
         try:
             if not isinstance(item, dict):
-                raise FileError(f"expected {{promotion, montant}}, found a {_kind(item)}")
+                raise FileError(
+                    _("expected {{promotion, montant}}, found {kind}").format(kind=_kind(item))
+                )
             if item.get("promotion") is None:
-                raise FileError("no promotion number")
+                raise FileError(_("no promotion number"))
             promotion = _int(item["promotion"], f"{where}.promotion")
         except FileError as exc:  # one broken award costs the award, not the startup
-            _left_out(exc, where, "this FAST award is left out")
+            _left_out(exc, where, _("this FAST award is left out"))
             continue
         try:
             amount = _euros_to_cents(item.get("montant"), f"{where}.montant")
         except FileError as exc:
-            _left_out(exc, f"{where}.montant", "left unknown")
+            _left_out(exc, f"{where}.montant", _("left unknown"))
             amount = None
         awards.append(FastRecord(promotion=promotion, amount_cents=amount))
     return tuple(awards)
@@ -573,7 +609,7 @@ def parse_startup_text(slug: str, text: str) -> StartupRecord:
     body = _clean(body, "description", multiline=True)
     title = _text(meta, "title")
     if title is None:
-        raise FileError("no title")
+        raise FileError(_("no title"))
     old_schema = meta.get("phases") is None and meta.get("status") is not None
     if old_schema:
         status = _text(meta, "status") or ""
@@ -645,7 +681,7 @@ def parse_promotion(path: Path) -> PromotionRecord:
             title_digits = re.search(r"\bfast\s*(\d+)", fold_words(title or ""))
             found = title_digits.group(1) if title_digits else None
         if found is None:
-            raise FileError("no promotion number (no 'promotion:' field, none in the name)")
+            raise FileError(_("no promotion number (no 'promotion:' field, none in the name)"))
         number = int(found)
     day = parse_date(meta.get("date"), "date") or _title_date(title)
     return PromotionRecord(number=number, title=title, date=day, laureates=laureates(body))
@@ -846,12 +882,18 @@ def content_dir(root: Path) -> Path:
     """``root`` itself when it holds the ``_startups``… folders, else ``root/content``."""
     root = Path(root)
     if not root.is_dir():
-        raise BadInput(f"{root}: not a folder (expected a beta.gouv.fr checkout or its content/)")
+        raise BadInput(
+            _("{root}: not a folder (expected a beta.gouv.fr checkout or its content/)").format(
+                root=root
+            )
+        )
     for candidate in (root, root / "content"):
         if any((candidate / kind).is_dir() for kind in KINDS):
             return candidate
     raise BadInput(
-        f"{root}: not a beta.gouv.fr checkout (no content/_startups, _organisations… folders)"
+        _(
+            "{root}: not a beta.gouv.fr checkout (no content/_startups, _organisations… folders)"
+        ).format(root=root)
     )
 
 
@@ -884,13 +926,13 @@ def _not_readable(path: Path, tree: Path) -> str | None:
         target = path.resolve(strict=True)
         mode = target.stat().st_mode
     except (OSError, RuntimeError):
-        return "a broken link, skipped"
+        return _("a broken link, skipped")
     if stat.S_ISDIR(mode):
         return ""
     if not target.is_relative_to(tree):
-        return "a link to a file outside the beta.gouv.fr tree, skipped"
+        return _("a link to a file outside the beta.gouv.fr tree, skipped")
     if not stat.S_ISREG(mode):
-        return "not a regular file (a FIFO, a device or a socket), skipped"
+        return _("not a regular file (a FIFO, a device or a socket), skipped")
     return None
 
 
@@ -920,7 +962,9 @@ def load_snapshot(root: Path, progress: Callable[[int, int], None] | None = None
                 elif kind == "_fasts":
                     promotion = parse_promotion(path)
                     if promotion.number in snap.promotions:
-                        raise FileError(f"promotion {promotion.number} is defined twice")
+                        raise FileError(
+                            _("promotion {number} is defined twice").format(number=promotion.number)
+                        )
                     snap.promotions[promotion.number] = promotion
                 else:
                     phase = parse_phase_definition(path)

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import insert
 from sqlmodel import select
 
+import i18n
 from store import models as m
 from store.errors import BadInput
 from store.importers.betagouv.read import (
@@ -33,6 +34,9 @@ from store.importers.betagouv.read import (
 )
 from store.ops.committee import sync_committee_events
 from store.rules.text import fold_compact, fold_words
+
+_ = i18n.Domain("store").gettext
+ngettext = i18n.Domain("store").ngettext
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -58,26 +62,59 @@ class ImportResult:
 
     def summary(self) -> str:
         c = self.counts
+
         parts = [
-            f"{self.created} created",
-            f"{self.updated} updated",
-            f"{self.unchanged} unchanged",
-            f"{self.skipped} skipped",
+            ngettext("{n} created", "{n} created", self.created).format(n=self.created),
+            ngettext("{n} updated", "{n} updated", self.updated).format(n=self.updated),
+            ngettext("{n} unchanged", "{n} unchanged", self.unchanged).format(n=self.unchanged),
+            ngettext("{n} skipped", "{n} skipped", self.skipped).format(n=self.skipped),
         ]
-        read = (
-            f"{c['startups']} startups, {c['organisations']} organisations, "
-            f"{c['incubators']} incubators, {c['promotions']} FAST promotions, "
-            f"{c['phases']} phases"
+        read = ", ".join(
+            [
+                ngettext("{n} startup", "{n} startups", c["startups"]).format(n=c["startups"]),
+                ngettext("{n} organisation", "{n} organisations", c["organisations"]).format(
+                    n=c["organisations"]
+                ),
+                ngettext("{n} incubator", "{n} incubators", c["incubators"]).format(
+                    n=c["incubators"]
+                ),
+                ngettext("{n} FAST promotion", "{n} FAST promotions", c["promotions"]).format(
+                    n=c["promotions"]
+                ),
+                ngettext("{n} phase", "{n} phases", c["phases"]).format(n=c["phases"]),
+            ]
         )
         extra = []
         if self.placeholders:
-            extra.append(f"{self.placeholders} referenced but undefined (placeholders)")
+            extra.append(
+                ngettext(
+                    "{n} referenced but undefined (placeholder)",
+                    "{n} referenced but undefined (placeholders)",
+                    self.placeholders,
+                ).format(n=self.placeholders)
+            )
         if self.marked_missing:
-            extra.append(f"{self.marked_missing} startups gone upstream (kept, marked)")
+            extra.append(
+                ngettext(
+                    "{n} startup gone upstream (kept, marked)",
+                    "{n} startups gone upstream (kept, marked)",
+                    self.marked_missing,
+                ).format(n=self.marked_missing)
+            )
         if self.kept_local:
-            extra.append(f"{self.kept_local} local rows left as they are")
-        tail = f"; {'; '.join(extra)}" if extra else ""
-        return f"beta.gouv.fr import ({read}): {', '.join(parts)}{tail}"
+            extra.append(
+                ngettext(
+                    "{n} local row left as it is",
+                    "{n} local rows left as they are",
+                    self.kept_local,
+                ).format(n=self.kept_local)
+            )
+        sep = _("; ")
+        tail = sep + sep.join(extra) if extra else ""
+        return (
+            _("beta.gouv.fr import ({read}): {parts}").format(read=read, parts=", ".join(parts))
+            + tail
+        )
 
 
 def as_json_list(values: tuple[str, ...]) -> str | None:
@@ -419,7 +456,7 @@ class _Writer:
         existing = list(self.s.exec(select(m.FastAward)))
         local = {(a.promotion_id, a.startup_id) for a in existing if a.source != SOURCE}
         wanted = []
-        for (number, _), award in sorted(awards.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        for (number, _key), award in sorted(awards.items(), key=lambda kv: (kv[0][0], kv[0][1])):
             startup = self.startups.get(award["slug"]) if award["slug"] else None
             promotion_id = self.promotions[number].id
             startup_id = startup.id if startup is not None else None
@@ -481,6 +518,10 @@ def import_betagouv(
             on_bad(bad)
     if strict and snap.bad:
         raise BadInput(
-            f"{len(snap.bad)} unreadable file(s) in {snap.root}; nothing imported (--strict)"
+            ngettext(
+                "{count} unreadable file in {root}; nothing imported (--strict)",
+                "{count} unreadable files in {root}; nothing imported (--strict)",
+                len(snap.bad),
+            ).format(count=len(snap.bad), root=snap.root)
         )
     return write_snapshot(store, snap)

@@ -98,9 +98,9 @@ def ej_number(cell: Cell) -> str | None:
         whole = _integral(cell)
         value = str(whole) if whole is not None else repr(cell)
     else:
-        raise ValueError("is not an EJ number (10 digits)")
+        raise ValueError(_("is not an EJ number (10 digits)"))
     if _EJ.fullmatch(value) is None:
-        raise ValueError("is not an EJ number (10 digits)")
+        raise ValueError(_("is not an EJ number (10 digits)"))
     return value
 
 
@@ -121,7 +121,7 @@ def line_number(cell: Cell) -> int | None:
     elif kind is float:
         number = _integral(cell)
     if number is None or not 0 < number <= 999_999:
-        raise ValueError("is not a line number")
+        raise ValueError(_("is not a line number"))
     return number
 
 
@@ -154,7 +154,7 @@ def amount_text_cents(value: str) -> int | None:
     else:
         cents = read_amount_cents(raw)
     if abs(cents) > MAX_CENTS:
-        raise ValueError(f"is beyond {MAX_TEXT}")
+        raise ValueError(_("is beyond {max}").format(max=MAX_TEXT))
     return cents
 
 
@@ -167,20 +167,20 @@ def amount_cents(cell: Cell) -> int | None:
         return amount_text_cents(cell)
     if kind is float:
         if not math.isfinite(cell):
-            raise ValueError("is not an amount")
+            raise ValueError(_("is not an amount"))
         if abs(cell) > MAX_EUROS:
-            raise ValueError(f"is beyond {MAX_TEXT}")
+            raise ValueError(_("is beyond {max}").format(max=MAX_TEXT))
         scaled = cell * 100
         cents = round(scaled)
         # A float's own error (0.1 + 0.2) is not a third decimal; 0.125 is.
         if abs(scaled - cents) > 1e-6 * max(1.0, abs(scaled)):
-            raise ValueError("has more than two decimals")
+            raise ValueError(_("has more than two decimals"))
         return cents
     if kind is int:
         if abs(cell) > MAX_EUROS:
-            raise ValueError(f"is beyond {MAX_TEXT}")
+            raise ValueError(_("is beyond {max}").format(max=MAX_TEXT))
         return cell * 100
-    raise ValueError("is not an amount")
+    raise ValueError(_("is not an amount"))
 
 
 # --- dates -----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlmodel import Session
 
+import i18n
 from store.db import Store
 from store.errors import BadInput, StartupsError
 from store.fmt import eur
@@ -28,9 +29,14 @@ from store.importers.convention.plan import (
     ImportPlan,
     ImportResult,
     apply_import,
+    day_text,
     load_extraction,
     plan_import,
 )
+from store.rules.vocab import CONVENTION_KIND_LABELS
+
+_ = i18n.Domain("store").gettext
+ngettext = i18n.Domain("store").ngettext
 
 __all__ = [
     "MAX_FILES",
@@ -57,14 +63,20 @@ def files_of(paths: Iterable[pathlib.Path | str]) -> list[pathlib.Path]:
             is_dir = path.is_dir()
             exists = is_dir or path.exists() or path.is_symlink()
         except OSError as exc:
-            raise BadInput(f"{path}: cannot read ({exc.strerror or exc})") from exc
+            raise BadInput(
+                _("{file}: cannot read ({reason})").format(file=path, reason=exc.strerror or exc)
+            ) from exc
         if not exists:
-            raise BadInput(f"{path}: no such file or folder")
+            raise BadInput(_("{file}: no such file or folder").format(file=path))
         if is_dir:
             try:
                 entries = sorted(os.scandir(path), key=lambda e: e.name)
             except OSError as exc:
-                raise BadInput(f"{path}: cannot read the folder ({exc.strerror or exc})") from exc
+                raise BadInput(
+                    _("{file}: cannot read the folder ({reason})").format(
+                        file=path, reason=exc.strerror or exc
+                    )
+                ) from exc
             inside = [
                 pathlib.Path(e.path)
                 for e in entries
@@ -78,7 +90,9 @@ def files_of(paths: Iterable[pathlib.Path | str]) -> list[pathlib.Path]:
                 seen.add(key)
                 found.append(file)
         if len(found) > MAX_FILES:
-            raise BadInput(f"more than {MAX_FILES} files to import at once; import fewer")
+            raise BadInput(
+                _("more than {max} files to import at once; import fewer").format(max=MAX_FILES)
+            )
     return found
 
 
@@ -127,62 +141,99 @@ class BatchItem:
         if self.error is not None:
             return self.error
         if self.plan is not None and self.plan.problems:
-            return f"{self.path}: {self.plan.problems[0]}"
+            return _("{file}: {reason}").format(file=self.path, reason=self.plan.problems[0])
         if self.plan is not None and self.plan.needs_parent_choice and self.parent_choice is None:
-            return f"{self.path}: ambiguous parent: {self.plan.parent_question}"
+            return _("{file}: ambiguous parent: {question}").format(
+                file=self.path, question=self.plan.parent_question
+            )
         return None
 
     def row(self) -> BatchRow:
         x, plan = self.extraction or {}, self.plan
         kind = x.get("kind") or "—"
         if kind == "avenant" and x.get("avenant_number"):
-            kind = f"avenant n° {x['avenant_number']}"
+            kind = _("amendment no. {number}").format(number=x["avenant_number"])
+        elif kind != "—":
+            kind = CONVENTION_KIND_LABELS.label(kind)
         if self.error is not None:
-            return BatchRow(self.name, kind, "", "", f"not read: {_reason(self.error)}", True)
+            return BatchRow(
+                self.name,
+                kind,
+                "",
+                "",
+                _("not read: {reason}").format(reason=_reason(self.error)),
+                True,
+            )
         if plan is None:  # no store to plan against: what the text gives
             parent = x.get("parent") or {}
             ceiling = x.get("ceiling_eur")
-            read = f"read: {len(x.get('parties') or [])} parties"
-            read += f", ceiling {eur(round(ceiling * 100))}" if ceiling is not None else ""
+            parties = len(x.get("parties") or [])
+            read = ngettext("read: {count} party", "read: {count} parties", parties).format(
+                count=parties
+            )
+            if ceiling is not None:
+                read += _(", ceiling {amount}").format(amount=eur(round(ceiling * 100)))
             return BatchRow(self.name, kind, "", parent.get("date", ""), read, False)
         startup = plan.startup.slug if plan.startup else "?"
         if plan.startup is not None and plan.startup.id is None:
-            startup += " (created)" if plan.startup.how.startswith("created by") else " (new)"
+            startup += _(" (created)") if plan.startup.created_in_batch else _(" (new)")
         parent = ""
         if plan.parent is not None:
             parent = f"#{plan.parent.id}"
         elif plan.parent_in_batch is not None:
             parent = plan.parent_in_batch
         elif plan.parent_placeholder is not None:
-            parent = f"placeholder of {plan.parent_placeholder['date']}"
+            parent = _("placeholder of {date}").format(
+                date=day_text(plan.parent_placeholder["date"])
+            )
         elif plan.needs_parent_choice:
             parent = f"#{self.parent_choice}" if self.parent_choice is not None else "?"
         if plan.already_imported is not None:
-            effect = f"already imported (#{plan.already_imported.id})"
+            effect = _("already imported (#{id})").format(id=plan.already_imported.id)
         elif plan.duplicate_of is not None:
-            effect = f"same file as {plan.duplicate_of}"
+            effect = _("same file as {file}").format(file=plan.duplicate_of)
         elif plan.problems:
-            return BatchRow(self.name, kind, startup, parent, f"refused: {plan.problems[0]}", True)
+            return BatchRow(
+                self.name,
+                kind,
+                startup,
+                parent,
+                _("refused: {reason}").format(reason=plan.problems[0]),
+                True,
+            )
         elif plan.needs_parent_choice and self.parent_choice is None:
-            return BatchRow(self.name, kind, startup, "?", "refused: ambiguous parent", True)
+            return BatchRow(self.name, kind, startup, "?", _("refused: ambiguous parent"), True)
         elif plan.existing is not None:
             effect = (
-                f"nothing to add (#{plan.existing.id})"
-                if plan.nothing_to_do
-                else f"completes #{plan.existing.id}"
-            )
+                _("nothing to add (#{id})") if plan.nothing_to_do else _("completes #{id}")
+            ).format(id=plan.existing.id)
         elif plan.same_in_batch is not None:
-            effect = f"completes the {x.get('kind')} of {plan.same_in_batch}"
+            effect = (
+                _("completes the amendment of {file}")
+                if x.get("kind") == "avenant"
+                else _("completes the convention of {file}")
+            ).format(file=plan.same_in_batch)
         else:
-            effect = f"creates {'an' if x.get('kind') == 'avenant' else 'a'} {x.get('kind')}"
+            effect = (
+                _("creates an amendment")
+                if x.get("kind") == "avenant"
+                else _("creates a convention")
+            )
+        parties = sum(1 for i, _p in plan.parties if i is None)
+        years = sum(1 for i, _p in plan.schedule if i is None)
+        deadlines = sum(1 for i, _p in plan.deadlines if i is None)
         adds = [
-            (sum(1 for i, _ in plan.parties if i is None), "party", "parties"),
-            (sum(1 for i, _ in plan.schedule if i is None), "year", "years"),
-            (sum(1 for i, _ in plan.deadlines if i is None), "deadline", "deadlines"),
+            (parties, ngettext("+{n} party", "+{n} parties", parties)),
+            (years, ngettext("+{n} year", "+{n} years", years)),
+            (deadlines, ngettext("+{n} deadline", "+{n} deadlines", deadlines)),
         ]
-        extra = [f"+{n} {one if n == 1 else many}" for n, one, many in adds if n]
+        extra = [text.format(n=n) for n, text in adds if n]
         if plan.fast_award is not None:
-            extra.append(f"FAST {plan.fast_award.number} award #{plan.fast_award.id}")
+            extra.append(
+                _("FAST {number} award #{id}").format(
+                    number=plan.fast_award.number, id=plan.fast_award.id
+                )
+            )
         if extra and not plan.nothing_to_do and plan.same_in_batch is None:
             effect += ", " + ", ".join(extra)
         return BatchRow(self.name, kind, startup, parent, effect, False)
@@ -250,9 +301,15 @@ def apply_item(store: Store, item: BatchItem, startup_slug: str | None) -> Impor
             if plan.needs_parent_choice and item.parent_choice is not None:
                 plan.choose_parent(item.parent_choice)
             if plan.problems:
-                raise BadInput(f"{item.path}: {plan.problems[0]}")
+                raise BadInput(
+                    _("{file}: {reason}").format(file=item.path, reason=plan.problems[0])
+                )
             if plan.needs_parent_choice:
-                raise BadInput(f"{item.path}: ambiguous parent: {plan.parent_question}")
+                raise BadInput(
+                    _("{file}: ambiguous parent: {question}").format(
+                        file=item.path, question=plan.parent_question
+                    )
+                )
             if plan.nothing_to_do:  # what a file before it stored already says it all
                 done = plan.already_imported or plan.existing
                 item.result = ImportResult(convention_id=done.id if done else None, nothing=True)
@@ -286,4 +343,8 @@ class BatchResult:
 
     def summary(self) -> str:
         stored = [r for r in self.results if not r.nothing]
-        return f"{len(stored)} file(s) stored" if stored else "nothing stored"
+        if not stored:
+            return _("nothing stored")
+        return ngettext("{count} file stored", "{count} files stored", len(stored)).format(
+            count=len(stored)
+        )

@@ -29,6 +29,7 @@ from typing import Any
 
 from text_to_num import text2num
 
+import i18n
 from store.importers.convention.frdates import find_french_dates
 from store.importers.convention.read import (
     OcrFailed,
@@ -38,6 +39,8 @@ from store.importers.convention.read import (
     read_source,
 )
 from store.rules.text import fold
+
+_ = i18n.Domain("store").gettext
 
 __all__ = [
     "QUOTE_MAX",
@@ -381,7 +384,7 @@ def _parent(doc: _Doc, kind: str | None) -> tuple[dict | None, Evidence | None]:
             continue  # "Vu la convention du …": a reference, maybe not the one amended
         found = _date_right_after(doc, m.end())
         if found and found[0][1] == "day":
-            (date, _), at = found
+            (date, _where), at = found
             doc.used_dates.add(at)
             return {"kind": "convention", "date": date.isoformat()}, doc.evidence(at)
     return None, None
@@ -1403,11 +1406,11 @@ def _mostly_unprintable(text: str) -> bool:
 
 def _check_text(text: str) -> None:
     if not isinstance(text, str) or not text.strip():
-        raise NotAConvention("empty document: there is no text to read")
+        raise NotAConvention(_("empty document: there is no text to read"))
     if "\x00" in text:
-        raise NotAConvention("binary content (NUL bytes), not a text document")
+        raise NotAConvention(_("binary content (NUL bytes), not a text document"))
     if _mostly_unprintable(text):
-        raise NotAConvention("mostly non-printable characters, not a text document")
+        raise NotAConvention(_("mostly non-printable characters, not a text document"))
 
 
 # An agreement's structure: articles, numbered sections, "il est convenu ce qui suit", a
@@ -1425,18 +1428,18 @@ def _recognise(doc: _Doc, title: int | None, parties: list[dict], money: bool) -
     parties, and an agreement's structure or its money.  Else :class:`NotAConvention`."""
     if title is None:
         raise NotAConvention(
-            "not a convention or an avenant: no title « CONVENTION … » or « AVENANT … »"
+            _("not a convention or an amendment: no title « CONVENTION … » or « AVENANT … »")
         )
     named = [p for p in parties if p["name"] or p["representative"]]
     if len(named) < 2:
         raise NotAConvention(
-            "not a convention or an avenant: it names no parties (« Entre … et … »)"
+            _("not a convention or an amendment: it names no parties (« Entre … et … »)")
             if not named
-            else "not a convention or an avenant: it names one party only (« Entre … et … »)"
+            else _("not a convention or an amendment: it names one party only (« Entre … et … »)")
         )
     if not money and not _STRUCTURE.search(doc.flat):
         raise NotAConvention(
-            "not a convention or an avenant: neither articles nor an amount to agree on"
+            _("not a convention or an amendment: neither articles nor an amount to agree on")
         )
 
 

@@ -24,6 +24,11 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+import i18n
+from store.fmt import style
+
+_ = i18n.Domain("store").gettext
+
 __all__ = [
     "LANG",
     "PACKAGES",
@@ -48,7 +53,11 @@ class OcrUnavailable(RuntimeError):
     def __init__(self, packages: Sequence[str]):
         self.packages = tuple(packages)
         names = " ".join(self.packages)
-        super().__init__(f"OCR needs the packages {names} (Debian/Ubuntu: apt-get install {names})")
+        super().__init__(
+            _("OCR needs the packages {names} (Debian/Ubuntu: apt-get install {names})").format(
+                names=names
+            )
+        )
 
 
 class OcrFailed(RuntimeError):
@@ -133,7 +142,11 @@ def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
         proc.communicate()
-        raise OcrFailed(f"OCR took longer than {timeout:g} s and was stopped") from None
+        raise OcrFailed(
+            _("OCR took longer than {seconds} s and was stopped").format(
+                seconds=f"{timeout:g}".replace(".", style().decimal)
+            )
+        ) from None
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
@@ -157,7 +170,11 @@ def _split_sidecar(text: str, page_count: int) -> list[str | None]:
     if len(pages) == page_count + 1 and not (pages[-1] or "").strip():
         pages.pop()
     if len(pages) != page_count:
-        raise OcrFailed(f"OCRmyPDF gave text for {len(pages)} page(s), the PDF has {page_count}")
+        raise OcrFailed(
+            _("OCRmyPDF gave text for {count} page(s), the PDF has {pages}").format(
+                count=len(pages), pages=page_count
+            )
+        )
     return pages
 
 
@@ -192,20 +209,32 @@ def ocr_pages(
         if done.returncode == 3:  # missing_dependency: say which packages
             raise OcrUnavailable(missing_packages() or list(PACKAGES))
         if done.returncode in (2, 8):  # input_file, encrypted_pdf
-            raise OcrRefused(last or f"OCRmyPDF exit status {done.returncode}")
+            raise OcrRefused(
+                last or _("OCRmyPDF exit status {status}").format(status=done.returncode)
+            )
         if done.returncode:
-            raise OcrFailed(f"OCRmyPDF failed (exit status {done.returncode}): {last}")
+            raise OcrFailed(
+                _("OCRmyPDF failed (exit status {status}): {reason}").format(
+                    status=done.returncode, reason=last
+                )
+            )
         try:
             text = sidecar.read_text(encoding="utf-8", errors="replace")
         except OSError as exc:
-            raise OcrFailed(f"OCRmyPDF wrote no text ({exc.strerror or exc})") from exc
+            raise OcrFailed(
+                _("OCRmyPDF wrote no text ({reason})").format(reason=exc.strerror or exc)
+            ) from exc
     split = _split_sidecar(text, page_count)
     result: dict[int, str] = {}
     for number in wanted:
         page = split[number - 1]
         if page is None:
-            raise OcrFailed(f"OCRmyPDF skipped page {number}")
+            raise OcrFailed(_("OCRmyPDF skipped page {number}").format(number=number))
         if page.strip() == "[skipped page]":  # --tesseract-timeout hit (exit status 0)
-            raise OcrFailed(f"Tesseract gave up on page {number} after {PAGE_SECONDS} s")
+            raise OcrFailed(
+                _("Tesseract gave up on page {number} after {seconds} s").format(
+                    number=number, seconds=PAGE_SECONDS
+                )
+            )
         result[number] = page
     return result

@@ -30,11 +30,12 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+import i18n
 from store.db import SessionRows
 from store.derived import reattribute
 from store.errors import BadInput, StartupsError
 from store.facts import load_conventions
-from store.fmt import eur
+from store.fmt import day, eur
 from store.importers.convention.extract import (
     NotAConvention,
     OcrFailed,
@@ -55,7 +56,10 @@ from store.models import (
 )
 from store.rules.budget import concluded_on
 from store.rules.text import fold_compact
-from store.rules.vocab import IMPUTATION_KEYS
+from store.rules.vocab import CONVENTION_KIND_LABELS, IMPUTATION_KEYS
+
+_ = i18n.Domain("store").gettext
+ngettext = i18n.Domain("store").ngettext
 
 __all__ = [
     "SOURCE",
@@ -82,7 +86,7 @@ def load_extraction(path: pathlib.Path | str) -> dict:
     except UnreadableDocument as exc:
         raise BadInput(str(exc)) from exc
     except NotAConvention as exc:
-        raise BadInput(f"{path}: {exc}") from exc
+        raise BadInput(_("{file}: {reason}").format(file=path, reason=exc)) from exc
     except OcrFailed as exc:  # the tools are there and failed: a failure of the work
         raise StartupsError(str(exc)) from exc
 
@@ -97,6 +101,20 @@ def _date(value: str | None) -> dt.date | None:
 
 def _cents(euros: float | None) -> int | None:
     return None if euros is None else round(euros * 100)
+
+
+def _kind(kind: str | None) -> str:
+    """``avenant`` → ``amendment`` (French ``avenant``), in the language of the run."""
+    return CONVENTION_KIND_LABELS.label(kind, unknown="?")
+
+
+def day_text(value: Any) -> str:
+    """An extraction's ISO day as a person reads it (what is not a day, as it is)."""
+    try:
+        found = _date(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return day(found) if found is not None else str(value)
 
 
 def _euros_text(cents: int | None) -> str:
@@ -305,6 +323,7 @@ class StartupRef:
     slug: str
     title: str
     how: str  # why this startup: "named by --startup", "matched by the service « X »"…
+    created_in_batch: bool = False  # created by a file before it in the same import
 
 
 @dataclass(frozen=True)
@@ -322,15 +341,22 @@ class ConventionRef:
     source_file: str | None
 
     def label(self) -> str:
-        when = f"of {self.concluded_on.isoformat()}" if self.concluded_on else "not signed"
-        ceiling = (
-            "ceiling unknown" if self.ceiling_cents is None else _euros_text(self.ceiling_cents)
+        kind = CONVENTION_KIND_LABELS.label(self.kind)
+        when = (
+            _("{kind} of {date}").format(kind=kind, date=day(self.concluded_on))
+            if self.concluded_on
+            else (
+                _("amendment not signed") if self.kind == "avenant" else _("convention not signed")
+            )
         )
-        bits = [f"#{self.id} {self.kind} {when}", ceiling]
+        ceiling = (
+            _("ceiling unknown") if self.ceiling_cents is None else _euros_text(self.ceiling_cents)
+        )
+        bits = [f"#{self.id} {when}", ceiling]
         if self.ends_on:
-            bits.append(f"ends {self.ends_on.isoformat()}")
+            bits.append(_("ends {date}").format(date=day(self.ends_on)))
         if self.placeholder:
-            bits.append("placeholder")
+            bits.append(_("placeholder"))
         if self.title:
             bits.append(f"« {self.title} »")
         return ", ".join(bits)
@@ -346,9 +372,16 @@ class FastAwardRef:
     amount_cents: int | None
 
     def label(self) -> str:
-        amount = "amount unknown" if self.amount_cents is None else _euros_text(self.amount_cents)
-        who = f" to « {self.laureate_name} »" if self.laureate_name else ""
-        return f"the FAST {self.number} award{who} (#{self.id}, {amount})"
+        amount = (
+            _("amount unknown") if self.amount_cents is None else _euros_text(self.amount_cents)
+        )
+        if self.laureate_name:
+            return _("the FAST {number} award to « {name} » (#{id}, {amount})").format(
+                number=self.number, name=self.laureate_name, id=self.id, amount=amount
+            )
+        return _("the FAST {number} award (#{id}, {amount})").format(
+            number=self.number, id=self.id, amount=amount
+        )
 
 
 @dataclass
@@ -410,7 +443,9 @@ class ImportPlan:
                 self.parent = candidate
                 return
         ids = ", ".join(f"#{c.id}" for c in self.parent_candidates)
-        raise BadInput(f"#{convention_id} is not one of the candidate parents ({ids})")
+        raise BadInput(
+            _("#{id} is not one of the candidate parents ({ids})").format(id=convention_id, ids=ids)
+        )
 
     def summary(self) -> list[str]:
         """What the import will do, one sentence a line."""
@@ -418,71 +453,112 @@ class ImportPlan:
         out: list[str] = []
         if self.already_imported is not None:
             return [
-                f"this file (sha256 {self.sha256[:12]}…) is already imported: "
-                f"{self.already_imported.label()}; nothing to do"
+                _(
+                    "this file (sha256 {sha}…) is already imported: {convention}; nothing to do"
+                ).format(sha=self.sha256[:12], convention=self.already_imported.label())
             ]
         if self.duplicate_of is not None:
-            return [f"the same file as {self.duplicate_of} (same sha256): nothing to do"]
+            return [
+                _("the same file as {file} (same sha256): nothing to do").format(
+                    file=self.duplicate_of
+                )
+            ]
         if self.startup is not None:
-            out.append(f"startup: {self.startup.slug} ({self.startup.title}), {self.startup.how}")
+            out.append(
+                _("startup: {slug} ({title}), {how}").format(
+                    slug=self.startup.slug, title=self.startup.title, how=self.startup.how
+                )
+            )
         if self.existing is not None:
             if self.nothing_to_do:
-                out.append(f"recognised as {self.existing.label()}: already complete")
+                message = _("recognised as {convention}: already complete")
             else:
-                out.append(f"recognised as {self.existing.label()}: completed, not duplicated")
+                message = _("recognised as {convention}: completed, not duplicated")
+            out.append(message.format(convention=self.existing.label()))
             if self.convention_values:
-                out.append("fills: " + ", ".join(sorted(self.convention_values)))
+                out.append(
+                    _("fills: {fields}").format(fields=", ".join(sorted(self.convention_values)))
+                )
         elif self.same_in_batch is not None:
-            out.append(f"completes: the {x.get('kind')} {self.same_in_batch} stores first")
+            out.append(
+                _("completes: the {kind} {file} stores first").format(
+                    kind=_kind(x.get("kind")), file=self.same_in_batch
+                )
+            )
         else:
-            out.append(f"creates: a new {x.get('kind')}")
+            out.append(
+                _("creates: a new amendment")
+                if x.get("kind") == "avenant"
+                else _("creates: a new convention")
+            )
         for name, stored, text in self.differences:
-            out.append(f"kept as stored: {name} = {stored} (the text says {text})")
+            out.append(
+                _("kept as stored: {field} = {stored} (the text says {text})").format(
+                    field=name, stored=stored, text=text
+                )
+            )
         dated = _dated_instead(x)
         if dated is not None and "signed_on" in self.convention_values:
             out.append(
-                f"concluded: {dated.isoformat()}, the act's own date (its title); the text "
-                "gives no signature date"
+                _(
+                    "concluded: {date}, the act's own date (its title); the text gives no "
+                    "signature date"
+                ).format(date=day(dated))
             )
         if self.parent is not None:
-            out.append(f"amends: {self.parent.label()}")
+            out.append(_("amends: {convention}").format(convention=self.parent.label()))
         elif self.parent_in_batch is not None:
             p = x.get("parent") or {}
-            out.append(f"amends: the {p.get('kind')} of {p.get('date')} in {self.parent_in_batch}")
+            out.append(
+                _("amends: the {kind} of {date} in {file}").format(
+                    kind=_kind(p.get("kind")),
+                    date=day_text(p.get("date")),
+                    file=self.parent_in_batch,
+                )
+            )
         elif self.parent_placeholder is not None:
             p = self.parent_placeholder
             out.append(
-                f"amends: the {p['kind']} of {p['date']}, not in the store: created as a "
-                "placeholder (ceiling and end unknown)"
+                _(
+                    "amends: the {kind} of {date}, not in the store: created as a placeholder "
+                    "(ceiling and end unknown)"
+                ).format(kind=_kind(p["kind"]), date=day_text(p["date"]))
             )
         elif self.needs_parent_choice:
-            out.append(f"amends: ? {self.parent_question}")
+            out.append(_("amends: ? {question}").format(question=self.parent_question))
+        parties = len([1 for pid, _v in self.parties if pid is None])
+        years = len([1 for lid, _v in self.schedule if lid is None])
+        deadlines = len([1 for did, _v in self.deadlines if did is None])
         added = [
-            (len([1 for pid, _ in self.parties if pid is None]), "party", "parties"),
-            (
-                len([1 for lid, _ in self.schedule if lid is None]),
-                "schedule year",
-                "schedule years",
-            ),
-            (len([1 for did, _ in self.deadlines if did is None]), "deadline", "deadlines"),
+            (parties, ngettext("{n} party", "{n} parties", parties)),
+            (years, ngettext("{n} schedule year", "{n} schedule years", years)),
+            (deadlines, ngettext("{n} deadline", "{n} deadlines", deadlines)),
         ]
-        adds = [f"{n} {one if n == 1 else many}" for n, one, many in added if n]
+        adds = [text.format(n=n) for n, text in added if n]
         if self.fast_award is not None:
-            link = f"FAST: {self.fast_award.label()}"
+            link = _("FAST: {award}").format(award=self.fast_award.label())
             if "amount_cents" in self.fast_award_values:
-                link += f"; its amount set to {_euros_text(self.fast_award_values['amount_cents'])}"
+                link += _("; its amount set to {amount}").format(
+                    amount=_euros_text(self.fast_award_values["amount_cents"])
+                )
             out.append(link)
         if adds:
-            out.append("adds: " + ", ".join(adds))
-        updated = sum(1 for pid, _ in self.parties if pid is not None) + sum(
-            1 for i, _ in [*self.schedule, *self.deadlines] if i is not None
+            out.append(_("adds: {items}").format(items=", ".join(adds)))
+        updated = sum(1 for pid, _v in self.parties if pid is not None) + sum(
+            1 for i, _v in [*self.schedule, *self.deadlines] if i is not None
         )
         if updated:
-            out.append(f"completes: {updated} existing part(s) (parties, schedule, deadlines)")
+            out.append(
+                ngettext(
+                    "completes: {count} existing part (parties, schedule, deadlines)",
+                    "completes: {count} existing parts (parties, schedule, deadlines)",
+                    updated,
+                ).format(count=updated)
+            )
         if self.nothing_to_do:
-            out.append("the store already holds everything this text gives: nothing to add")
-        out += [f"warning: {w}" for w in self.warnings]
-        out += [f"problem: {p}" for p in self.problems]
+            out.append(_("the store already holds everything this text gives: nothing to add"))
+        out += [_("warning: {message}").format(message=w) for w in self.warnings]
+        out += [_("problem: {message}").format(message=p) for p in self.problems]
         return out
 
 
@@ -505,25 +581,41 @@ class ImportResult:
 
     def summary(self) -> str:
         if self.nothing:
-            return f"nothing stored: already in the store (convention #{self.convention_id})"
-        what = "stored" if self.created else "completed"
-        bits = [f"{what} {self.startup_slug} {self.kind} #{self.convention_id}"]
-        if self.startup_created:
-            bits.append(f"new startup {self.startup_slug}")
-        if self.placeholder_parent_id:
-            bits.append(f"placeholder parent #{self.placeholder_parent_id}")
-        elif self.parent_id:
-            bits.append(f"amends #{self.parent_id}")
-        counts = [
-            (self.parties_added, "party", "parties"),
-            (self.schedule_added, "schedule year", "schedule years"),
-            (self.deadlines_added, "deadline", "deadlines"),
+            return _("nothing stored: already in the store (convention #{id})").format(
+                id=self.convention_id
+            )
+        what = (
+            _("stored {slug} {kind} #{id}") if self.created else _("completed {slug} {kind} #{id}")
+        )
+        bits = [
+            what.format(
+                slug=self.startup_slug,
+                kind=CONVENTION_KIND_LABELS.label(self.kind),
+                id=self.convention_id,
+            )
         ]
-        bits += [f"+{n} {one if n == 1 else many}" for n, one, many in counts if n]
+        if self.startup_created:
+            bits.append(_("new startup {slug}").format(slug=self.startup_slug))
+        if self.placeholder_parent_id:
+            bits.append(_("placeholder parent #{id}").format(id=self.placeholder_parent_id))
+        elif self.parent_id:
+            bits.append(_("amends #{id}").format(id=self.parent_id))
+        counts = [
+            (self.parties_added, ngettext("+{n} party", "+{n} parties", self.parties_added)),
+            (
+                self.schedule_added,
+                ngettext("+{n} schedule year", "+{n} schedule years", self.schedule_added),
+            ),
+            (
+                self.deadlines_added,
+                ngettext("+{n} deadline", "+{n} deadlines", self.deadlines_added),
+            ),
+        ]
+        bits += [text.format(n=n) for n, text in counts if n]
         if self.fast_award_id:
-            bits.append(f"FAST award #{self.fast_award_id}: amount set")
+            bits.append(_("FAST award #{id}: amount set").format(id=self.fast_award_id))
         if self.completed and self.fields_filled:
-            bits.append("filled " + ", ".join(sorted(self.fields_filled)))
+            bits.append(_("filled {fields}").format(fields=", ".join(sorted(self.fields_filled))))
         return "; ".join(bits)
 
 
@@ -566,20 +658,24 @@ def _resolve_startup(
     if slug is not None:
         startup = session.exec(select(Startup).where(Startup.slug == slug)).first()
         if startup is not None:
-            plan.startup = StartupRef(startup.id, startup.slug, startup.title, "named by --startup")
+            plan.startup = StartupRef(
+                startup.id, startup.slug, startup.title, _("named by --startup")
+            )
             return
         if not SLUG.fullmatch(slug):
             plan.problems.append(
-                f"--startup {slug!r}: not a startup slug (lower-case letters, digits and "
-                "hyphens, like classe-a-12)"
+                _(
+                    "--startup {slug}: not a startup slug (lower-case letters, digits and "
+                    "hyphens, like classe-a-12)"
+                ).format(slug=repr(slug))
             )
             return
         title = services[0] if len(services) == 1 else slug
-        plan.startup = StartupRef(None, slug, title, "not in the store: created (--startup)")
+        plan.startup = StartupRef(None, slug, title, _("not in the store: created (--startup)"))
         return
     if not services:
         plan.problems.append(
-            "the text names no service to match to a startup; name it with --startup SLUG"
+            _("the text names no service to match to a startup; name it with --startup SLUG")
         )
         return
     startups = session.exec(select(Startup)).all()
@@ -589,7 +685,7 @@ def _resolve_startup(
         for s in startups:
             if key and key in (fold_compact(s.title), fold_compact(s.slug)):
                 matched.setdefault(s.id, (s, service))
-    how = "matched by the service « {} »"
+    how = _("matched by the service « {service} »")
     if not matched:
         # A FAST convention names the products of its laureates: their awards name them too.
         by_id = {s.id: s for s in startups}
@@ -598,29 +694,36 @@ def _resolve_startup(
             for service in services:
                 if key and key == fold_compact(service) and award.startup_id in by_id:
                     matched.setdefault(award.startup_id, (by_id[award.startup_id], service))
-        how = "matched by its FAST award to « {} »"
+        how = _("matched by its FAST award to « {service} »")
     if len(matched) > 1:
         sponsored = _sponsored_by_parties(session, extraction, list(matched))
         if len(sponsored) == 1:
             (sid,) = sponsored
             s, service = matched[sid]
             plan.startup = StartupRef(
-                s.id, s.slug, s.title, f"{how.format(service)} and its sponsor, a party"
+                s.id,
+                s.slug,
+                s.title,
+                _("{how} and its sponsor, a party").format(how=how.format(service=service)),
             )
             return
     named = ", ".join(f"« {s} »" for s in services)
     if not matched:
         plan.problems.append(
-            f"no startup in the store matches the service {named}; name it with --startup SLUG"
+            _(
+                "no startup in the store matches the service {named}; name it with --startup SLUG"
+            ).format(named=named)
         )
     elif len(matched) > 1:
-        slugs = ", ".join(sorted(s.slug for s, _ in matched.values()))
+        slugs = ", ".join(sorted(s.slug for s, _service in matched.values()))
         plan.problems.append(
-            f"the service {named} matches several startups ({slugs}); choose with --startup SLUG"
+            _(
+                "the service {named} matches several startups ({slugs}); choose with --startup SLUG"
+            ).format(named=named, slugs=slugs)
         )
     else:
         s, service = next(iter(matched.values()))
-        plan.startup = StartupRef(s.id, s.slug, s.title, how.format(service))
+        plan.startup = StartupRef(s.id, s.slug, s.title, how.format(service=service))
 
 
 def _fast_laureates(session: Session, extraction: dict) -> list[tuple[FastAward, str]]:
@@ -677,8 +780,10 @@ def _plan_fast(session: Session, plan: ImportPlan) -> None:
         ).first()
     if award is None:
         plan.warnings.append(
-            f"the text names FAST {number}; {plan.startup.slug} has no FAST {number} award in "
-            "the store (import beta.gouv.fr to have it)"
+            _(
+                "the text names FAST {number}; {slug} has no FAST {number} award in the store "
+                "(import beta.gouv.fr to have it)"
+            ).format(number=number, slug=plan.startup.slug)
         )
         return
     plan.fast_award = FastAwardRef(award.id, number, award.laureate_name, award.amount_cents)
@@ -690,7 +795,11 @@ def _plan_fast(session: Session, plan: ImportPlan) -> None:
         plan.fast_award_values = {"amount_cents": cents}
     elif award.amount_cents != cents:
         plan.differences.append(
-            (f"FAST {number} award amount", _euros_text(award.amount_cents), _euros_text(cents))
+            (
+                _("FAST {number} award amount").format(number=number),
+                _euros_text(award.amount_cents),
+                _euros_text(cents),
+            )
         )
 
 
@@ -748,8 +857,10 @@ def _notes(extraction: dict, plan: ImportPlan) -> str | None:
     dated = _dated_instead(extraction)
     if dated is not None:
         notes.append(
-            f"Concluded on {dated.isoformat()}, the date its title gives (the act's own date): "
-            "the text gives no signature date."
+            _(
+                "Concluded on {date}, the date its title gives (the act's own date): the text "
+                "gives no signature date."
+            ).format(date=day(dated))
         )
     if plan.fast_award is not None:
         award = plan.fast_award
@@ -757,7 +868,7 @@ def _notes(extraction: dict, plan: ImportPlan) -> str | None:
             award = FastAwardRef(
                 award.id, award.number, award.laureate_name, plan.fast_award_values["amount_cents"]
             )
-        notes.append(f"Linked to {award.label()}.")
+        notes.append(_("Linked to {award}.").format(award=award.label()))
     return " ".join(notes) or None
 
 
@@ -882,15 +993,17 @@ def _plan_parent(
         roots = [r for r in own if r.kind == "convention"]
         if not roots:
             plan.warnings.append(
-                "the avenant does not say which convention it amends and the startup has none: "
-                "stored without a parent (it counts as its own budget)"
+                _(
+                    "the amendment does not say which convention it amends and the startup has "
+                    "none: stored without a parent (it counts as its own budget)"
+                )
             )
             return
         plan.parent_candidates = roots
-        plan.parent_question = (
-            "the avenant does not date the convention it amends; which one of "
-            f"{plan.startup.slug}'s: " + "; ".join(r.label() for r in roots)
-        )
+        plan.parent_question = _(
+            "the amendment does not date the convention it amends; which one of {slug}'s: "
+            "{conventions}"
+        ).format(slug=plan.startup.slug, conventions="; ".join(r.label() for r in roots))
         return
     date = _date(parent["date"])
     candidates = [r for r in own if r.kind == parent["kind"] and r.concluded_on == date]
@@ -907,8 +1020,22 @@ def _plan_parent(
     else:
         plan.parent_candidates = candidates
         plan.parent_question = (
-            f"{plan.startup.slug} has {len(candidates)} {parent['kind']}s of {parent['date']}: "
-            + "; ".join(r.label() for r in candidates)
+            ngettext(
+                "{slug} has {count} amendment of {date}: {conventions}",
+                "{slug} has {count} amendments of {date}: {conventions}",
+                len(candidates),
+            )
+            if parent["kind"] == "avenant"
+            else ngettext(
+                "{slug} has {count} convention of {date}: {conventions}",
+                "{slug} has {count} conventions of {date}: {conventions}",
+                len(candidates),
+            )
+        ).format(
+            slug=plan.startup.slug,
+            count=len(candidates),
+            date=day_text(parent["date"]),
+            conventions="; ".join(r.label() for r in candidates),
         )
 
 
@@ -961,8 +1088,10 @@ def plan_import(
     kind = extraction.get("kind")
     if kind not in ("convention", "avenant"):
         plan.problems.append(
-            "the text does not say whether it is a convention or an avenant (no heading): "
-            "nothing stored"
+            _(
+                "the text does not say whether it is a convention or an amendment (no heading): "
+                "nothing stored"
+            )
         )
         return plan
     unread = (extraction.get("source") or {}).get("unread_pages")
@@ -970,12 +1099,14 @@ def plan_import(
         packages = " ".join((extraction.get("source") or {}).get("missing_packages") or [])
         pages = ", ".join(map(str, unread))
         plan.warnings.append(
-            f"page(s) {pages} hold an image without text and were not read (OCR needs the "
-            f"packages {packages}): the facts they give are missing"
+            _(
+                "page(s) {pages} hold an image without text and were not read (OCR needs the "
+                "packages {packages}): the facts they give are missing"
+            ).format(pages=pages, packages=packages)
         )
     if extraction.get("ceiling_words_match") is False:
         plan.warnings.append(
-            "the ceiling in figures does not match the amount written in words: check the text"
+            _("the ceiling in figures does not match the amount written in words: check the text")
         )
     _resolve_startup(session, extraction, startup_slug, plan)
     if plan.startup is None:
@@ -983,7 +1114,11 @@ def plan_import(
     if plan.startup.id is None and batch is not None and plan.startup.slug in batch.new_startups:
         first = batch.new_startups[plan.startup.slug]
         plan.startup = StartupRef(
-            None, plan.startup.slug, plan.startup.title, f"created by {first}"
+            None,
+            plan.startup.slug,
+            plan.startup.title,
+            _("created by {file}").format(file=first),
+            created_in_batch=True,
         )
 
     refs = _refs(session, plan.startup.id) if plan.startup.id is not None else []
@@ -999,13 +1134,14 @@ def plan_import(
         )
     ]
     if scored:
-        best = max(score for score, _ in scored)
+        best = max(score for score, _ref in scored)
         same = [r for score, r in scored if score == best]
         if len(same) > 1:
             plan.problems.append(
-                "several conventions in the store look like this text ("
-                + "; ".join(r.label() for r in same)
-                + "): resolve the duplicate first"
+                _(
+                    "several conventions in the store look like this text ({conventions}): "
+                    "resolve the duplicate first"
+                ).format(conventions="; ".join(r.label() for r in same))
             )
             return plan
         plan.existing = same[0]
@@ -1045,7 +1181,13 @@ def plan_import(
             # The text of a convention known so far only through its avenant.
             fills["placeholder"] = False
             fills["notes"] = " ".join(
-                filter(None, [row.notes, f"Its text was imported from {values['source_file']}."])
+                filter(
+                    None,
+                    [
+                        row.notes,
+                        _("Its text was imported from {file}.").format(file=values["source_file"]),
+                    ],
+                )
             )
         plan.convention_values = fills
     _plan_parent(session, plan, refs, batch)
@@ -1076,7 +1218,7 @@ def _add_or_update(session: Session, model, changes, new) -> int:
 
 
 def _changed() -> StartupsError:
-    return StartupsError("the store changed since the preview; run the import again")
+    return StartupsError(_("the store changed since the preview; run the import again"))
 
 
 def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
@@ -1127,8 +1269,10 @@ def apply_import(session: Session, plan: ImportPlan) -> ImportResult:
             signed_on=_date(p["date"]),
             placeholder=True,
             source=SOURCE,
-            notes=f"Created from the avenant {source_name!r}, which amends the {p['kind']} of "
-            f"{p['date']}; its own text is not in the store: ceiling and end date unknown.",
+            notes=_(
+                "Created from the amendment {file}, which amends the {kind} of {date}; its own "
+                "text is not in the store: ceiling and end date unknown."
+            ).format(file=repr(source_name), kind=_kind(p["kind"]), date=day_text(p["date"])),
         )
         session.add(placeholder)
         session.flush()

@@ -22,8 +22,13 @@ import time
 import zlib
 from dataclasses import dataclass, field
 
+import i18n
+from store.fmt import style
 from store.importers.convention import ocr
 from store.importers.text import decode
+
+_ = i18n.Domain("store").gettext
+ngettext = i18n.Domain("store").ngettext
 
 __all__ = [
     "OCR_MAX_PAGES",
@@ -102,7 +107,13 @@ class Source:
 
 
 def _size(n: int) -> str:
-    return f"{n / MIB:.1f} MiB" if n >= MIB else f"{n / 1024:.0f} KiB"
+    if n >= MIB:  # 8.0 MiB (French 8,0 Mio)
+        return _("{size} MiB").format(size=f"{n / MIB:.1f}".replace(".", style().decimal))
+    return _("{size} KiB").format(size=f"{n / 1024:.0f}")
+
+
+def _NOT_REGULAR() -> str:
+    return _("{file}: not a regular file (a pipe, a device or a socket): not read")
 
 
 def _read_bytes(path: pathlib.Path) -> bytes:
@@ -112,29 +123,35 @@ def _read_bytes(path: pathlib.Path) -> bytes:
     try:
         before = os.stat(path)
     except OSError as exc:
-        raise UnreadableDocument(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
-    if stat.S_ISDIR(before.st_mode):
-        raise UnreadableDocument(f"{path}: is a folder, not a file")
-    if not stat.S_ISREG(before.st_mode):
         raise UnreadableDocument(
-            f"{path}: not a regular file (a pipe, a device or a socket): not read"
-        )
+            _("{file}: cannot read the file ({reason})").format(
+                file=path, reason=exc.strerror or exc
+            )
+        ) from exc
+    if stat.S_ISDIR(before.st_mode):
+        raise UnreadableDocument(_("{file}: is a folder, not a file").format(file=path))
+    if not stat.S_ISREG(before.st_mode):
+        raise UnreadableDocument(_NOT_REGULAR().format(file=path))
     try:
         fd = os.open(path, flags)
     except OSError as exc:
-        raise UnreadableDocument(f"{path}: cannot read the file ({exc.strerror or exc})") from exc
+        raise UnreadableDocument(
+            _("{file}: cannot read the file ({reason})").format(
+                file=path, reason=exc.strerror or exc
+            )
+        ) from exc
     with os.fdopen(fd, "rb", buffering=0) as f:
         st = os.fstat(f.fileno())  # what was opened, not what was there a moment before
         if not stat.S_ISREG(st.st_mode):
-            raise UnreadableDocument(
-                f"{path}: not a regular file (a pipe, a device or a socket): not read"
-            )
+            raise UnreadableDocument(_NOT_REGULAR().format(file=path))
         head = f.read(5)
         is_pdf = head.startswith(b"%PDF-") or path.suffix.lower() == ".pdf"
-        cap, what = (PDF_MAX_BYTES, "a PDF") if is_pdf else (TEXT_MAX_BYTES, "a text file")
+        cap, what = (PDF_MAX_BYTES, _("a PDF")) if is_pdf else (TEXT_MAX_BYTES, _("a text file"))
         if st.st_size > cap:
             raise UnreadableDocument(
-                f"{path}: too large ({_size(st.st_size)}; at most {_size(cap)} for {what})"
+                _("{file}: too large ({size}; at most {cap} for {what})").format(
+                    file=path, size=_size(st.st_size), cap=_size(cap), what=what
+                )
             )
         chunks, total = [head], len(head)
         while total <= cap:
@@ -144,7 +161,11 @@ def _read_bytes(path: pathlib.Path) -> bytes:
             chunks.append(chunk)
             total += len(chunk)
         if total > cap:  # it grew while being read
-            raise UnreadableDocument(f"{path}: too large (at most {_size(cap)} for {what})")
+            raise UnreadableDocument(
+                _("{file}: too large (at most {cap} for {what})").format(
+                    file=path, cap=_size(cap), what=what
+                )
+            )
     return b"".join(chunks)
 
 
@@ -164,13 +185,19 @@ def read_source(path: pathlib.Path) -> tuple[Source, bytes]:
         return _read_pdf(path, data), data
     if path.suffix.lower() not in TEXT_SUFFIXES:
         raise UnreadableDocument(
-            f"{path}: unsupported file type {path.suffix!r} (expected a .txt or .pdf file)"
+            _("{file}: unsupported file type {suffix} (expected a .txt or .pdf file)").format(
+                file=path, suffix=repr(path.suffix)
+            )
         )
     if b"\x00" in data:
-        raise UnreadableDocument(f"{path}: binary content (NUL bytes), not a text file")
+        raise UnreadableDocument(
+            _("{file}: binary content (NUL bytes), not a text file").format(file=path)
+        )
     text, _encoding = decode(data)
     if _mostly_unprintable(text):
-        raise UnreadableDocument(f"{path}: mostly non-printable characters, not a text file")
+        raise UnreadableDocument(
+            _("{file}: mostly non-printable characters, not a text file").format(file=path)
+        )
     return Source(text=text, format="text"), data
 
 
@@ -258,8 +285,10 @@ def _check_contents(path: pathlib.Path, pages) -> list[bool]:
             total += sizes[key]
             if total > PDF_MAX_CONTENT_BYTES:
                 raise UnreadableDocument(
-                    f"{path}: its pages decompress to more than "
-                    f"{_size(PDF_MAX_CONTENT_BYTES)} of contents (the limit): not read"
+                    _(
+                        "{file}: its pages decompress to more than {size} of contents (the "
+                        "limit): not read"
+                    ).format(file=path, size=_size(PDF_MAX_CONTENT_BYTES))
                 )
     return images
 
@@ -276,11 +305,15 @@ def _read_pdf(path: pathlib.Path, data: bytes) -> Source:
     try:
         reader = pypdf.PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            raise UnreadableDocument(f"{path}: the PDF is encrypted (password needed)")
+            raise UnreadableDocument(
+                _("{file}: the PDF is encrypted (password needed)").format(file=path)
+            )
         count = len(reader.pages)
         if count > PDF_MAX_PAGES:
             raise UnreadableDocument(
-                f"{path}: {count} pages (at most {PDF_MAX_PAGES} for a convention): not read"
+                _("{file}: {count} pages (at most {max} for a convention): not read").format(
+                    file=path, count=count, max=PDF_MAX_PAGES
+                )
             )
         images = _check_contents(path, reader.pages)
         texts = []
@@ -288,8 +321,11 @@ def _read_pdf(path: pathlib.Path, data: bytes) -> Source:
             texts.append(page.extract_text() or "")
             if time.monotonic() - started > PDF_READ_SECONDS:
                 raise UnreadableDocument(
-                    f"{path}: reading its text took more than {PDF_READ_SECONDS:g} s "
-                    "(the limit): not read"
+                    _(
+                        "{file}: reading its text took more than {seconds} s (the limit): not read"
+                    ).format(
+                        file=path, seconds=f"{PDF_READ_SECONDS:g}".replace(".", style().decimal)
+                    )
                 )
     except UnreadableDocument:
         raise
@@ -305,9 +341,13 @@ def _read_pdf(path: pathlib.Path, data: bytes) -> Source:
         zlib.error,
     ) as exc:
         reason = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
-        raise UnreadableDocument(f"{path}: not a readable PDF ({reason})") from exc
+        raise UnreadableDocument(
+            _("{file}: not a readable PDF ({reason})").format(file=path, reason=reason)
+        ) from exc
     except Exception as exc:  # pypdf raises many things on broken files
-        raise UnreadableDocument(f"{path}: not a readable PDF ({type(exc).__name__})") from exc
+        raise UnreadableDocument(
+            _("{file}: not a readable PDF ({reason})").format(file=path, reason=type(exc).__name__)
+        ) from exc
 
     scans = [
         i + 1 for i, text in enumerate(texts) if images[i] and _visible_chars(text) < OCR_MIN_CHARS
@@ -316,7 +356,9 @@ def _read_pdf(path: pathlib.Path, data: bytes) -> Source:
     if scans:
         if len(scans) > OCR_MAX_PAGES:
             raise UnreadableDocument(
-                f"{path}: {len(scans)} scanned pages to OCR (at most {OCR_MAX_PAGES}): not read"
+                _("{file}: {count} scanned pages to OCR (at most {max}): not read").format(
+                    file=path, count=len(scans), max=OCR_MAX_PAGES
+                )
             )
         if reader.is_encrypted:  # opened with the empty password: give OCRmyPDF a clear copy
             clear = io.BytesIO()
@@ -327,7 +369,9 @@ def _read_pdf(path: pathlib.Path, data: bytes) -> Source:
         except ocr.OcrUnavailable as exc:
             if len(scans) == count or not any(texts[i - 1].strip() for i in _others(scans, count)):
                 raise UnreadableDocument(
-                    f"{path}: the PDF has no text layer on {_pages(scans, count)} (a scan); {exc}"
+                    _("{file}: the PDF has no text layer on {pages} (a scan); {reason}").format(
+                        file=path, pages=_pages(scans, count), reason=exc
+                    )
                 ) from exc
             # Some pages have text: read those, and say which were not (a cover's logo, a
             # scanned annex).
@@ -335,9 +379,11 @@ def _read_pdf(path: pathlib.Path, data: bytes) -> Source:
             source.unread_pages = scans
             source.missing_packages = list(exc.packages)
         except ocr.OcrRefused as exc:
-            raise UnreadableDocument(f"{path}: not a readable PDF ({exc})") from exc
+            raise UnreadableDocument(
+                _("{file}: not a readable PDF ({reason})").format(file=path, reason=exc)
+            ) from exc
         except ocr.OcrFailed as exc:
-            raise OcrFailed(f"{path}: {exc}") from exc
+            raise OcrFailed(_("{file}: {reason}").format(file=path, reason=exc)) from exc
         for number, text in read.items():
             texts[number - 1] = text
         if read:
@@ -345,9 +391,11 @@ def _read_pdf(path: pathlib.Path, data: bytes) -> Source:
             source.ocr_engine = ocr.engine_name()
     if not any(t.strip() for t in texts):
         raise UnreadableDocument(
-            f"{path}: the PDF has no text layer and no page image to read with OCR"
-            if not scans
-            else f"{path}: the PDF has no text layer and OCR found no text in it"
+            (
+                _("{file}: the PDF has no text layer and no page image to read with OCR")
+                if not scans
+                else _("{file}: the PDF has no text layer and OCR found no text in it")
+            ).format(file=path)
         )
     lines: list[str] = []
     for text in texts:
@@ -363,6 +411,6 @@ def _others(numbers: list[int], count: int) -> list[int]:
 
 def _pages(numbers: list[int], count: int) -> str:
     if len(numbers) == count:
-        return "any page"
+        return _("any page")
     shown = ", ".join(map(str, numbers[:5])) + ("…" if len(numbers) > 5 else "")
-    return f"page{'s' if len(numbers) > 1 else ''} {shown}"
+    return ngettext("page {pages}", "pages {pages}", len(numbers)).format(pages=shown)

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from sqlalchemy import bindparam, insert, text
 
+import i18n
 from store.db import SessionRows
 from store.derived import reattribute
 from store.errors import BadInput
@@ -54,7 +55,10 @@ from store.rules.vocab import parse_line_kind
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-EXPECTED_HEADER = "date;montant;libellé;nature (or date,amount,label,kind)"
+_ = i18n.Domain("store").gettext
+ngettext = i18n.Domain("store").ngettext
+
+EXPECTED_HEADER = i18n.N_("date;montant;libellé;nature (or date,amount,label,kind)")
 DELIMITERS = (";", ",", "\t", "|")
 # Header names, folded (no case, no accents) and stripped of anything but letters and digits.
 COLUMNS = {
@@ -76,11 +80,16 @@ class BadRows(BadInput):
         self.more = more
         first = problems[0]
         others = len(problems) - 1 + more
-        super().__init__(first + (f" (and {others} more bad rows)" if others else ""))
+        super().__init__(first + (_more_rows(others, " ({text})") if others else ""))
 
     def lines(self) -> list[str]:
-        extra = [f"... and {self.more} more bad rows"] if self.more else []
+        extra = [_more_rows(self.more, "... {text}")] if self.more else []
         return [*self.problems, *extra]
+
+
+def _more_rows(count: int, shape: str) -> str:
+    text = ngettext("and {count} more bad row", "and {count} more bad rows", count)
+    return shape.format(text=text.format(count=count))
 
 
 @dataclass(frozen=True)
@@ -141,7 +150,11 @@ def _header_line(text: TextIO, name: str) -> tuple[int, str, str | None]:
             forced = stripped[4]
         elif stripped:
             return number, raw.rstrip("\r\n").lstrip("\ufeff"), forced
-    raise BadInput(f"{name}: empty file (expected a header line: {EXPECTED_HEADER})")
+    raise BadInput(
+        _("{file}: empty file (expected a header line: {header})").format(
+            file=name, header=_(EXPECTED_HEADER)
+        )
+    )
 
 
 def _delimiter(line: str, number: int, name: str, forced: str | None) -> str:
@@ -160,10 +173,19 @@ def _delimiter(line: str, number: int, name: str, forced: str | None) -> str:
             best = (*score, delimiter, missing)
     if best is None or best[3]:
         names = {"date": "date", "amount": "montant/amount", "label": "libellé/label"}
-        detail = "no " + ", no ".join(names[r] for r in best[3]) + " column; " if best else ""
+        detail = (
+            _("no {columns} column; ").format(columns=_(", no ").join(names[r] for r in best[3]))
+            if best
+            else ""
+        )
         raise BadInput(
-            f"{name}:{number}: header {show(line, 60)} not recognised: {detail}"
-            f"expected {EXPECTED_HEADER}"
+            _("{file}:{line}: header {header} not recognised: {detail}expected {expected}").format(
+                file=name,
+                line=number,
+                header=show(line, 60),
+                detail=detail,
+                expected=_(EXPECTED_HEADER),
+            )
         )
     return best[2]
 
@@ -200,7 +222,11 @@ def _rows(text: TextIO, name: str, found: Rows):
     try:
         header = next(reader)
     except csv.Error as exc:  # a header with a stray quote spanning the file
-        raise BadInput(f"{name}:{header_line}: cannot read the header ({exc})") from None
+        raise BadInput(
+            _("{file}:{line}: cannot read the header ({reason})").format(
+                file=name, line=header_line, reason=exc
+            )
+        ) from None
     roles = _map_header(header)
     labels = {role: header[index].strip() or role for role, index in roles.items()}
     width = len(header)
@@ -223,7 +249,11 @@ def _rows(text: TextIO, name: str, found: Rows):
         except StopIteration:
             break
         except csv.Error as exc:
-            found.problem(f"{name}:{start}: cannot read this line ({exc})")
+            found.problem(
+                _("{file}:{line}: cannot read this line ({reason})").format(
+                    file=name, line=start, reason=exc
+                )
+            )
             break
         last = reader.line_num
         count = len(record)
@@ -232,12 +262,14 @@ def _rows(text: TextIO, name: str, found: Rows):
             if not any(cell.strip() for cell in record):
                 continue
             if count < needed:
-                reason = f"has {count} fields, the header has {width}"
-            else:
-                reason = (
-                    f"has {count} fields, the header has {width} "
-                    f"(a {show(delimiter)} inside an unquoted value?)"
+                reason = _("has {count} fields, the header has {width}").format(
+                    count=count, width=width
                 )
+            else:
+                reason = _(
+                    "has {count} fields, the header has {width} (a {delimiter} inside an "
+                    "unquoted value?)"
+                ).format(count=count, width=width, delimiter=show(delimiter))
             found.problem(f"{name}:{start}: {reason}")
             continue
         reasons: list[str] = []
@@ -331,11 +363,23 @@ class ExpenseFile:
         try:
             info = self.path.stat()
         except OSError as exc:
-            raise BadInput(f"{self.name}: cannot read it ({exc.strerror or exc})") from None
+            raise BadInput(
+                _("{file}: cannot read it ({reason})").format(
+                    file=self.name, reason=exc.strerror or exc
+                )
+            ) from None
         if not stat.S_ISREG(info.st_mode):
-            raise BadInput(f"{self.name}: not a regular file (a FIFO, a device or a folder)")
+            raise BadInput(
+                _("{file}: not a regular file (a FIFO, a device or a folder)").format(
+                    file=self.name
+                )
+            )
         if info.st_size > MAX_BYTES:
-            raise BadInput(f"{self.name}: {info.st_size} bytes, more than an export can be (1 GiB)")
+            raise BadInput(
+                _("{file}: {size} bytes, more than an export can be (1 GiB)").format(
+                    file=self.name, size=info.st_size
+                )
+            )
         self.encoding = _encoding_of(self.path)
         self.found = Rows(count_occurrences=False)
         with self._open() as text:
