@@ -4,6 +4,7 @@ KPIs, FAST, staffing.  Every value from data is ``Text`` (``render.text``), neve
 from __future__ import annotations
 
 from rich import box
+from rich.cells import cell_len
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
@@ -178,7 +179,8 @@ def _money(card: Card) -> Panel:
     a = card.assessment
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
-    grid.add_column(justify="right", no_wrap=True)
+    # The values give way (a long deadline title wraps), never the labels.
+    grid.add_column(justify="right")
     deadline = a.next_deadline
     unknown = _("unknown")
     none = "—"
@@ -227,6 +229,7 @@ def _money(card: Card) -> Panel:
     # One alert a line: a cell that does not wrap would cut the last ones off.
     alerts = "\n".join(alert_label(code) for code in a.alerts)
     grid.add_row(_("Alerts"), Text(alerts, style="bold red") if alerts else _("none"))
+    grid.columns[0].min_width = max(cell_len(str(label)) for label in grid.columns[0].cells)
     return Panel(grid, title=_("Budget"), box=box.ROUNDED, expand=False)
 
 

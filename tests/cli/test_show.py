@@ -134,6 +134,19 @@ def test_a_narrow_terminal_still_gets_the_card(run, demo_db, monkeypatch):
     assert max(len(line) for line in result.out.splitlines()) <= 40
 
 
+def test_the_budget_labels_are_never_cut_at_80_columns(run, demo_db, monkeypatch):
+    """On 01/03/2019 Classe à 12's next deadline has a long title: it wraps, the labels
+    stay whole."""
+    monkeypatch.setenv("COLUMNS", "80")
+    result = run("show", "classe-a-12", "--db", demo_db, "--as-of", "2019-03-01")
+    assert result.code == 0, result.err
+    budget = [line for line in result.out.splitlines() if line.startswith("│ ")]
+    for label in ("En attente de signature", "CP restant cette année", "Prochaine échéance"):
+        assert any(line.startswith(f"│ {label} ") for line in budget), label
+    assert "…" not in "".join(budget)
+    assert max(len(line) for line in result.out.splitlines()) <= 80
+
+
 def test_no_color_even_when_forced(run, demo_db, monkeypatch):
     monkeypatch.setenv("FORCE_COLOR", "1")
     coloured = run("show", "classe-a-12", "--db", demo_db, "--as-of", "2018-09-15")
