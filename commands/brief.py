@@ -18,6 +18,7 @@ from commands.context import reading, today
 from commands.options import AsOfOption, DbOption, OutputOption, date_option
 from commands.render import brief as render
 from store.errors import BadInput
+from store.fmt import day as shown
 from store.queries.brief import Brief, build_brief
 from store.queries.committee import committee_on
 
@@ -87,7 +88,7 @@ def brief(
             slugs = [r.slug for r in committee_on(reader, committee).reviews]
             if not slugs:
                 raise BadInput(
-                    _("the committee of {day} reviews no startup").format(day=committee.isoformat())
+                    _("the committee of {day} reviews no startup").format(day=shown(committee))
                 )
         else:
             raise BadInput(_("give a startup (SLUG) or a committee (--committee DATE)"))

@@ -22,7 +22,7 @@ from commands.render.console import console
 from commands.render.table import Column, table
 from commands.render.text import visible
 from store.errors import BadInput
-from store.fmt import eur
+from store.fmt import day, eur
 from store.rules.amounts import parse_amount_cents
 from store.rules.text import clean_text
 
@@ -111,7 +111,7 @@ def orders(
             [
                 [
                     visible(row.ej or f"#{row.id}"),
-                    row.date.isoformat(),
+                    day(row.date),
                     visible(row.supplier or "—"),
                     eur(row.engaged_cents),
                     eur(row.service_fait_cents),
@@ -121,9 +121,7 @@ def orders(
                 ]
                 for row in rows
             ],
-            title=_("Purchase orders of {slug} on {day}").format(
-                slug=visible(slug), day=on.isoformat()
-            ),
+            title=_("Purchase orders of {slug} on {day}").format(slug=visible(slug), day=day(on)),
             caption=None if rows else _("no purchase order"),
         )
     )
@@ -153,14 +151,14 @@ def _print_unplaced(db: str | None, on: dt.date, fmt: OrdersFormat) -> None:
                 [
                     visible(row.ej),
                     visible(row.file),
-                    row.day.isoformat(),
+                    day(row.day),
                     "—" if row.engaged_cents is None else eur(row.engaged_cents),
                     ", ".join(str(n) for n in row.lines[:5]),
                     visible(row.reason),
                 ]
                 for row in rows
             ],
-            title=_("EJs of the Chorus exports placed nowhere on {day}").format(day=on.isoformat()),
+            title=_("EJs of the Chorus exports placed nowhere on {day}").format(day=day(on)),
             caption=None if rows else _("every EJ of the exports is placed"),
         )
     )
@@ -236,7 +234,7 @@ def add(
             slug=visible(slug),
             ref=visible(ref),
             amount=eur(total, decimals=True),
-            day=date.isoformat(),
+            day=day(date),
             where=where,
         )
     )
@@ -259,7 +257,7 @@ def done(
         add_service_fait(session, ref, date=date, amount_cents=cents, label=label)
     typer.echo(
         _("order {ref}: service fait of {amount} on {day} recorded").format(
-            ref=visible(ref), amount=eur(cents, decimals=True), day=date.isoformat()
+            ref=visible(ref), amount=eur(cents, decimals=True), day=day(date)
         )
     )
 
@@ -283,7 +281,7 @@ def pay(
         line_id = line.id
     typer.echo(
         _("order {ref}: payment of {amount} on {day} recorded as line {id}").format(
-            ref=visible(ref), amount=eur(cents, decimals=True), day=date.isoformat(), id=line_id
+            ref=visible(ref), amount=eur(cents, decimals=True), day=day(date), id=line_id
         )
     )
 

@@ -125,10 +125,17 @@ def _subtitle(b: Brief) -> str:
 
 
 def _phase_rows(b: Brief) -> list[list[str]]:
-    return [
-        [phase_label(p.name) + (" ←" if p.current else ""), day(p.start), day(p.end)]
-        for p in b.card.phases
-    ]
+    """The phases known on the brief's day (begun by then), each ending where it says or
+    where the next one begins."""
+    on = b.card.as_of
+    known = [p for p in b.card.phases if p.start is None or p.start <= on]
+    rows = []
+    for i, p in enumerate(known):
+        nxt = known[i + 1].start if i + 1 < len(known) else None
+        rows.append(
+            [phase_label(p.name) + (" ←" if p.current else ""), day(p.start), day(p.end or nxt)]
+        )
+    return rows
 
 
 def _kpi_rows(b: Brief) -> list[list[str]]:

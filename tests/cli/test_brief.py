@@ -47,14 +47,16 @@ def test_every_figure_is_the_cards(run, demo_db):
         in page
     )
     assert f"Enveloppe en vigueur : {eur(a['envelope_cents'])}" in page
-    # The phases, in the card's order, the current one marked.
+    # The phases begun by the day, in the card's order, the current one marked.
     phases = [
         line
         for line in page.splitlines()
         if re.match(r"\| (investigation|construction|abandon)", line)
     ]
     assert [p.split(" | ")[0][2:] for p in phases] == [
-        phase_label(p["name"]) + (" ←" if p["current"] else "") for p in card["phases"]
+        phase_label(p["name"]) + (" ←" if p["current"] else "")
+        for p in card["phases"]
+        if p["start"] is None or p["start"] <= DAY
     ]
     # KPIs: target and latest measure.
     assert (
@@ -168,3 +170,26 @@ def test_the_request_from_the_staffing_plan(run, demo_db):
     # DossierSco's plan ended in September 2018: nothing planned for 2019.
     page = run("brief", "dossiersco", "--db", demo_db, "--as-of", DAY).out
     assert "aucun plan d’équipe sur la période" in page
+
+
+def test_the_phases_are_those_known_on_the_day_each_ending_where_the_next_begins(run, demo_db):
+    """Classe à 12: investigation, construction, accélération from 01/06/2018, abandon on
+    09/02/2024 (beta.gouv.fr).  On 15/09/2018 the abandon is not known yet."""
+
+    def phases(day: str) -> list[str]:
+        result = run("brief", "classe-a-12", "--db", demo_db, "--as-of", day)
+        assert result.code == 0, result.err
+        table = result.out.split("## Phase et historique", 1)[1].split("##", 1)[0]
+        return [
+            line for line in table.splitlines() if line.startswith("| ") and "Phase" not in line
+        ]
+
+    assert phases("2018-09-15") == [
+        "| investigation | 01/06/2018 | 01/06/2018 |",
+        "| construction | 01/06/2018 | 01/06/2018 |",
+        "| accélération ← | 01/06/2018 | — |",
+    ]
+    assert phases("2025-01-01")[-2:] == [
+        "| accélération | 01/06/2018 | 09/02/2024 |",
+        "| abandon ← | 09/02/2024 | — |",
+    ]

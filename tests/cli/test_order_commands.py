@@ -102,3 +102,19 @@ def test_bad_order_input_is_one_line_and_exit_2(run, demo_db):
         assert len(result.err.strip().splitlines()) == 1, result.err
         assert "Traceback" not in result.err
     assert run("orders", "dossiersco", "--db", demo_db, "--format", "json").json() == {"orders": []}
+
+
+def test_what_a_person_reads_gives_dates_the_french_way(run, demo_db, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    added = run(
+        "order", "add", "dossiersco", "--date", "2019-01-10", "--ej", "1300000043",
+        "--amount", "1000", "--db", demo_db,
+    )  # fmt: skip
+    assert added.code == 0 and "10/01/2019" in added.out, added.out
+    table = run("orders", "dossiersco", "--db", demo_db, "--as-of", DAY)
+    assert "30/06/2019" in table.out and "10/01/2019" in table.out
+    assert "2019-" not in table.out
+    unplaced = run("orders", "--unplaced", "--db", demo_db, "--as-of", DAY)
+    assert unplaced.code == 0 and "30/06/2019" in unplaced.out
+    english = run("--lang", "en", "orders", "dossiersco", "--db", demo_db, "--as-of", DAY)
+    assert "2019-06-30" in english.out and "2019-01-10" in english.out

@@ -64,6 +64,10 @@ SHOWN_ON = {
     "new_payment": {"orders"},
     "toggle_done": {"deadlines"},
     "app.import_convention": {"conventions"},
+    "brief": {"budget", "orders"},
+    "history": {"consumption"},
+    "new_committee": {"deadlines"},
+    "decide": {"deadlines"},
 }
 
 
