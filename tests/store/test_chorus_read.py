@@ -20,6 +20,7 @@ from chorus_support import big_rows, csv_text, write_xlsx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import i18n
 from store.errors import BadInput
 from store.importers.chorus import read as chorus
 from store.importers.chorus.read import read_chorus
@@ -310,7 +311,9 @@ def test_header_beyond_the_first_30_rows_is_refused(tmp_path):
     header, rows = scenario_2019()
     path = tmp_path / "too-late.xlsx"
     write_xlsx(path, [*([f"note {i}"] for i in range(30)), header, *rows])
-    with pytest.raises(BadInput, match=r"too-late\.xlsx: not an INF-BUD-53 export: no header"):
+    with pytest.raises(
+        BadInput, match=r"too-late\.xlsx : n'est pas un export INF-BUD-53 : pas d'en-tête"
+    ):
         read_chorus(path)
 
 
@@ -436,7 +439,10 @@ def test_2025_year_amount_must_be_total_less_bascule(tmp_path):
     write_xlsx(path, rows)
     (problem,) = read_chorus(path).problems
     assert problem.line == 6
-    assert problem.reason.startswith("Montant EJ engagés Année en cours (1,00 €) is not")
+    assert problem.reason.startswith(
+        "Montant EJ engagés Année en cours (1,00\u00a0€) n'est pas Montant engagé − "
+        "Bascule des EJ non soldés (1\u202f000,00\u00a0€ − 0,00\u00a0€)"
+    )
 
 
 def test_long_csv_bad_lines(tmp_path):
@@ -450,12 +456,12 @@ def test_long_csv_bad_lines(tmp_path):
     assert [(p.line, p.reason) for p in found.problems] == [
         (
             6,
-            'amount type "Montant engagée" is not one of Montant engagé, Montant '
-            "réceptionné, Montant certifié non soldé, Montant pré-enregistré, Montant "
-            "facturé, Montant payé",
+            'type de montant "Montant engagée" n\'est ni Montant engagé, ni Montant '
+            "réceptionné, ni Montant certifié non soldé, ni Montant pré-enregistré, ni "
+            "Montant facturé, ni Montant payé",
         ),
-        (14, 'the 2025 amount "1,234" n\'est pas un montant'),
-        (19, "Montant engagé again for the same line (first at line 18)"),
+        (14, 'le montant 2025 "1,234" n\'est pas un montant'),
+        (19, "Montant engagé une deuxième fois pour la même ligne (la première à la ligne 18)"),
     ]
     # the three EJ lines those rows belong to are not records; the others are
     assert len(found.records) == 17 - 3
@@ -495,8 +501,8 @@ def test_no_known_header_names_the_file_and_what_is_missing(tmp_path):
         read_chorus(path, name="partial.xlsx")
     message = str(caught.value)
     assert message == (
-        "partial.xlsx: not an INF-BUD-53 export: no header in its first 30 rows; the nearest, "
-        "line 1, looks like the 2019 layout but has no Montant payé"
+        "partial.xlsx : n'est pas un export INF-BUD-53 : pas d'en-tête dans ses 30 premières "
+        "lignes ; la plus proche, ligne 1, ressemble au format 2019 mais n'a pas de Montant payé"
     )
     assert "\n" not in message
 
@@ -504,25 +510,58 @@ def test_no_known_header_names_the_file_and_what_is_missing(tmp_path):
 def test_a_csv_of_something_else_is_refused(tmp_path):
     path = tmp_path / "expenses.csv"
     path.write_text("date;montant;libellé\n01/02/2024;12,00;café\n", encoding="utf-8")
-    with pytest.raises(BadInput, match=r"^expenses\.csv: not an INF-BUD-53 export: no header"):
+    with pytest.raises(
+        BadInput, match=r"^expenses\.csv : n'est pas un export INF-BUD-53 : pas d'en-tête"
+    ):
         read_chorus(path, name="expenses.csv")
+
+
+def test_messages_read_in_french_by_default_and_in_english_on_request(tmp_path):
+    """A file refused and a line that cannot be read: in French, then in English."""
+    other = tmp_path / "expenses.csv"
+    other.write_text("date;montant;libellé\n01/02/2024;12,00;café\n", encoding="utf-8")
+    header, rows = scenario_2019()
+    paid = header.index("Montant payé")
+    rows[0][paid] = "12,3,4"
+    bad = tmp_path / "bad.csv"
+    bad.write_text(csv_text([header, *rows]), encoding="utf-8")
+
+    def refusal() -> str:
+        with pytest.raises(BadInput) as caught:
+            read_chorus(other, name="expenses.csv")
+        return str(caught.value)
+
+    def problem() -> str:
+        return read_chorus(bad, name="bad.csv").messages()[0]
+
+    assert refusal() == (
+        "expenses.csv : n'est pas un export INF-BUD-53 : pas d'en-tête dans ses 30 premières "
+        "lignes (cherché : N° EJ, N° poste EJ, Montant engagé, Montant payé…)"
+    )
+    assert problem() == 'bad.csv:2: Montant payé "12,3,4" n\'est pas un montant'
+    i18n.use("en")
+    assert refusal() == (
+        "expenses.csv: not an INF-BUD-53 export: no header in its first 30 rows (looked for "
+        "N° EJ, N° poste EJ, Montant engagé, Montant payé…)"
+    )
+    assert problem() == 'bad.csv:2: Montant payé "12,3,4" is not an amount'
 
 
 def test_two_columns_for_one_amount_are_refused(tmp_path):
     header, rows = scenario_2019()
     path = tmp_path / "twice.xlsx"
     write_xlsx(path, [[*header, "Montant payé"], *rows])
-    with pytest.raises(BadInput, match=r"twice\.xlsx:1: the header has two columns Montant payé"):
+    with pytest.raises(BadInput, match=r"twice\.xlsx:1: l'en-tête a deux colonnes Montant payé"):
         read_chorus(path, name="twice.xlsx")
 
 
 @pytest.mark.parametrize(
     ("content", "reason"),
     [
-        (b"", "is empty"),
-        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "Excel 97-2003 workbook"),
-        (b"PK\x03\x04" + bytes(60), "cannot be read as an Excel workbook"),
-        (b"\n\n  \n", "has no text line"),
+        (b"", "fichier vide"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "un classeur Excel 97-2003"),
+        (b"PK\x03\x04" + bytes(60), "illisible comme classeur Excel"),
+        (b"\n\n  \n", "aucune ligne de texte"),
     ],
     ids=["empty", "xls", "broken-zip", "blank"],
 )
@@ -544,9 +583,10 @@ def test_a_workbook_with_no_header_on_any_sheet(tmp_path):
     with pytest.raises(BadInput) as caught:
         read_chorus(path, name="two-sheets.xlsx")
     assert str(caught.value).startswith(
-        'two-sheets.xlsx: not an INF-BUD-53 export: sheet "Sheet": no header in its first'
+        "two-sheets.xlsx : n'est pas un export INF-BUD-53 : feuille \"Sheet\" : pas d'en-tête "
+        "dans ses 30 premières lignes"
     )
-    assert 'sheet "Autre": no header' in str(caught.value)
+    assert 'feuille "Autre" : pas d\'en-tête' in str(caught.value)
 
 
 def test_the_header_is_found_on_a_later_sheet(tmp_path):
@@ -566,12 +606,12 @@ def test_the_header_is_found_on_a_later_sheet(tmp_path):
 
 
 def test_a_directory_is_refused(tmp_path):
-    with pytest.raises(BadInput, match="is a directory"):
+    with pytest.raises(BadInput, match="un dossier, pas un export"):
         read_chorus(tmp_path)
 
 
 def test_a_missing_file_is_refused(tmp_path):
-    with pytest.raises(BadInput, match=r"nothing\.xlsx: cannot read it \(No such file"):
+    with pytest.raises(BadInput, match=r"nothing\.xlsx : illisible \(No such file"):
         read_chorus(tmp_path / "nothing.xlsx", name="nothing.xlsx")
 
 
@@ -596,14 +636,16 @@ def test_a_fifo_is_refused_at_once(tmp_path):
         worker.join(timeout=10)
         pytest.fail("reading a FIFO waited for a writer")
     (error,) = outcome
-    assert isinstance(error, BadInput) and "is not a regular file" in str(error)
+    assert isinstance(error, BadInput) and "n'est pas un fichier ordinaire" in str(error)
 
 
 def test_the_size_cap_says_the_cap(tmp_path, monkeypatch):
     monkeypatch.setattr(chorus, "MAX_BYTES", 1 << 20)
     path = tmp_path / "huge.csv"
     path.write_bytes(b"x" * ((1 << 20) + 1))
-    with pytest.raises(BadInput, match=r"huge\.csv: is 1 MiB, over the 1 MiB an export may have"):
+    with pytest.raises(
+        BadInput, match=r"huge\.csv : 1 Mio, plus que les 1 Mio qu'un export peut faire"
+    ):
         read_chorus(path, name="huge.csv")
 
 
@@ -612,7 +654,7 @@ def test_the_line_cap(tmp_path, monkeypatch):
     header, rows = scenario_2019()
     path = tmp_path / "long.csv"
     path.write_text(csv_text([header, *rows]), encoding="utf-8")
-    with pytest.raises(BadInput, match="has more than 10 lines"):
+    with pytest.raises(BadInput, match="plus de 10 lignes"):
         read_chorus(path)
 
 

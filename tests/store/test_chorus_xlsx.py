@@ -188,7 +188,8 @@ def test_a_truncated_sheet_is_a_damaged_file(tmp_path):
         "truncated.xlsx",
     )
     with pytest.raises(
-        BadInput, match=r"truncated\.xlsx: sheet \"INF-BUD-53\": it ends inside a row"
+        BadInput,
+        match=r"truncated\.xlsx : feuille \"INF-BUD-53\" : il s'arrête au milieu d'une ligne",
     ):
         read_chorus(path, name="truncated.xlsx")
 
@@ -200,7 +201,9 @@ def test_invalid_xml_in_the_rows_is_named(tmp_path):
         "<v>2</x></c></row></sheetData></worksheet>",
         "broken.xlsx",
     )
-    with pytest.raises(BadInput, match=r"broken\.xlsx: sheet \"INF-BUD-53\": row 1 or the next"):
+    with pytest.raises(
+        BadInput, match=r"broken\.xlsx : feuille \"INF-BUD-53\" : la ligne 1 ou les suivantes"
+    ):
         read_chorus(path, name="broken.xlsx")
 
 
@@ -212,7 +215,7 @@ def test_a_dtd_is_refused(tmp_path):
         "</is></c></row></sheetData></worksheet>",
         "dtd.xlsx",
     )
-    with pytest.raises(BadInput, match="declares a DTD"):
+    with pytest.raises(BadInput, match="déclare une DTD"):
         read_chorus(path, name="dtd.xlsx")
 
 
@@ -220,7 +223,7 @@ def test_a_huge_shared_string_table_is_refused(tmp_path, monkeypatch):
     monkeypatch.setattr(xlsx, "MAX_SHARED_STRINGS_BYTES", 100)
     path = tmp_path / "strings.xlsx"
     write_xlsx(path, [["x" * 200]])
-    with pytest.raises(BadInput, match="over the 0 MiB a workbook may have"):
+    with pytest.raises(BadInput, match="plus que les 0 Mio qu'un classeur peut avoir"):
         read_chorus(path, name="strings.xlsx")
 
 

@@ -34,6 +34,8 @@ from operator import itemgetter
 from pathlib import Path
 from typing import IO, Any
 
+import i18n
+from store import fmt
 from store.errors import BadInput
 from store.importers.chorus import csvrows, xlsx
 from store.importers.chorus.columns import (
@@ -85,6 +87,8 @@ _OLE = b"\xd0\xcf\x11\xe0"  # .xls (Excel 97-2003), or an encrypted workbook
 
 Row = tuple[int, list[Any]]
 
+_ = i18n.Domain("store").gettext
+
 
 def read_chorus(path: str | os.PathLike[str], name: str | None = None) -> ChorusFile:
     """Read an INF-BUD-53 export.  ``name`` is how messages name the file (its path)."""
@@ -97,8 +101,10 @@ def read_chorus(path: str | os.PathLike[str], name: str | None = None) -> Chorus
             return _read_workbook(source, label)
         if magic == _OLE:
             raise BadInput(
-                f"{label}: is an Excel 97-2003 workbook (.xls) or a protected one: "
-                "save it as .xlsx or .csv"
+                _(
+                    "{file}: is an Excel 97-2003 workbook (.xls) or a protected one: "
+                    "save it as .xlsx or .csv"
+                ).format(file=label)
             )
         return _read_csv(source, label)
 
@@ -109,20 +115,27 @@ def _open_regular(path: Path, label: str) -> IO[bytes]:
         # O_NONBLOCK: opening a FIFO must not wait for a writer before it is refused.
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
-        raise BadInput(f"{label}: cannot read it ({exc.strerror or exc})") from None
+        raise BadInput(
+            _("{file}: cannot read it ({reason})").format(file=label, reason=exc.strerror or exc)
+        ) from None
     try:
         info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
-            raise BadInput(f"{label}: is a directory, not an export")
+            raise BadInput(_("{file}: is a directory, not an export").format(file=label))
         if not stat.S_ISREG(info.st_mode):
-            raise BadInput(f"{label}: is not a regular file (a FIFO, a socket or a device)")
+            raise BadInput(
+                _("{file}: is not a regular file (a FIFO, a socket or a device)").format(file=label)
+            )
         if info.st_size > MAX_BYTES:
             raise BadInput(
-                f"{label}: is {info.st_size / 2**20:.0f} MiB, over the {MAX_BYTES >> 20} MiB "
-                "an export may have"
+                _("{file}: is {size} MiB, over the {limit} MiB an export may have").format(
+                    file=label,
+                    size=fmt.number(round(info.st_size / 2**20)),
+                    limit=fmt.number(MAX_BYTES >> 20),
+                )
             )
         if info.st_size == 0:
-            raise BadInput(f"{label}: is empty")
+            raise BadInput(_("{file}: is empty").format(file=label))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
@@ -140,7 +153,7 @@ def _read_workbook(source: IO[bytes], label: str) -> ChorusFile:
     for sheet in book.sheets:
         rows = sheet.rows()
         try:
-            head, _ = _head(rows)
+            head, __ = _head(rows)
             found = _find_header(head)
             if isinstance(found, str):
                 misses.append(found)
@@ -149,17 +162,23 @@ def _read_workbook(source: IO[bytes], label: str) -> ChorusFile:
             body = _chain(head[index + 1 :], None, rows)
             return _read_rows(label, "xlsx", spec, header, head[:index], body, sheet=sheet.title)
         except xlsx.SheetError as exc:
-            raise BadInput(f"{label}: sheet {show(sheet.title)}: {exc}") from None
+            raise BadInput(
+                _("{file}: sheet {sheet}: {reason}").format(
+                    file=label, sheet=show(sheet.title), reason=exc
+                )
+            ) from None
     if not book.sheets:
-        raise BadInput(f"{label}: has no worksheet")
+        raise BadInput(_("{file}: has no worksheet").format(file=label))
     if len(book.sheets) == 1:
         reason = misses[0]
     else:
         reason = "; ".join(
-            f"sheet {show(sheet.title)}: {miss}"
+            _("sheet {sheet}: {reason}").format(sheet=show(sheet.title), reason=miss)
             for sheet, miss in zip(book.sheets, misses, strict=True)
         )
-    raise BadInput(f"{label}: not an INF-BUD-53 export: {reason}")
+    raise BadInput(
+        _("{file}: not an INF-BUD-53 export: {reason}").format(file=label, reason=reason)
+    )
 
 
 def _read_csv(source: IO[bytes], label: str) -> ChorusFile:
@@ -168,11 +187,11 @@ def _read_csv(source: IO[bytes], label: str) -> ChorusFile:
     lines = csvrows.head_lines(stream, HEADER_ROWS + 1, MAX_HEAD_CHARS)
     stream.detach()  # the file stays open for the reading proper
     if not any(line.strip() for line in lines):
-        raise BadInput(f"{label}: has no text line")
+        raise BadInput(_("{file}: has no text line").format(file=label))
     forced = csvrows.forced_delimiter(lines[0])
     best: tuple[int, str] | None = None
     for delimiter in (forced,) if forced else csvrows.DELIMITERS:
-        head, _ = _head(_csv_rows(csvrows.rows(io.StringIO("".join(lines)), delimiter)))
+        head, __ = _head(_csv_rows(csvrows.rows(io.StringIO("".join(lines)), delimiter)))
         found = _find_header(head)
         if not isinstance(found, str):
             break
@@ -181,7 +200,9 @@ def _read_csv(source: IO[bytes], label: str) -> ChorusFile:
             best = (score, found)
     else:
         assert best is not None
-        raise BadInput(f"{label}: not an INF-BUD-53 export: {best[1]}")
+        raise BadInput(
+            _("{file}: not an INF-BUD-53 export: {reason}").format(file=label, reason=best[1])
+        )
     spec, header, index = found
     rows = _csv_rows(csvrows.rows(csvrows.text_stream(source, encoding), delimiter))
     head, error = _head(rows)
@@ -206,7 +227,7 @@ class _Unreadable(Exception):
 def _csv_rows(records: Iterable[tuple[int, list[str] | None, str | None]]) -> Iterator[Row]:
     for line, fields, error in records:
         if fields is None:
-            raise _Unreadable(line, error or "cannot be read")
+            raise _Unreadable(line, error or _("cannot be read"))
         yield line, fields
 
 
@@ -256,17 +277,21 @@ def _find_header(head: list[Row]) -> tuple[LayoutSpec, Header, int] | str:
         if closest is None or found > closest[0]:
             closest = (found, header, near, missing)
     if closest is None:
-        return "it has no line with text"
+        return _("it has no line with text")
     found, header, near, missing = closest
     if found < 2:
-        return (
-            f"no header in its first {HEADER_ROWS} rows (looked for N° EJ, N° poste EJ, "
+        return _(
+            "no header in its first {rows} rows (looked for N° EJ, N° poste EJ, "
             "Montant engagé, Montant payé…)"
-        )
-    return (
-        f"no header in its first {HEADER_ROWS} rows; the nearest, line {header.line}, "
-        f"looks like the {near.title} layout but has no "
-        + ", no ".join(describe(role) for role in missing)
+        ).format(rows=HEADER_ROWS)
+    return _(
+        "no header in its first {rows} rows; the nearest, line {line}, "
+        "looks like the {layout} layout but has no {columns}"
+    ).format(
+        rows=HEADER_ROWS,
+        line=header.line,
+        layout=near.title,
+        columns=_(", no ").join(describe(role) for role in missing),
     )
 
 
@@ -308,7 +333,7 @@ class _Plan:
         ]
         self.dates = [(roles[f], f, names[f]) for f in _DATE_FIELDS if f in roles]
         self.amounts = [(roles[f], f, names[f]) for f in AMOUNT_FIELDS if f in roles]
-        indexes = [index for index, _ in self.texts]
+        indexes = [index for index, __ in self.texts]
         # The text cells of a row as one tuple (in C), to find rows whose texts were read.
         self.text_cells: Callable[[list[Any]], tuple] = (
             itemgetter(*indexes)
@@ -338,7 +363,7 @@ class _Reader:
         self._blocks: dict[tuple, dict[str, Any]] = {}
         self._last_ej: tuple[Any, str | None] = (None, None)
         self._days: dict[Any, dt.date] = {}
-        self._interned: dict[str, dict[str, str | None]] = {f: {} for _, f in self.plan.texts}
+        self._interned: dict[str, dict[str, str | None]] = {f: {} for __, f in self.plan.texts}
         self._centres: dict[str, tuple[str | None, str | None, str | None]] = {}
         self._activities: dict[str, str | None] = {}
 
@@ -360,7 +385,7 @@ class _Reader:
             try:
                 ej = ej_number(cell)
             except ValueError as exc:
-                reasons.append(f"{plan.ej_name} {show(cell)} {exc}")
+                reasons.append(_cell_reason(plan.ej_name, cell, exc))
                 ej = None
             else:
                 self._last_ej = (cell, ej)
@@ -369,7 +394,7 @@ class _Reader:
             try:
                 values["poste"] = line_number(cells[plan.poste])
             except ValueError as exc:
-                reasons.append(f"{plan.poste_name} {show(cells[plan.poste])} {exc}")
+                reasons.append(_cell_reason(plan.poste_name, cells[plan.poste], exc))
         cells_of_texts = plan.text_cells(cells)
         # with the cells' types: 1, 1.0 and True are equal keys, but not the same text
         key = (cells_of_texts, tuple(map(type, cells_of_texts)))
@@ -386,7 +411,7 @@ class _Reader:
                     try:
                         found = day(cell)
                     except ValueError as exc:
-                        reasons.append(f"{name} {show(cell)} {exc}")
+                        reasons.append(_cell_reason(name, cell, exc))
                         continue
                     if found is not None and len(days) < _DAYS:
                         days[cell] = found  # a year has 365 days: one object for each
@@ -399,7 +424,7 @@ class _Reader:
             try:
                 cents = values[field] = amount_cents(cell)
             except ValueError as exc:
-                reasons.append(f"{name} {show(cell)} {exc}")
+                reasons.append(_cell_reason(name, cell, exc))
                 continue
             has_amount = has_amount or cents is not None
         return values, reasons, has_amount
@@ -408,7 +433,7 @@ class _Reader:
         """The text fields (and the codes read from them) of these text cells."""
         block: dict[str, Any] = {}
         interned = self._interned
-        for (_, field), cell in zip(self.plan.texts, cells, strict=True):
+        for (__, field), cell in zip(self.plan.texts, cells, strict=True):
             if type(cell) is str:
                 # One string for each distinct value of a column (a CSV gives a new one
                 # on every line); a column of many values stops being kept at _INTERNED.
@@ -473,9 +498,17 @@ class _Reader:
             if None not in (engaged, carried, year) and year != engaged - carried:
                 self.problem(
                     line,
-                    f"{plan.names['engaged_year']} ({_euros(year)}) is not "
-                    f"{plan.names['engaged']} − {plan.names['carried_over']} "
-                    f"({_euros(engaged)} − {_euros(carried)})",
+                    _(
+                        "{year_column} ({year}) is not {engaged_column} − {carried_column} "
+                        "({engaged} − {carried})"
+                    ).format(
+                        year_column=plan.names["engaged_year"],
+                        year=_euros(year),
+                        engaged_column=plan.names["engaged"],
+                        carried_column=plan.names["carried_over"],
+                        engaged=_euros(engaged),
+                        carried=_euros(carried),
+                    ),
                 )
                 return
         self.records.append(EjLine(**values))
@@ -506,7 +539,7 @@ class _Reader:
         type_index = header.roles["amount_type"]
         value_index = header.roles["year"]
         width = max(plan.width, value_index + 1)
-        type_name = text(header.cells[type_index]) or "amount type"
+        type_name = text(header.cells[type_index]) or _("amount type")
         others = [i for i in range(width) if i not in (type_index, value_index)]
         subtotal_cells = _SUBTOTAL_CELLS
         # the other columns' values → [first line, cells, {field: (cents, line)}, bad, rows]
@@ -536,23 +569,32 @@ class _Reader:
                     continue
                 self.problem(
                     line,
-                    f"{type_name} {show(kind if kind is not None else '')} is not one of "
-                    "Montant engagé, Montant réceptionné, Montant certifié non soldé, "
-                    "Montant pré-enregistré, Montant facturé, Montant payé",
+                    _(
+                        "{column} {value} is not one of Montant engagé, Montant réceptionné, "
+                        "Montant certifié non soldé, Montant pré-enregistré, Montant facturé, "
+                        "Montant payé"
+                    ).format(column=type_name, value=show(kind if kind is not None else "")),
                 )
                 group[3] = True
                 continue
             try:
                 cents = amount_cents(cells[value_index])
             except ValueError as exc:
-                self.problem(line, f"the {header.year} amount {show(cells[value_index])} {exc}")
+                self.problem(
+                    line,
+                    _("the {year} amount {value} {reason}").format(
+                        year=header.year, value=show(cells[value_index]), reason=exc
+                    ),
+                )
                 group[3] = True
                 continue
             earlier = group[2].get(field)
             if earlier is not None:
                 self.problem(
                     line,
-                    f"{show(kind)[1:-1]} again for the same line (first at line {earlier[1]})",
+                    _("{kind} again for the same line (first at line {line})").format(
+                        kind=show(kind)[1:-1], line=earlier[1]
+                    ),
                 )
                 group[3] = True
                 continue
@@ -560,9 +602,9 @@ class _Reader:
         for line, cells, amounts, bad, count in groups.values():
             if bad or not count:
                 continue
-            values, reasons, _ = self.fields(cells, line)
+            values, reasons, __ = self.fields(cells, line)
             has_amount = False
-            for field, (cents, _) in amounts.items():
+            for field, (cents, __) in amounts.items():
                 values[field] = cents
                 has_amount = has_amount or cents is not None
             self.take(values, reasons, has_amount, cells, count)
@@ -607,16 +649,20 @@ class _TooMany(Exception):
 
 
 def _euros(cents: int) -> str:
-    sign = "-" if cents < 0 else ""
-    whole, part = divmod(abs(cents), 100)
-    return f"{sign}{whole:,}".replace(",", " ") + f",{part:02d} €"
+    """An amount to the cent, the way the language of the run writes it."""
+    return fmt.eur(cents, decimals=True)
+
+
+def _cell_reason(column: str, cell: Any, exc: ValueError) -> str:
+    """``Montant payé "12,3,4" n'est pas un montant``: the column, the value, why."""
+    return _("{column} {value} {reason}").format(column=column, value=show(cell), reason=exc)
 
 
 def _preamble(rows: list[Row]) -> tuple[int | None, dt.date | None]:
     """The exercice and the export's date, when the lines above the header give one each."""
     years: set[int] = set()
     days: set[dt.date] = set()
-    for _, cells in rows:
+    for __, cells in rows:
         for cell in cells:
             year = exercice_in(cell)
             if year is not None:
@@ -639,8 +685,11 @@ def _read_rows(
 ) -> ChorusFile:
     if header.twice:
         raise BadInput(
-            f"{label}:{header.line}: the header has two columns "
-            + ", two ".join(describe(role) for role in header.twice)
+            _("{file}:{line}: the header has two columns {columns}").format(
+                file=label,
+                line=header.line,
+                columns=_(", two ").join(describe(role) for role in header.twice),
+            )
         )
     reader = _Reader(spec, header)
     try:
@@ -649,10 +698,14 @@ def _read_rows(
         else:
             reader.wide(body)
     except _Unreadable as exc:
-        reader.problem(exc.line, f"{exc.reason}: the file is not read past this line")
+        reader.problem(
+            exc.line, _("{reason}: the file is not read past this line").format(reason=exc.reason)
+        )
     except _TooMany:
         raise BadInput(
-            f"{label}: has more than {MAX_ROWS:,} lines, more than an export has"
+            _("{file}: has more than {count} lines, more than an export has").format(
+                file=label, count=fmt.number(MAX_ROWS)
+            )
         ) from None
     year, exported_on = _preamble(preamble)
     if spec.layout is Layout.Y2025_LONG:

@@ -26,7 +26,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
+import i18n
+from store import fmt
 from store.errors import BadInput
+
+_ = i18n.Domain("store").gettext
 
 # A sheet's rows come in chunks of about this many bytes (whole rows).
 CHUNK = 1 << 18
@@ -94,8 +98,13 @@ class Workbook:
                 size = reader.archive.getinfo(member).file_size
                 if size > MAX_SHARED_STRINGS_BYTES:
                     raise SheetError(
-                        f"its shared strings take {size >> 20} MiB, over the "
-                        f"{MAX_SHARED_STRINGS_BYTES >> 20} MiB a workbook may have"
+                        _(
+                            "its shared strings take {size} MiB, over the {limit} MiB a "
+                            "workbook may have"
+                        ).format(
+                            size=fmt.number(size >> 20),
+                            limit=fmt.number(MAX_SHARED_STRINGS_BYTES >> 20),
+                        )
                     )
                 table = _plain_strings(reader.archive.read(member))
                 if table is None:
@@ -140,7 +149,11 @@ class Workbook:
                     cut = match.end() if match else 0
                     part = buffer[:cut]
                 if not chunk and stop < 0 and b"<c" in buffer[cut:]:
-                    raise SheetError(f"it ends inside a row after row {last_row} (a damaged file?)")
+                    raise SheetError(
+                        _("it ends inside a row after row {row} (a damaged file?)").format(
+                            row=last_row
+                        )
+                    )
                 if part.strip():
                     rows = self._fast(part) if fast else None
                     if rows is None:
@@ -153,7 +166,9 @@ class Workbook:
                 buffer = buffer[cut:]
                 if len(buffer) > MAX_ROW_BYTES:
                     raise SheetError(
-                        f"a row after row {last_row} is larger than {MAX_ROW_BYTES >> 20} MiB"
+                        _("a row after row {row} is larger than {limit} MiB").format(
+                            row=last_row, limit=fmt.number(MAX_ROW_BYTES >> 20)
+                        )
                     )
 
     def _prolog(self, source: IO[bytes]) -> tuple[bytes, bytes | None, bytes, bool]:
@@ -169,15 +184,19 @@ class Workbook:
                 return b"", None, b"", False
             buffer += chunk
             if len(buffer) > MAX_ROW_BYTES:
-                raise SheetError(f"no rows in its first {MAX_ROW_BYTES >> 20} MiB")
+                raise SheetError(
+                    _("no rows in its first {limit} MiB").format(
+                        limit=fmt.number(MAX_ROW_BYTES >> 20)
+                    )
+                )
         prolog = buffer[: found.start()]
         if b"<!DOCTYPE" in prolog or b"<!ENTITY" in prolog:
-            raise SheetError("it declares a DTD, which a workbook's sheet never does")
+            raise SheetError(_("it declares a DTD, which a workbook's sheet never does"))
         if found.group(2):  # <sheetData/>
             return b"", None, b"", False
         root = _START_TAG.search(prolog, prolog.find(b"<", 1) if prolog.startswith(b"<?") else 0)
         if root is None:
-            raise SheetError("its sheet has no root element")
+            raise SheetError(_("its sheet has no root element"))
         encoding = _ENCODING.match(prolog)
         namespace = _DEFAULT_NS.search(root.group())
         fast = (
@@ -292,8 +311,9 @@ class Workbook:
                     out.append((number, values))
         except Exception as exc:  # a malformed sheet: whatever the XML parser raised
             raise SheetError(
-                f"row {last_row + 1} or the next ones cannot be read ({type(exc).__name__}: "
-                f"{str(exc)[:80]})"
+                _("row {row} or the next ones cannot be read ({reason})").format(
+                    row=last_row + 1, reason=f"{type(exc).__name__}: {str(exc)[:80]}"
+                )
             ) from None
         return out
 
@@ -353,9 +373,10 @@ def open_workbook(source: IO[bytes], name: str) -> Workbook:
     try:
         return Workbook(source)
     except SheetError as exc:
-        raise BadInput(f"{name}: {exc}") from None
+        raise BadInput(_("{file}: {reason}").format(file=name, reason=exc)) from None
     except Exception as exc:  # zipfile, XML or openpyxl's own errors, on a damaged package
         raise BadInput(
-            f"{name}: cannot be read as an Excel workbook (.xlsx): {type(exc).__name__}: "
-            f"{str(exc)[:100]}"
+            _("{file}: cannot be read as an Excel workbook (.xlsx): {reason}").format(
+                file=name, reason=f"{type(exc).__name__}: {str(exc)[:100]}"
+            )
         ) from None
