@@ -486,7 +486,7 @@ def test_problems_past_the_limit_are_counted(tmp_path, monkeypatch):
     path.write_text(csv_text([header, *bad]), encoding="utf-8")
     found = read_chorus(path, name="many.csv")
     assert [p.line for p in found.problems] == [2, 3, 4] and found.more_problems == 9
-    assert found.messages()[-1] == "many.csv: ... and 9 more lines that cannot be read"
+    assert found.messages()[-1] == "many.csv : … et 9 autres lignes illisibles"
 
 
 # --- the file as a whole: refused in one line ---------------------------------------

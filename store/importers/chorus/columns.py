@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import i18n
 from store.importers.chorus.records import AMOUNT_FIELDS, Layout
 from store.importers.chorus.values import Cell, column_key, year_heading
 
@@ -143,7 +144,7 @@ _SPECS = (
     LayoutSpec(
         Layout.Y2025_LONG,
         ("ej", "sf_number", "dp_line", "dp_date", "amount_type", "year"),
-        "2025 CSV (one amount per line)",
+        i18n.N_("2025 CSV (one amount per line)"),
     ),
 )
 

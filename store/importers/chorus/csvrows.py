@@ -14,6 +14,10 @@ import io
 from collections.abc import Iterator
 from typing import IO
 
+import i18n
+
+_ = i18n.Domain("store").gettext
+
 CHUNK = 1 << 20
 DELIMITERS = (";", ",", "\t", "|")
 # What decode() tries, in order, after UTF-16 (which needs its BOM).
@@ -83,7 +87,7 @@ def rows(stream: IO[str], delimiter: str) -> Iterator[tuple[int, list[str] | Non
         except StopIteration:
             return
         except csv.Error as exc:
-            yield last + 1, None, f"cannot be read as CSV ({exc})"
+            yield last + 1, None, _("cannot be read as CSV ({error})").format(error=exc)
             return
         yield last + 1, record, None
         last = reader.line_num

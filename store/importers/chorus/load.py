@@ -35,6 +35,7 @@ from store.db import SessionRows
 from store.derived import reattribute
 from store.errors import BadInput
 from store.facts import chunks, load_conventions
+from store.fmt import day as shown_day
 from store.importers.chorus.records import ChorusFile, EjLine
 from store.models import (
     ChorusExport,
@@ -374,10 +375,10 @@ def plan_chorus(session, found: ChorusFile, *, startup: str | None = None) -> Ch
             sid, convention = found_match.startup_id, found_match.convention_id
         else:
             reason = (
-                _("no convention's codes match on {day}").format(day=day.isoformat())
+                _("no convention's codes match on {day}").format(day=shown_day(day))
                 if not found_match.candidates
                 else _("{count} conventions match on {day}: none chosen").format(
-                    count=len(found_match.candidates), day=day.isoformat()
+                    count=len(found_match.candidates), day=shown_day(day)
                 )
             )
             plan.unmatched.append(

@@ -290,7 +290,7 @@ def _find_header(head: list[Row]) -> tuple[LayoutSpec, Header, int] | str:
     ).format(
         rows=HEADER_ROWS,
         line=header.line,
-        layout=near.title,
+        layout=_(near.title),
         columns=_(", no ").join(describe(role) for role in missing),
     )
 

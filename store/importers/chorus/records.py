@@ -12,6 +12,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+import i18n
+
+_ = i18n.Domain("store").gettext
+
 
 class Layout(StrEnum):
     """The layouts of INF-BUD-53 that public code reads (the value names them in messages)."""
@@ -145,7 +149,9 @@ class ChorusFile:
         lines = [f"{self.name}:{p.line}: {p.reason}" for p in self.problems]
         if self.more_problems:
             lines.append(
-                f"{self.name}: ... and {self.more_problems} more lines that cannot be read"
+                _("{file}: ... and {count} more lines that cannot be read").format(
+                    file=self.name, count=self.more_problems
+                )
             )
         return lines
 
