@@ -124,6 +124,9 @@ def translate_group_titles() -> None:
 _bindings: dict[tuple[Binding, str], Binding] = {}
 
 
+ESCAPE = N_("Esc")  # the key's name, as the forms write it
+
+
 def translated(binding: Binding) -> Binding:
     """The binding with its description, tooltip and key name (``Esc``) in the language of
     the moment."""
@@ -134,7 +137,11 @@ def translated(binding: Binding) -> Binding:
             binding,
             description=_(binding.description) if binding.description else "",
             tooltip=_(binding.tooltip) if binding.tooltip else "",
-            key_display=_(binding.key_display) if binding.key_display else binding.key_display,
+            key_display=_(binding.key_display)
+            if binding.key_display
+            else _(ESCAPE)  # Textual would write "esc"; the forms say « Échap »
+            if binding.key == "escape"
+            else None,
         )
     return found
 
