@@ -18,6 +18,7 @@ from store.ops.committee import add_committee, decide
 from store.queries.committee import committees
 from store.rules.amounts import parse_amount_cents
 from store.rules.committee import DECISIONS
+from store.rules.vocab import decision_label
 
 _ = i18n.Domain("cli").gettext
 
@@ -27,22 +28,6 @@ DateArgument = Annotated[
         metavar="DATE", parser=parse_date, help=_("The committee's day, YYYY-MM-DD or dd/mm/yyyy.")
     ),
 ]
-# The words people read for each decision (the stored codes never change).
-DECISION_WORDS = {
-    "six_months": i18n.N_("six months funded"),
-    "provisional": i18n.N_("provisional funding"),
-    "stop": i18n.N_("stop"),
-    "undecided": i18n.N_("not decided"),
-}
-
-
-def decision_words(decision: str, months: int | None = None) -> str:
-    words = _(DECISION_WORDS.get(decision, decision))
-    if decision == "provisional" and months:
-        words += " " + i18n.Domain("cli").ngettext("({n} month)", "({n} months)", months).format(
-            n=months
-        )
-    return words
 
 
 def _cents(option: str, value: str | None) -> int | None:
@@ -130,7 +115,7 @@ def decide_command(
             requested_cents=requested_cents,
             team=team,
         )
-        text = decision_words(review.decision, review.provisional_months)
+        text = decision_label(review.decision, review.provisional_months)
         granted_cents = review.granted_cents
     line = _("{slug}, committee of {day}: {decision}").format(
         slug=visible(slug), day=fmt_day(date), decision=text
@@ -153,7 +138,7 @@ def list_command(db: DbOption = None) -> None:
             head += " — " + visible(view.comment)
         typer.echo(head)
         for r in view.reviews:
-            line = "  " + visible(r.slug) + ": " + decision_words(r.decision, r.provisional_months)
+            line = "  " + visible(r.slug) + ": " + decision_label(r.decision, r.provisional_months)
             if r.granted_cents is not None:
                 line += ", " + _("{amount} granted").format(amount=eur(r.granted_cents))
             if r.convention_id is not None:

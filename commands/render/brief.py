@@ -17,7 +17,7 @@ from store.queries.brief import Brief
 from store.queries.orders import OrderRow, status_label
 from store.rules.burn import Point
 from store.rules.text import visible
-from store.rules.vocab import alert_label, phase_label
+from store.rules.vocab import alert_label, decision_label, phase_label
 
 _ = i18n.Domain("cli").gettext
 pgettext = i18n.Domain("cli").pgettext
@@ -56,12 +56,6 @@ ALERT_WORDS = {
         "carrying it is signed."
     ),
 }
-DECISIONS = {
-    "six_months": N_("six months funded"),
-    "provisional": N_("provisional funding"),
-    "stop": N_("stop"),
-    "undecided": N_("not decided"),
-}
 # The series of ``startups burn --format json`` the HTML chart draws (engaged_eur is
 # consumed_eur under its AE name: drawn once, as consumed).
 SERIES = ("envelope_eur", "consumed_eur", "paid_eur", "remaining_eur", "projected_eur")
@@ -91,14 +85,6 @@ def month_words(month: str) -> str:
     if i18n.current() != "fr" or len(month) != 7:
         return month
     return f"{month[5:]}/{month[:4]}"
-
-
-def _decision(decision: str, months_: int | None) -> str:
-    words = _(DECISIONS.get(decision, decision))
-    if decision == "provisional" and months_:
-        n = i18n.Domain("cli").ngettext("({n} month)", "({n} months)", months_)
-        words += " " + n.format(n=months_)
-    return words
 
 
 # --- the facts, as rows of text (shared by both formats) ------------------------------------
@@ -305,7 +291,9 @@ def _decision_lines(b: Brief) -> list[str]:
     r = b.review
     if r is None:
         return []
-    lines = [_("Decision: {decision}").format(decision=_decision(r.decision, r.provisional_months))]
+    lines = [
+        _("Decision: {decision}").format(decision=decision_label(r.decision, r.provisional_months))
+    ]
     if r.granted_cents is not None:
         lines.append(_("Granted: {amount}").format(amount=eur(r.granted_cents)))
     if r.convention_id is not None:

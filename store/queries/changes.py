@@ -19,6 +19,7 @@ from store.rules.text import visible
 from store.rules.vocab import (
     convention_kind_label,
     deadline_kind_label,
+    decision_label,
     line_kind_label,
     party_role_label,
     phase_label,
@@ -127,12 +128,6 @@ FIELDS = {
     "contact": N_("contact"),
     "budget_url": N_("budget page"),
 }
-DECISIONS = {
-    "six_months": N_("six months funded"),
-    "provisional": N_("provisional funding"),
-    "stop": N_("stop"),
-    "undecided": N_("not decided"),
-}
 DIRECTIONS = {"at_least": N_("at least the target"), "at_most": N_("at most the target")}
 DAYS = frozenset(
     {"date", "signed_on", "starts_on", "ends_on", "start", "end", "done_on"}
@@ -196,8 +191,8 @@ def value_words(table: str, field: str, value: object) -> str:
 
 
 def _code_words(table: str, field: str, code: str) -> str | None:
-    if field == "decision" and code in DECISIONS:
-        return _(DECISIONS[code])
+    if field == "decision":
+        return decision_label(code)
     if field == "direction" and code in DIRECTIONS:
         return _(DIRECTIONS[code])
     if field == "kind":

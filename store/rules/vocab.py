@@ -164,6 +164,26 @@ def status_label(code: str | None) -> str:
     return STATUS_LABELS.label(code)
 
 
+# A committee's decision (the stored codes never change).
+DECISION_LABELS = Labels(
+    {
+        "six_months": N_("six months funded"),
+        "provisional": N_("provisional funding"),
+        "stop": N_("stop"),
+        "undecided": N_("not decided"),
+    }
+)
+
+
+def decision_label(code: str | None, months: int | None = None) -> str:
+    """A decision in words; a provisional one says for how many months."""
+    words = DECISION_LABELS.label(code)
+    if code == "provisional" and months:
+        n = i18n.Domain("store").ngettext("({n} month)", "({n} months)", months)
+        words += " " + n.format(n=months)
+    return words
+
+
 # --- derived deadlines' titles ------------------------------------------------------------
 
 # A convention's end is a deadline nobody types in: derived, and kept in the derived
