@@ -193,7 +193,7 @@ def _choice(name: str, value: Any, choices: tuple[str, ...], default: str) -> st
     return text
 
 
-def _id(name: str, value: Any) -> int | None:
+def parse_id(name: str, value: Any) -> int | None:
     if _blank(value):
         return None
     try:
@@ -262,7 +262,7 @@ class _ConventionValues:
 
 def _check_convention(data: ConventionInput) -> _ConventionValues:
     kind = _choice("kind", data.kind, CONVENTION_KINDS, "convention")
-    parent_id = _id("parent_id", data.parent_id)
+    parent_id = parse_id("parent_id", data.parent_id)
     if kind == "avenant" and parent_id is None:
         raise InvalidField("parent_id", _("an amendment needs the convention it amends"))
     if kind == "convention":
@@ -489,7 +489,7 @@ def save_line(store: Store, data: LineInput) -> int:
     if label is None:
         raise InvalidField("label", _("a label is required (what was paid or committed)"))
     kind = _choice("kind", data.kind, LINE_KINDS, "payment")
-    convention_id = _id("convention_id", data.convention_id)
+    convention_id = parse_id("convention_id", data.convention_id)
     with store.session() as session:
         startup = startup_by_slug(session, data.startup)
         _check_own_convention(session, startup.id, convention_id)
@@ -534,7 +534,7 @@ def save_deadline(store: Store, data: DeadlineInput) -> int:
     if title is None:
         raise InvalidField("title", _("a deadline needs a title"))
     kind = _choice("kind", data.kind, DEADLINE_KINDS, "other")
-    convention_id = _id("convention_id", data.convention_id)
+    convention_id = parse_id("convention_id", data.convention_id)
     with store.session() as session:
         startup = startup_by_slug(session, data.startup)
         _check_own_convention(session, startup.id, convention_id)
@@ -630,7 +630,7 @@ class MeasurementInput:
 
 def save_measurement(store: Store, data: MeasurementInput) -> int:
 
-    objective_id = _id("objective_id", data.objective_id)
+    objective_id = parse_id("objective_id", data.objective_id)
     if objective_id is None:
         raise InvalidField("objective_id", _("choose the KPI measured"))
     day = parse_date("date", data.date, required=True)

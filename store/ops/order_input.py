@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import i18n
 from store.errors import InvalidField, NotFound
-from store.ops.edit import parse_cents, parse_date, parse_number
+from store.ops.edit import parse_cents, parse_date, parse_id, parse_number
 from store.ops.orders import (
     OrderItem,
     add_order,
@@ -34,15 +34,6 @@ _ = i18n.Domain("store").gettext
 
 def _text(value: Any) -> str:
     return "" if value is None else clean_text(str(value)).strip()
-
-
-def _id(name: str, value: Any) -> int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        raise InvalidField(name, _("{value!r} is not an id").format(value=value)) from None
 
 
 @dataclass
@@ -89,7 +80,7 @@ def save_order(store: Store, data: OrderInput) -> int:
             )
     elif amount is None:
         raise InvalidField("amount", _("an amount is required (or units × unit price)"))
-    convention_id = _id("convention_id", data.convention_id)
+    convention_id = parse_id("convention_id", data.convention_id)
     ej = clean_ej(_text(data.ej))
     with store.session() as session:
         if ej is not None:
