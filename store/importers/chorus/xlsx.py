@@ -124,6 +124,8 @@ class Workbook:
         self.date_styles = frozenset(reader.wb._date_formats)
         self.timedelta_styles = frozenset(reader.wb._timedelta_formats)
         self._dates: dict[tuple[float, int], Any] = {}
+        # A shared string's index as written (b"12") → the string: no int() per cell.
+        self._shared: dict[bytes, str] = {}
 
     # --- streaming ---------------------------------------------------------------------
 
@@ -217,7 +219,7 @@ class Workbook:
         cells = _CELL.findall(part)
         if len(cells) != part.count(b"<c"):
             return None
-        strings, dates = self.strings, self.date_styles
+        strings, dates, shared = self.strings, self.date_styles, self._shared
         kinds = _KINDS
         indexes = _INDEXES
         out: list[tuple[int, list[Any]]] = []
@@ -236,7 +238,13 @@ class Workbook:
                 if kind is None:
                     kind = kinds[attributes] = _kind(attributes)
                 data_type, style = kind
-                if data_type == "inlineStr":
+                if data_type == "s" and value:  # the most common cell: a shared string
+                    cell = shared.get(value)
+                    if cell is None:
+                        cell = strings[int(value)]
+                        if len(shared) < _SHARED_CACHE:
+                            shared[value] = cell
+                elif data_type == "inlineStr":
                     if not inline:
                         return None  # <is> absent or empty: openpyxl's reader decides
                     cell: Any = inline.decode("utf-8")
@@ -251,8 +259,6 @@ class Workbook:
                     )
                     if style in dates:
                         cell = self._date(cell, style)
-                elif data_type == "s":
-                    cell = strings[int(value)]
                 elif data_type == "b":
                     cell = bool(int(value))
                 elif data_type in ("str", "e"):
@@ -358,6 +364,8 @@ def _plain_strings(data: bytes) -> list[str] | None:
 
 
 _KINDS: dict[bytes, tuple[str, int]] = {}
+# Shared strings looked up by the index as written, up to this many.
+_SHARED_CACHE = 200_000
 _INDEXES: dict[bytes, int] = {}
 
 
