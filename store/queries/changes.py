@@ -17,6 +17,7 @@ from store.fmt import day, eur
 from store.queries.orders import status_label as order_status_label
 from store.rules.text import visible
 from store.rules.vocab import (
+    DECISION_LABELS,
     convention_kind_label,
     deadline_kind_label,
     decision_label,
@@ -185,13 +186,14 @@ def value_words(table: str, field: str, value: object) -> str:
             pass
     if isinstance(value, str):
         words = _code_words(table, field, value)
-        if words is not None:
+        # A code without words reads as itself: then it is shown as any stored text.
+        if words is not None and words != value:
             return words
     return short(visible(value))
 
 
 def _code_words(table: str, field: str, code: str) -> str | None:
-    if field == "decision":
+    if field == "decision" and code in DECISION_LABELS:
         return decision_label(code)
     if field == "direction" and code in DIRECTIONS:
         return _(DIRECTIONS[code])

@@ -39,3 +39,18 @@ def test_what_has_no_words_stays_as_stored_and_visible():
     assert value_words("startup", "notes", "a\x1b]52;c;x\x07b") == "a␛]52;c;x␇b"
     assert value_words("startup", "notes", "x" * 60) == "x" * 39 + "…"
     assert value_words("phase", "name", "transfere") == "transféré"
+
+
+def test_an_unknown_code_is_shown_as_any_other_stored_text():
+    # A code the vocabulary has no words for (an older store, a hand-edited row) is data:
+    # made visible and shortened like any other value, never echoed raw.
+    for table, field in (
+        ("committee_review", "decision"),
+        ("deadline", "kind"),
+        ("purchase_order", "status"),
+        ("convention_party", "role"),
+        ("phase", "name"),
+    ):
+        assert value_words(table, field, "a\x1b[2Jb") == "a␛[2Jb", (table, field)
+        assert value_words(table, field, "y" * 60) == "y" * 39 + "…", (table, field)
+    assert value_words("committee_review", "decision", "") == "∅"  # empty, as for any field
