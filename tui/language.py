@@ -124,7 +124,7 @@ def translate_group_titles() -> None:
 _bindings: dict[tuple[Binding, str], Binding] = {}
 
 
-ESCAPE = N_("Esc")  # the key's name, as the forms write it
+ESCAPE = N_("Esc")  # the escape key's name, wherever a footer shows it
 
 
 def translated(binding: Binding) -> Binding:
@@ -137,13 +137,19 @@ def translated(binding: Binding) -> Binding:
             binding,
             description=_(binding.description) if binding.description else "",
             tooltip=_(binding.tooltip) if binding.tooltip else "",
-            key_display=_(binding.key_display)
-            if binding.key_display
-            else _(ESCAPE)  # Textual would write "esc"; the forms say « Échap »
-            if binding.key == "escape"
-            else None,
+            key_display=_key_name(binding),
         )
     return found
+
+
+def _key_name(binding: Binding) -> str | None:
+    """The key's name as shown: the binding's own, else « Échap » for escape (Textual would
+    write "esc"), else None for Textual's."""
+    if binding.key_display:
+        return _(binding.key_display)
+    if binding.key == "escape":
+        return _(ESCAPE)
+    return None
 
 
 class Translated:

@@ -101,7 +101,7 @@ class FormScreen(Translated, ModalScreen[bool]):
         # Not a priority binding: ctrl+s then reaches the form after the keys typed before
         # it, so what is saved is everything typed (no field, list or button takes it).
         Binding("ctrl+s", "save", N_("Save"), key_display="ctrl+s"),
-        Binding("escape", "cancel", N_("Cancel"), key_display=N_("Esc")),
+        Binding("escape", "cancel", N_("Cancel")),
         Binding("tab", "app.focus_next", N_("Next field"), key_display="Tab"),
     ]
     title_text = ""  # set by each form, in the language of the moment

@@ -115,7 +115,7 @@ class PhasePicker(Translated, ModalScreen[None]):
     PhasePicker SelectionList { height: auto; max-height: 16; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", N_("Close"), key_display=N_("Esc")),
+        Binding("escape", "close", N_("Close")),
         Binding("backspace", "none", N_("Every phase")),
     ]
 
